@@ -1,0 +1,79 @@
+"""The import direction written in the README's architecture table, enforced by walking every module's imports."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("generators", "contracts", "emulator", "loadtests")
+STDLIB = sys.stdlib_module_names
+
+# What each package may import besides the standard library and itself (top-level distribution names).
+ALLOWED: dict[str, frozenset[str]] = {
+    "generators": frozenset({"faker"}),
+    "contracts": frozenset({"generators", "jsonschema_rs", "orjson", "yaml", "schemathesis", "pytest", "referencing"}),
+    "emulator": frozenset({"uvicorn", "orjson"}),
+    "loadtests": frozenset(PACKAGES) | {"locust", "gevent", "geventhttpclient", "orjson", "hdrh", "psutil",
+                                        "matplotlib", "yaml", "jsonschema_rs"},
+}
+# The contract suite and the `edgeload contract` command start the emulator as their default target; that is
+# process management, not verdict code, so it may import `emulator.server` (README architecture table).
+EXCEPTIONS: dict[str, frozenset[str]] = {
+    "contracts/suite": frozenset({"emulator"}),
+    "contracts/cli.py": frozenset({"emulator"}),
+}
+
+
+def _imports(path: Path) -> Iterator[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.module.split(".")[0]
+
+
+def _modules(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+def _allowed_for(package: str, path: Path) -> frozenset[str]:
+    allowed = ALLOWED[package] | {package, "__future__"}
+    relative = path.relative_to(ROOT).as_posix()
+    for prefix, extra in EXCEPTIONS.items():
+        if relative.startswith(prefix):
+            allowed |= extra
+    return allowed
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_architecture_package_imports_only_what_its_layer_allows(package: str) -> None:
+    assert _modules(package), f"{package} has no modules"
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in _modules(package)
+        for name in _imports(path)
+        if name not in STDLIB and name not in _allowed_for(package, path)
+    ]
+    assert offenders == []
+
+
+def test_architecture_only_loadtests_imports_locust() -> None:
+    offenders = [
+        str(path.relative_to(ROOT))
+        for package in PACKAGES
+        if package != "loadtests"
+        for path in _modules(package)
+        if {"locust", "gevent"} & set(_imports(path))
+    ]
+    assert offenders == []
+
+
+def test_architecture_walker_sees_imports() -> None:
+    # Guards the walker itself: a test that walked nothing would pass vacuously.
+    assert "importlib" in set(_imports(ROOT / "loadtests" / "cli.py"))
