@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.edgeload-installed
 
-.PHONY: run test lint typecheck unit setup bench
+.PHONY: run test lint typecheck unit setup bench setup-browser
 
 run: $(STAMP)
 	$(BIN)/edgeload run
@@ -22,7 +22,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) $(NODE_STAMP) $(CHROMIUM_STAMP)
 	$(BIN)/python -m gevent.monkey --module pytest
 
 setup: $(STAMP)
@@ -37,3 +37,22 @@ $(STAMP): pyproject.toml
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# Real clients for tests/clients (REAL-CLIENTS.md, issue 7). npm packages come pinned by package-lock.json and are
+# installed without install scripts: none is needed, and playwright-core must never download a browser of its own.
+# Debian's chromium is installed only when the machine lacks it; if that fails, the browser tests skip and say why.
+CLIENTS := tests/clients
+NODE_STAMP := $(CLIENTS)/node_modules/.edgeload-installed
+CHROMIUM_STAMP := $(VENV)/.edgeload-chromium
+
+$(NODE_STAMP): $(CLIENTS)/package-lock.json
+	npm ci --prefix $(CLIENTS) --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup-browser: $(CHROMIUM_STAMP)
+
+$(CHROMIUM_STAMP): | $(STAMP)
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	  chromium >$(VENV)/chromium-install.log 2>&1; } \
+	  || echo "make: no Debian chromium ($(VENV)/chromium-install.log says why): browser tests will skip"
+	@if test -x /usr/bin/chromium; then touch $@; fi
