@@ -1,0 +1,237 @@
+"""Pass/fail gates in the spirit of k6 thresholds (issue 5, "Gates and the main command").
+
+Grammar, one gate per expression (`--gate` is repeatable; spaces are optional):
+
+    [OPERATION:] METRIC OP VALUE [!abort[=GRACE]]
+
+- OPERATION scopes the gate to one operation label, e.g. `POST /ee/v2/interact: p95<200ms`; without it the gate
+  reads the whole run.
+- METRIC and VALUE:
+  | metric | value | example |
+  | p50 p90 p95 p99 avg max | latency with unit ms, s or us (ms if none) | `p99<=0.5s` |
+  | error_rate | percent or a fraction | `error_rate<1%`, `error_rate<0.01` |
+  | rps | percent of --target-rps, or an absolute rate | `rps>=95%`, `rps>=800` |
+  | violations | count of contract violations (whole run, warm-up included) | `violations==0` |
+  | cpu | percent of one core, the generator's highest sample (whole run only) | `cpu<90%` |
+- OP is one of < <= > >= ==.
+- `!abort` stops the run as soon as the gate fails once the grace period (default 10 s of run time) has passed,
+  like k6's abortOnFail with delayAbortEval; `!abort=30s` sets the grace.
+
+Gates read the statistics after the warm-up. The defaults (`DEFAULT_GATES`) always apply unless a gate on the
+same metric and scope replaces them: `violations==0`, and `cpu<90%`, whose failure means the latency figures
+measure the generator's own queue and are not trustworthy (TOOLS.md: a saturated Locust reports p50 6 ms against
+a true 0.6 ms).
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from loadtests.measurements import OperationSummary, RunSummary
+
+DEFAULT_GATES: tuple[str, ...] = ("violations==0", "cpu<90%")
+DEFAULT_ABORT_GRACE_S = 10.0
+
+LATENCY_METRICS = {"p50": "p50_ms", "p90": "p90_ms", "p95": "p95_ms", "p99": "p99_ms", "avg": "mean_ms",
+                   "max": "max_ms"}
+METRICS = (*LATENCY_METRICS, "error_rate", "rps", "violations", "cpu")
+_OPERATORS: dict[str, Callable[[float, float], bool]] = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq}
+_LATENCY_UNITS = {"ms": 1.0, "s": 1000.0, "us": 0.001, "µs": 0.001, "": 1.0}
+_DURATION_UNITS = {"s": 1.0, "ms": 0.001, "m": 60.0, "": 1.0}
+
+_GATE = re.compile(
+    r"^\s*(?:(?P<scope>[A-Za-z]+\s+/\S*?)\s*:\s*)?"
+    r"(?P<metric>[A-Za-z_][A-Za-z0-9_]*)\s*(?P<op><=|>=|==|<|>|=)\s*"
+    r"(?P<number>[0-9]*\.?[0-9]+)\s*(?P<unit>[A-Za-zµ%/]*)"
+    r"(?:\s*!abort(?:=(?P<grace>[0-9]*\.?[0-9]+)(?P<grace_unit>[a-z]*))?)?\s*$"
+)
+_EXAMPLE = "for example 'p95<200ms', 'POST /ee/v2/interact: p99<=0.5s', 'error_rate<1%', 'rps>=95%'"
+
+
+class GateError(ValueError):
+    """A gate expression that cannot be used; str() is one line naming the problem and the fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    text: str  # the expression as written, stripped
+    metric: str  # one of METRICS
+    op: str  # one of < <= > >= ==
+    threshold: float  # ms for latency; a fraction for error_rate and relative rps; requests/s; count; percent
+    scope: str | None = None  # operation label, None for the whole run
+    relative: bool = False  # rps given as a percentage of the target rate
+    abort: bool = False
+    abort_grace_s: float = DEFAULT_ABORT_GRACE_S
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        """What a gate is about: two gates with the same key are the same gate with different thresholds."""
+        return (self.metric, self.scope)
+
+    def threshold_text(self) -> str:
+        return f"{self.op} {_format_value(self.metric, self.threshold, self.relative)}"
+
+
+@dataclass(frozen=True, slots=True)
+class GateResult:
+    gate: Gate
+    name: str  # the gate expression
+    threshold: str  # e.g. "< 200 ms"
+    measured: str  # e.g. "183.204 ms", or why nothing was measured
+    value: float | None  # the measured number in the threshold's unit; None when nothing was measured
+    passed: bool
+    message: str = ""  # why it failed, for the verdict; empty when passed
+
+
+def parse_gate(text: str) -> Gate:
+    """Parse one gate expression; raises GateError with a one-line reason and fix."""
+    match = _GATE.match(text)
+    if match is None:
+        raise GateError(f"gate {text!r} is not METRIC OP VALUE; write it as {_EXAMPLE}")
+    metric, op, unit = match["metric"].lower(), match["op"], match["unit"]
+    number = float(match["number"])
+    if metric not in METRICS:
+        raise GateError(f"gate {text!r}: unknown metric {match['metric']!r}; use one of {', '.join(METRICS)}")
+    if op == "=":
+        raise GateError(f"gate {text!r}: '=' is not a comparison; write '==' (e.g. 'violations==0')")
+    scope = " ".join(match["scope"].split()) if match["scope"] else None
+    if scope is not None:
+        method, _, path = scope.partition(" ")
+        scope = f"{method.upper()} {path}"
+    relative = False
+    if metric in LATENCY_METRICS:
+        if unit not in _LATENCY_UNITS:
+            raise GateError(f"gate {text!r}: unit {unit!r} is not a latency unit; use ms, s or us "
+                            f"(e.g. {metric}<200ms)")
+        threshold = number * _LATENCY_UNITS[unit]
+    elif metric == "error_rate":
+        if unit not in ("%", ""):
+            raise GateError(f"gate {text!r}: error_rate takes a percentage or a fraction (e.g. error_rate<1%)")
+        threshold = number / 100.0 if unit == "%" else number
+        if threshold > 1.0:
+            raise GateError(f"gate {text!r}: an error rate above 100% can never be measured; write e.g. error_rate<1%")
+    elif metric == "rps":
+        if unit not in ("%", "", "/s", "rps"):
+            raise GateError(f"gate {text!r}: rps takes a percentage of --target-rps or a rate "
+                            f"(e.g. rps>=95%, rps>=800)")
+        relative = unit == "%"
+        threshold = number / 100.0 if relative else number
+        if relative and scope is not None:
+            raise GateError(f"gate {text!r}: a percentage compares the whole run with --target-rps; for one operation "
+                            f"give an absolute rate (e.g. '{scope}: rps>=400')")
+    elif metric == "violations":
+        if unit or not number.is_integer():
+            raise GateError(f"gate {text!r}: violations is a whole count with no unit (e.g. violations==0)")
+        threshold = number
+    else:  # cpu
+        if unit not in ("%", ""):
+            raise GateError(f"gate {text!r}: cpu is a percentage of one core (e.g. cpu<90%)")
+        if scope is not None:
+            raise GateError(f"gate {text!r}: cpu is measured per process, not per operation; drop the scope")
+        threshold = number
+    grace = DEFAULT_ABORT_GRACE_S
+    if match["grace"] is not None:
+        if match["grace_unit"] not in _DURATION_UNITS:
+            raise GateError(f"gate {text!r}: abort grace unit {match['grace_unit']!r} unknown; use s, ms or m "
+                            f"(e.g. !abort=30s)")
+        grace = float(match["grace"]) * _DURATION_UNITS[match["grace_unit"]]
+    return Gate(text=text.strip(), metric=metric, op=op, threshold=threshold, scope=scope, relative=relative,
+                abort="!abort" in text, abort_grace_s=grace)
+
+
+def parse_gates(texts: Iterable[str], *, defaults: bool = True) -> list[Gate]:
+    """Parse every expression; with `defaults`, add each DEFAULT_GATES entry not replaced by one on its key."""
+    gates = [parse_gate(text) for text in texts]
+    if defaults:
+        given = {gate.key for gate in gates}
+        gates.extend(gate for gate in map(parse_gate, DEFAULT_GATES) if gate.key not in given)
+    return gates
+
+
+def validate_gates(gates: Sequence[Gate], target_rps: float | None) -> None:
+    """Raise GateError for gates the run cannot evaluate (a percentage rps gate without a target rate)."""
+    for gate in gates:
+        if gate.relative and not target_rps:
+            raise GateError(f"gate {gate.text!r} is a percentage of the target rate but no --target-rps is set; "
+                            f"set one or give an absolute rate (e.g. rps>=800)")
+
+
+def evaluate(gates: Sequence[Gate], summary: RunSummary, target_rps: float | None) -> list[GateResult]:
+    """Each gate judged on the summary's post-warm-up figures, in the order given."""
+    return [_evaluate(gate, summary, target_rps) for gate in gates]
+
+
+def passed(results: Iterable[GateResult]) -> bool:
+    """The run's verdict: every gate passed."""
+    return all(result.passed for result in results)
+
+
+def should_abort(
+    gates: Sequence[Gate], live_summary: RunSummary, elapsed_s: float, target_rps: float | None = None
+) -> Gate | None:
+    """The first `!abort` gate that has clearly failed: past its grace (`elapsed_s` = run time so far) and failing
+    on a measured value (a gate with nothing measured yet never aborts)."""
+    for gate in gates:
+        if gate.abort and elapsed_s >= gate.abort_grace_s:
+            result = _evaluate(gate, live_summary, target_rps)
+            if not result.passed and result.value is not None:
+                return gate
+    return None
+
+
+def _evaluate(gate: Gate, summary: RunSummary, target_rps: float | None) -> GateResult:
+    def result(value: float | None, measured: str, message: str = "") -> GateResult:
+        ok = value is not None and _OPERATORS[gate.op](value, gate.threshold)
+        if not ok and not message:
+            message = f"{gate.text}: measured {measured}"
+        return GateResult(gate, gate.text, gate.threshold_text(), measured, value, ok, "" if ok else message)
+
+    if gate.metric == "cpu":
+        value = summary.cpu["max"]
+        if value is None:
+            return result(None, "not sampled", f"{gate.text}: the generator's CPU was not sampled after the warm-up")
+        measured = f"{value:.0f}% of one core (max)"
+        message = (f"{gate.text}: the load generator was saturated ({measured}): the latency figures measure its "
+                   f"own queue and are not trustworthy; add workers (--workers N) or lower the rate")
+        return result(value, measured, message)
+    stats: OperationSummary | None = summary.overall if gate.scope is None else summary.operations.get(gate.scope)
+    where = "" if gate.scope is None else f" for {gate.scope}"
+    if gate.metric == "violations":
+        count = summary.violations if gate.scope is None else stats["violations"] if stats else 0
+        checks = "" if gate.scope is not None or not count else " (" + ", ".join(
+            f"{check} {n}" for check, n in summary.violations_by_check.items()) + ")"
+        return result(float(count), f"{count}{checks}")
+    if stats is None or stats["requests"] == 0:
+        return result(None, "no requests", f"{gate.text}: no requests measured{where} after the warm-up")
+    if gate.metric in LATENCY_METRICS:
+        latency = stats[LATENCY_METRICS[gate.metric]]  # type: ignore[literal-required]
+        value = float(latency) if latency is not None else math.nan
+        return result(value, _format_value(gate.metric, value, False))
+    if gate.metric == "error_rate":
+        rate = stats["error_rate"] or 0.0
+        return result(rate, f"{_format_value('error_rate', rate, False)} ({stats['failures']}/{stats['requests']})")
+    rps = stats["rps"]
+    if rps is None:
+        return result(None, "no measured time", f"{gate.text}: the run ended before the warm-up did")
+    if gate.relative:
+        if not target_rps:
+            return result(None, f"{rps:.1f}/s, no target", f"{gate.text}: no --target-rps to compare with")
+        return result(rps / target_rps, f"{100 * rps / target_rps:.1f}% of {target_rps:g}/s ({rps:.1f}/s)")
+    return result(rps, f"{rps:.1f}/s")
+
+
+def _format_value(metric: str, value: float, relative: bool) -> str:
+    if metric in LATENCY_METRICS:
+        return f"{value:.3f} ms" if value < 10 else f"{value:.1f} ms"
+    if metric == "error_rate" or relative:
+        return f"{100 * value:.2f}%".replace(".00%", "%")
+    if metric == "cpu":
+        return f"{value:g}%"
+    if metric == "violations":
+        return f"{value:.0f}"
+    return f"{value:g}/s"

@@ -1,0 +1,32 @@
+"""Reports of one run, written into `reports/<run>/` (issue 5 "Reports", issue 9 "Reports that read at a glance").
+
+`write_reports()` writes every file; each writer is independent (a chart that fails does not cost the JUnit file
+CI needs) and every file is written atomically (`loadtests.atomic`). Every example exchange and every setting
+goes through a redactor first: secrets never reach a report.
+
+| file | for |
+| `summary.json` | machines: settings, per-operation counts, exact percentiles, failures by check, gates, cpu, late |
+| `junit.xml` | CI test tabs: one test case per gate and per failing check |
+| `summary.md` | CI job summaries ($GITHUB_STEP_SUMMARY): verdict first, gates, operations, failures |
+| `rps.png`, `latency.png`, `errors.png` | charts over time (matplotlib, Agg backend, imported only here) |
+| `index.html` | people: verdict first, gates, charts, failures with examples, settings, links; works from file:// |
+
+Locust's own `locust.html` (written by Locust's `--html`) and CSV files are linked from `index.html` when present.
+"""
+
+from __future__ import annotations
+
+from loadtests.reports.console import format_gate_table, format_summary
+from loadtests.reports.exchange import format_exchange
+from loadtests.reports.redaction import redact, redact_settings
+from loadtests.reports.writer import REPORT_FILES, write_reports
+
+__all__ = [
+    "REPORT_FILES",
+    "format_exchange",
+    "format_gate_table",
+    "format_summary",
+    "redact",
+    "redact_settings",
+    "write_reports",
+]

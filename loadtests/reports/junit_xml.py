@@ -1,0 +1,61 @@
+"""`junit.xml`: one test case per gate and per failing check (issue 5), in the JUnit XML shape CI tools read
+(Jenkins, GitLab, GitHub test reporters): <testsuites><testsuite><testcase><failure message type>text."""
+
+from __future__ import annotations
+
+import re
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+
+from loadtests.gates import GateResult
+from loadtests.measurements import RunSummary, is_contract_violation
+
+# XML 1.0 forbids most control characters; a response body may contain them.
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    return _INVALID_XML.sub("\ufffd", text)
+
+
+def _suite(parent: ET.Element, name: str, summary: RunSummary) -> ET.Element:
+    return ET.SubElement(parent, "testsuite", {
+        "name": name, "tests": "0", "failures": "0", "errors": "0", "skipped": "0",
+        "time": f"{summary.duration_s:.3f}",
+        "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(summary.started)),
+    })
+
+
+def _case(suite: ET.Element, classname: str, name: str, failure: str | None, text: str = "") -> None:
+    case = ET.SubElement(suite, "testcase", {"classname": classname, "name": _clean(name), "time": "0"})
+    suite.set("tests", str(int(suite.get("tests", "0")) + 1))
+    if failure is not None:
+        element = ET.SubElement(case, "failure", {"message": _clean(failure), "type": "AssertionError"})
+        element.text = _clean(text or failure)
+        suite.set("failures", str(int(suite.get("failures", "0")) + 1))
+
+
+def render(summary: RunSummary, gate_results: Sequence[GateResult]) -> str:
+    root = ET.Element("testsuites", {"name": "edgeload"})
+    gates = _suite(root, "edgeload.gates", summary)
+    for result in gate_results:
+        message = None if result.passed else result.message or f"measured {result.measured}"
+        _case(gates, "edgeload.gates", result.name, message,
+              f"threshold {result.threshold}; measured {result.measured}\n{result.message}".strip())
+    checks = _suite(root, "edgeload.failures", summary)
+    for category, count in summary.total_failures_by_category.items():
+        kind = "contract check" if is_contract_violation(category) else "failure category"
+        example = summary.examples.get(category)
+        detail = f"{count} failure{'s' if count != 1 else ''} ({kind} {category}, whole run)"
+        if example is not None:
+            detail += f"\n\nexample {example['operation']}\n--- request ---\n{example['request']}\n" \
+                      f"--- response ---\n{example['response']}"
+        _case(checks, f"edgeload.{'checks' if is_contract_violation(category) else 'failures'}", category,
+              f"{category}: {count} failure{'s' if count != 1 else ''}", detail)
+    root.set("tests", str(sum(int(s.get("tests", "0")) for s in root)))
+    root.set("failures", str(sum(int(s.get("failures", "0")) for s in root)))
+    root.set("errors", "0")
+    root.set("time", f"{summary.duration_s:.3f}")
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
