@@ -1,0 +1,45 @@
+"""The one verdict: every registered check on one exchange.
+
+`judge` is what the pytest suite, the schemathesis hooks and the Locust users call (STYLE.md "One verdict, three
+runners"). It must stay cheap enough to run on every response under load: the body is parsed once and shared,
+schemas are compiled ahead of time (contracts.schemas), and a passing check costs a few look-ups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from contracts.checks import REGISTRY, Check
+from contracts.context import Context
+from contracts.exchange import Exchange
+from contracts.schemas import Contract
+from contracts.violations import ContractViolation
+
+__all__ = ["ContractViolation", "judge", "judge_with"]
+
+
+def judge(exchange: Exchange, compiled: Contract | None = None) -> list[ContractViolation]:
+    """Every violation of the contract by this exchange, in registry order; empty when it keeps the contract.
+
+    Raises `contracts.violations.UnknownOperation` when `exchange.operation` is not a label of the contract.
+    """
+    context = Context(exchange, compiled)
+    violations: list[ContractViolation] = []
+    for check in REGISTRY.values():
+        try:
+            check(context)
+        except ContractViolation as violation:
+            violations.append(violation)
+    return violations
+
+
+def judge_with(exchange: Exchange, checks: Iterable[str | Check]) -> list[ContractViolation]:
+    """Like `judge`, with only the named (or given) checks."""
+    context = Context(exchange)
+    violations: list[ContractViolation] = []
+    for check in checks:
+        try:
+            (REGISTRY[check] if isinstance(check, str) else check)(context)
+        except ContractViolation as violation:
+            violations.append(violation)
+    return violations
