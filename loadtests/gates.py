@@ -74,6 +74,8 @@ class Gate:
         return (self.metric, self.scope)
 
     def threshold_text(self) -> str:
+        if self.metric in LATENCY_METRICS:
+            return f"{self.op} {self.threshold:g} ms"  # as written, not padded: "< 200 ms"
         return f"{self.op} {_format_value(self.metric, self.threshold, self.relative)}"
 
 

@@ -6,14 +6,59 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from loadtests.gates import GateResult
-from loadtests.measurements import RunSummary
+from loadtests.measurements import OperationSummary, RunSummary
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right: frozenset[int] = frozenset()) -> list[str]:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(cell.rjust(w) if i in right else cell.ljust(w)
+                         for i, (cell, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+
+    return [line(header), line(["-" * w for w in widths]), *(line(row) for row in rows)]
 
 
 def format_gate_table(gate_results: Sequence[GateResult]) -> str:
-    """A plain-text table: gate, threshold, measured, PASS/FAIL; then the verdict line."""
-    raise NotImplementedError
+    """A plain-text table (gate, threshold, measured, PASS/FAIL), the reason of each failure, the verdict line."""
+    if not gate_results:
+        return "no gates set\nverdict: PASS"
+    rows = [(r.name, r.threshold, r.measured, "PASS" if r.passed else "FAIL") for r in gate_results]
+    lines = _table(("gate", "threshold", "measured", "result"), rows)
+    failed = [r for r in gate_results if not r.passed]
+    lines += [f"  FAIL {r.message}" for r in failed if r.message]
+    lines.append(f"verdict: FAIL ({len(failed)} of {len(gate_results)} gates failed)" if failed
+                 else f"verdict: PASS (all {len(gate_results)} gates passed)")
+    return "\n".join(lines)
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}" if value < 10 else f"{value:.1f}"
+
+
+def _row(name: str, stats: OperationSummary) -> list[str]:
+    rps = "-" if stats["rps"] is None else f"{stats['rps']:.1f}"
+    return [name, str(stats["requests"]), str(stats["failures"]), rps, _ms(stats["p50_ms"]), _ms(stats["p95_ms"]),
+            _ms(stats["p99_ms"]), _ms(stats["max_ms"])]
 
 
 def format_summary(summary: RunSummary) -> str:
-    """A plain-text table per operation: requests, failures, rps, p50/p95/p99/max; then failures by category."""
-    raise NotImplementedError
+    """Per-operation requests, failures, rps and latency (ms, exact) after the warm-up; failures by category;
+    late requests and the generator's CPU."""
+    rows = [_row(name, stats) for name, stats in summary.operations.items()]
+    rows.append(_row("overall", summary.overall))
+    header = ("operation", "requests", "failures", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms")
+    lines = _table(header, rows, right=frozenset(range(1, 8)))
+    warmup = summary.overall["warmup_requests"]
+    lines.insert(0, f"{summary.total_requests} requests in {summary.duration_s:.1f} s"
+                    + (f" ({warmup} during the warm-up, not in the table)" if warmup else ""))
+    if summary.total_failures_by_category:
+        lines.append("failures by category (whole run): " + ", ".join(
+            f"{category} {n}" for category, n in summary.total_failures_by_category.items()))
+    if summary.late:
+        lines.append(f"late: {summary.late} requests could not be sent on time at the target rate")
+    cpu = summary.cpu
+    if cpu["max"] is not None and cpu["mean"] is not None:
+        lines.append(f"generator CPU: max {cpu['max']:.0f}%, mean {cpu['mean']:.0f}% of one core "
+                     f"({cpu['samples']} samples)")
+    return "\n".join(lines)

@@ -1,12 +1,59 @@
-"""Placeholder: filled in next commit."""
+"""`summary.md`: fit for a CI job summary (GitHub's $GITHUB_STEP_SUMMARY, GitLab's Markdown artefacts): the
+verdict first, then the gates, the operations and the failures by check."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from loadtests.gates import GateResult
-from loadtests.measurements import RunSummary
+from loadtests.measurements import RunSummary, is_contract_violation
+from loadtests.reports.verdict import verdict
 
 
-def render(summary: RunSummary, gate_results: Sequence[GateResult], **kwargs: object) -> str:
-    raise NotImplementedError
+def _cell(text: object) -> str:
+    # A pipe or a newline would end the table cell early.
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}" if value < 10 else f"{value:.1f}"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[object]], align: str = "") -> list[str]:
+    marks = [("---:" if align[i:i + 1] == "r" else "---") for i in range(len(header))]
+    return [f"| {' | '.join(header)} |", f"| {' | '.join(marks)} |",
+            *(f"| {' | '.join(_cell(c) for c in row)} |" for row in rows)]
+
+
+def render(summary: RunSummary, gate_results: Sequence[GateResult]) -> str:
+    outcome = verdict(summary, gate_results)
+    icon = "✅" if outcome.passed else "❌"
+    lines = [f"# {icon} edgeload: {outcome.headline}", ""]
+    lines += [f"- {_cell(reason)}" for reason in outcome.reasons]
+    warmup = summary.overall["warmup_requests"]
+    lines += ["", f"{summary.total_requests} requests in {summary.duration_s:.1f} s"
+                  + (f", {warmup} of them in the warm-up (excluded from the gates)" if warmup else "")
+                  + (f"; {summary.late} could not be sent on time" if summary.late else "") + ".", ""]
+    if gate_results:
+        lines += ["## Gates", ""]
+        lines += _table(("gate", "threshold", "measured", "result"),
+                        [(f"`{r.name}`", r.threshold, r.measured, "✅ pass" if r.passed else "❌ fail")
+                         for r in gate_results])
+        lines.append("")
+    lines += ["## Operations", "", "Latency in milliseconds, exact (HDR histogram), after the warm-up.", ""]
+    rows = [(f"`{name}`", s["requests"], s["failures"], "-" if s["rps"] is None else f"{s['rps']:.1f}",
+             _ms(s["p50_ms"]), _ms(s["p90_ms"]), _ms(s["p95_ms"]), _ms(s["p99_ms"]), _ms(s["max_ms"]))
+            for name, s in [*summary.operations.items(), ("overall", summary.overall)]]
+    lines += _table(("operation", "requests", "failures", "req/s", "p50", "p90", "p95", "p99", "max"), rows,
+                    "lrrrrrrrr")
+    lines.append("")
+    if summary.total_failures_by_category:
+        lines += ["## Failures by check", ""]
+        lines += _table(("check or category", "kind", "count"),
+                        [(f"`{category}`", "contract" if is_contract_violation(category) else "transport/HTTP", n)
+                         for category, n in summary.total_failures_by_category.items()], "llr")
+        lines.append("")
+    cpu = summary.cpu
+    if cpu["max"] is not None and cpu["mean"] is not None:
+        lines += [f"Generator CPU: max {cpu['max']:.0f}%, mean {cpu['mean']:.0f}% of one core.", ""]
+    return "\n".join(lines)
