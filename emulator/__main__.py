@@ -1,0 +1,7 @@
+"""`python -m emulator`: the same as `edgeload emulator`."""
+
+from __future__ import annotations
+
+from emulator.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,112 @@
+"""The emulator as one raw ASGI application: routing, stats, fault injection and writing replies.
+
+No web framework (issue 2: the emulator must never be what limits a load test): a dict lookup routes, the Edge
+behaviour lives in `edge.py`, faults are drawn before the request is handled and act after it (`fault_effects.py`).
+Any exception while handling a request becomes an EXEG-0001-500 problem body, never a bare 500.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Callable
+
+from emulator import fault_effects
+from emulator.admin import handle_admin
+from emulator.asgi import Receive, Scope, Send
+from emulator.config import Settings
+from emulator.edge import ClientGone, EdgeService
+from emulator.faults import FaultBoard, Plan
+from emulator.ids import IdSource
+from emulator.problems import INTERNAL, PROBLEM_CONTENT_TYPE, problem_body
+from emulator.responses import Reply, send_empty, send_reply
+from emulator.routes import ADMIN_PREFIX, EDGE_PREFIX, ROUTES
+from emulator.stats import Stats
+
+log = logging.getLogger("emulator")
+_ALLOW_POST = [(b"allow", b"POST")]
+_FAULT_SEED_SALT = 0x5EED_FA17  # faults draw from their own generator: switching one on keeps a run's ids
+
+
+class EmulatorApp:
+    def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seed = settings.seed if settings.seed is not None else random.SystemRandom().getrandbits(32)
+        self.ids = IdSource(self.seed)
+        self.board = FaultBoard(settings.faults, seed=self.seed ^ _FAULT_SEED_SALT)
+        self.edge = EdgeService(settings, self.ids, clock)
+        self.stats = Stats()
+
+    def reset(self) -> None:
+        self.stats.reset()
+        self.edge.reset()
+        self.ids.reseed()
+        self.board.reseed()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return  # served with lifespan and websockets off (serving.py)
+        path = scope["path"]
+        route = ROUTES.get(path)
+        stats = self.stats
+        if route is None:
+            if path.startswith(ADMIN_PREFIX):
+                await handle_admin(self, scope, receive, send)
+                return
+            if path.startswith(EDGE_PREFIX):
+                stats.total += 1
+                stats.status(404)
+            await send_empty(send, 404)
+            return
+        stats.total += 1
+        if scope["method"] != "POST":
+            stats.status(405)
+            await send_empty(send, 405, _ALLOW_POST)
+            return
+        stats.operation(route.operation.label)
+        plan = self.board.draw(route.operation.label) if self.board.faults else None
+        try:
+            reply = await self.edge.handle(route, scope, receive)
+        except ClientGone:
+            return
+        except Exception:
+            log.exception("internal error while handling %s", path)
+            reply = self._internal_error()
+        if plan is not None:
+            await self._with_faults(plan, reply, scope, receive, send)
+            return
+        stats.status(reply.status)
+        await send_reply(send, reply)
+
+    def _internal_error(self) -> Reply:
+        request_id = self.ids.uuid() + "-" + self.ids.entropy()
+        document = dict(problem_body(INTERNAL, request_id))
+        return Reply(INTERNAL.status, request_id, document=document, content_type=PROBLEM_CONTENT_TYPE)
+
+    async def _with_faults(self, plan: Plan, reply: Reply, scope: Scope, receive: Receive, send: Send) -> None:
+        stats = self.stats
+        for name in plan.delays:
+            stats.fault(name)
+        if plan.delay_s > 0:
+            await asyncio.sleep(plan.delay_s)
+        fault = plan.fault
+        if fault is not None:
+            stage = fault.stage
+            if stage == "transport":
+                stats.fault(fault.name)
+                if fault.name == "connection-reset":
+                    await fault_effects.connection_reset(scope, receive)
+                elif fault.name == "stall":
+                    await fault_effects.stall(receive)
+                else:
+                    stats.status(reply.status)
+                    await fault_effects.truncated_body(reply, scope, receive, send)
+                return
+            if stage == "replace":
+                fault_effects.replace(fault, reply)
+                stats.fault(fault.name)
+            elif fault_effects.damage(fault, reply, self.ids):
+                stats.fault(fault.name)
+        stats.status(reply.status)
+        await send_reply(send, reply)

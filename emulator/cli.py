@@ -1,0 +1,98 @@
+"""`edgeload emulator` / `python -m emulator`: serve the local Edge Network.
+
+Settings come from `--config FILE` (TOML) and flags; a flag overrides the file, and any `--fault` replaces the
+file's faults. Once bound, exactly one line goes to stdout: `edgeload emulator listening on http://HOST:PORT`.
+Bad input is one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import NoReturn
+
+from emulator.config import LOCATION_HINTS, LOG_LEVELS, Settings, check_port, check_rate_limit, load_settings
+from emulator.errors import ConfigError
+from emulator.faults import REGISTRY, parse_spec
+
+EXIT_OK, EXIT_USAGE = 0, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise ConfigError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="edgeload emulator",
+        description="Serve the local Adobe Edge Network emulator (POST /ee/v2/interact, /ee/v2/collect).",
+        epilog=f"fault names: {', '.join(REGISTRY)}",
+    )
+    parser.add_argument("--config", type=Path, help="TOML file: [emulator], faults, [[datastreams]]")
+    parser.add_argument("--host", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to bind; 0 picks a free one (default 0)")
+    parser.add_argument("--seed", type=int, help="seed for ids, ECIDs and fault draws (default: random)")
+    parser.add_argument(
+        "--fault", action="append", metavar="SPEC", help="NAME[:RATE][,key=value...], repeatable; e.g. stall:0.01"
+    )
+    parser.add_argument("--rate-limit", type=int, help="interact request units/s per org; 0 disables (default 4000)")
+    parser.add_argument("--collect-rate-limit", type=int, help="collect request units/s per org (default 6000)")
+    parser.add_argument("--location-hint", choices=LOCATION_HINTS, help="cluster answered on hint-less paths (or2)")
+    parser.add_argument("--log-level", choices=LOG_LEVELS, help="server log level on stderr (default warning)")
+    return parser
+
+
+def settings_from(argv: Sequence[str]) -> Settings:
+    """Parse flags over the config file; raises ConfigError with a one-line message."""
+    args = build_parser().parse_args(list(argv))
+    settings = load_settings(args.config)
+    changes: dict[str, object] = {}
+    if args.host is not None:
+        changes["host"] = args.host
+    if args.port is not None:
+        changes["port"] = check_port(args.port, "--port")
+    if args.seed is not None:
+        changes["seed"] = args.seed
+    if args.rate_limit is not None:
+        changes["rate_limit"] = check_rate_limit(args.rate_limit, "--rate-limit")
+    if args.collect_rate_limit is not None:
+        changes["collect_rate_limit"] = check_rate_limit(args.collect_rate_limit, "--collect-rate-limit")
+    if args.location_hint is not None:
+        changes["location_hint"] = args.location_hint
+    if args.log_level is not None:
+        changes["log_level"] = args.log_level
+    if args.fault:
+        changes["faults"] = tuple(parse_spec(spec, "--fault") for spec in args.fault)
+    return replace(settings, **changes)  # type: ignore[arg-type]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        settings = settings_from(sys.argv[1:] if argv is None else argv)
+        # Imported late: `--help` and bad flags answer without loading uvicorn.
+        from emulator.app import EmulatorApp
+        from emulator.serving import bind, serve, url_of
+
+        sock = bind(settings.host, settings.port)
+    except ConfigError as exc:
+        print(f"edgeload emulator: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    logging.basicConfig(level=settings.log_level.upper() if settings.log_level != "trace" else 5, stream=sys.stderr)
+    app = EmulatorApp(settings)
+    logging.getLogger("emulator").info("seed %d, %d datastreams, faults %s", app.seed, len(settings.datastreams),
+                                       [f.spec() for f in settings.faults])
+    url = url_of(sock)
+
+    def announce() -> None:
+        print(f"edgeload emulator listening on {url}", flush=True)
+
+    try:
+        serve(app, sock, settings.log_level, announce)
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK

@@ -1,0 +1,182 @@
+"""The Edge operations: validate one request the way the real service does and build its reply.
+
+Checks run in this order, each answering with its documented EXEG problem (problems.py): requestId (0102),
+datastream missing / unknown / disabled (0002, 0003, 0004), credentials on an authenticated datastream (0500),
+content type (0111), declared size (0112, before reading), streamed size (0112, reading stops at 64 KB), empty
+body (0109), request units (429), JSON (0101), the operation's required event (0103) and primary identity (0306).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import parse_qsl
+
+import orjson
+
+from emulator import problems as P
+from emulator.asgi import Receive, Scope
+from emulator.config import Settings
+from emulator.handles import DatastreamHandles, requested_scopes, wants_ecid
+from emulator.identity import known_ecid, primary_identity
+from emulator.ids import IdSource
+from emulator.ratelimit import RateLimiter, request_units
+from emulator.responses import Reply
+from emulator.routes import Route
+
+ACCEPTED_MEDIA_TYPES = frozenset({"application/json", "text/plain"})  # issue 2; EXEG-0111-415 otherwise
+_PRINTABLE_ID = re.compile(r"[!-~]{1,128}")  # echoed in a header: visible ASCII only, bounded
+
+
+class ClientGone(Exception):
+    """The client disconnected before its body arrived: there is nobody to answer."""
+
+
+async def read_body(receive: Receive, limit: int) -> bytes | None:
+    """The request body, or None as soon as more than `limit` bytes have arrived (the rest is never read)."""
+    message = await receive()
+    if message["type"] != "http.request":
+        raise ClientGone
+    body: bytes = message.get("body", b"")
+    if not message.get("more_body", False):
+        return body if len(body) <= limit else None
+    chunks = [body]
+    size = len(body)
+    while True:
+        if size > limit:
+            return None
+        message = await receive()
+        if message["type"] != "http.request":
+            raise ClientGone
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks) if size <= limit else None
+
+
+class EdgeService:
+    def __init__(self, settings: Settings, ids: IdSource, clock: Callable[[], float]) -> None:
+        self.ids = ids
+        self.default_hint = settings.location_hint
+        self.streams = {key: DatastreamHandles.build(stream) for key, stream in settings.datastreams.items()}
+        self.interact_limits = RateLimiter(settings.rate_limit, clock)
+        self.collect_limits = RateLimiter(settings.collect_rate_limit, clock)
+
+    def reset(self) -> None:
+        self.interact_limits.reset()
+        self.collect_limits.reset()
+
+    async def handle(self, route: Route, scope: Scope, receive: Receive) -> Reply:
+        content_type = content_length = header_id = authorization = api_key = ims_org = origin = None
+        for name, value in scope["headers"]:
+            if name == b"content-type":
+                content_type = value
+            elif name == b"content-length":
+                content_length = value
+            elif name == b"x-request-id":
+                header_id = value.decode("latin-1")
+            elif name == b"authorization":
+                authorization = value
+            elif name == b"x-api-key":
+                api_key = value
+            elif name == b"x-gw-ims-org-id":
+                ims_org = value
+            elif name == b"origin":
+                origin = value
+        params: dict[str, str] = {}
+        if scope["query_string"]:
+            for key, val in parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True):
+                params.setdefault(key, val)
+
+        sent = params.get("requestId") or header_id
+        bad_id_field = None
+        if sent and not _PRINTABLE_ID.fullmatch(sent):
+            bad_id_field = "requestId" if params.get("requestId") else "x-request-id"
+            sent = None
+        request_id = (sent or self.ids.uuid()) + "-" + self.ids.entropy()
+        hint = route.hint or self.default_hint
+        reply = Reply(0, request_id, hint=hint)
+        if origin is not None and _PRINTABLE_ID.fullmatch(origin.decode("latin-1")):
+            reply.origin = origin
+
+        def fail(kind: P.ProblemKind, org: str | None = None, config: str | None = None, **detail: object) -> Reply:
+            reply.status = kind.status
+            reply.document = dict(P.problem_body(kind, request_id, org_id=org, config_id=config, **detail))
+            reply.content_type = P.PROBLEM_CONTENT_TYPE
+            return reply
+
+        if bad_id_field is not None:
+            return fail(P.INVALID_FIELD, field=bad_id_field)
+        op = route.operation
+        config_id = next((params[p] for p in op.datastream_params if params.get(p)), None)
+        if config_id is None:
+            return fail(P.MISSING_DATASTREAM, param=op.datastream_params[0])
+        handles = self.streams.get(config_id.lower())
+        if handles is None:
+            return fail(P.UNKNOWN_DATASTREAM, datastream=config_id[:200])
+        stream = handles.datastream
+        org = reply.org_id = stream.org_id
+        reply.config_id = stream.id
+        if not stream.enabled:
+            return fail(P.DISABLED_DATASTREAM, org, stream.id, datastream=stream.id)
+        if stream.access_type == "authenticated" and not (
+            authorization and authorization[:7].lower() == b"bearer " and authorization[7:].strip() and api_key and ims_org
+        ):
+            return fail(P.UNAUTHORIZED, org, stream.id)
+        if content_type is None or content_type.split(b";", 1)[0].strip().lower().decode("latin-1") not in ACCEPTED_MEDIA_TYPES:
+            return fail(P.UNSUPPORTED_TYPE, org, stream.id)
+        if content_length is not None and content_length.isdigit() and int(content_length) > P.MAX_BODY_BYTES:
+            reply.close = True
+            return fail(P.TOO_LARGE, org, stream.id)
+        body = await read_body(receive, P.MAX_BODY_BYTES)
+        if body is None:
+            reply.close = True
+            return fail(P.TOO_LARGE, org, stream.id)
+        if not body:
+            return fail(P.EMPTY_BODY, org, stream.id)
+        limiter = self.collect_limits if op.action == "collect" else self.interact_limits
+        admission = limiter.admit(org, request_units(len(body), len(stream.services)))
+        if not admission.allowed:
+            reply.retry_after = admission.retry_after_s
+            return fail(P.TOO_MANY_REQUESTS, org, stream.id)
+        if limiter.capacity:
+            reply.remaining = admission.remaining
+        try:
+            document = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return fail(P.INVALID_JSON, org, stream.id)
+        if not isinstance(document, dict):
+            return fail(P.INVALID_JSON, org, stream.id)
+
+        if op.action == "interact":
+            event = document.get("event")
+            if not isinstance(event, dict):
+                return fail(P.MISSING_VALUE, org, stream.id, field="event")
+            xdm = event.get("xdm")
+            if stream.requires_primary_identity and primary_identity(xdm) is None:
+                return fail(P.NO_PRIMARY_IDENTITY, org, stream.id, index=0)
+            query = document.get("query")
+            ecid = known_ecid(org, xdm, document.get("meta"), handles.identity_key) or self.ids.ecid()
+            reply.status = 200
+            reply.document = {
+                "requestId": request_id,
+                "handle": handles.interact(hint, ecid, wants_ecid(query), requested_scopes(query)),
+            }
+            return reply
+
+        events = document.get("events")
+        if not isinstance(events, list) or not events:
+            return fail(P.MISSING_VALUE, org, stream.id, field="events")
+        for index, event in enumerate(events):
+            if not isinstance(event, dict):
+                return fail(P.INVALID_FIELD, org, stream.id, field=f"events[{index}]")
+            if stream.requires_primary_identity and primary_identity(event.get("xdm")) is None:
+                return fail(P.NO_PRIMARY_IDENTITY, org, stream.id, index=index)
+        reply.events = len(events)
+        if params.get("silent", "").lower() == "true":
+            reply.status = 204  # collect/index.md: silent=true answers 204 without a body
+            return reply
+        reply.status = 202
+        reply.document = {"requestId": request_id}
+        return reply
