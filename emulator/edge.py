@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl
 import orjson
 
 from emulator import problems as P
+from emulator import v1
 from emulator.asgi import Receive, Scope
 from emulator.config import Settings
 from emulator.handles import DatastreamHandles, requested_scopes, wants_ecid
@@ -149,6 +150,14 @@ class EdgeService:
         if not isinstance(document, dict):
             return fail(P.INVALID_JSON, org, stream.id)
 
+        if op.version == "v1":  # the Web SDK's API: its own bodies and answers (v1.py)
+            answer = v1.respond(op.action, document, handles, hint, self.ids)
+            if isinstance(answer, v1.Rejection):
+                return fail(answer.kind, org, stream.id, **answer.detail)
+            reply.status, reply.events = answer.status, answer.events
+            if answer.handles is not None:
+                reply.document = {"requestId": request_id, "handle": answer.handles}
+            return reply
         if op.action == "interact":
             event = document.get("event")
             if not isinstance(event, dict):

@@ -42,9 +42,16 @@ class Route:
 # `configId` on v2 (EDGE-API.md §2 "Endpoints"). All are accepted, the spec's name first.
 _V2_PARAMS = ("datastreamId", "dataStreamId", "configId")
 
+# The Web SDK's API: v1 takes `configId` only (api-reference.yaml: "The v1 APIs use configId"); answers in v1.py.
+_V1_PARAMS = ("configId",)
+
 OPERATIONS: tuple[Operation, ...] = (
     Operation("v2", "interact", _V2_PARAMS),
     Operation("v2", "collect", _V2_PARAMS),
+    Operation("v1", "interact", _V1_PARAMS),
+    Operation("v1", "collect", _V1_PARAMS),
+    Operation("v1", "identity/acquire", _V1_PARAMS),
+    Operation("v1", "privacy/set-consent", _V1_PARAMS),
 )
 
 
