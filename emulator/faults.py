@@ -2,7 +2,8 @@
 
 Spec syntax (brief, "Emulator public API"): `NAME[:RATE][,key=value...]`, RATE a probability in [0, 1], default 1;
 the same string in `--fault`, in the config file and in `PUT /_emulator/faults`. Every fault also takes
-`operation=interact|collect|<operation label>` to act on one operation only. Each fault exists so that one contract
+`operation=interact|collect|<operation label>` to act on one operation only, and `count=N` to act on the first N
+requests it fires on and then stop (a client's retry after exactly one failure, issue 7). Each fault exists so that one contract
 check can be proven to fire (STYLE.md "One verdict, three runners"); what each does to a response lives in
 `fault_effects.py`.
 """
@@ -91,6 +92,7 @@ class Fault:
     rate: float
     params: Mapping[str, ParamValue]
     operation: str | None = None
+    count: int | None = None  # fire on at most this many requests (None: no limit)
 
     @property
     def stage(self) -> Stage:
@@ -106,6 +108,8 @@ class Fault:
         parts += [f"{k}={_show(v)}" for k, v in sorted(self.params.items()) if defaults.get(k) != v]
         if self.operation is not None:
             parts.append(f"operation={self.operation}")
+        if self.count is not None:
+            parts.append(f"count={self.count}")
         return ",".join(parts)
 
 
@@ -132,12 +136,16 @@ def build_fault(name: str, rate: object, params: Mapping[str, object], where: st
         raise ConfigError(f"{where}: rate must be a probability between 0 and 1, got {rate!r}")
     chosen: dict[str, ParamValue] = dict(kind.defaults)
     operation: str | None = None
+    count: int | None = None
     for key, raw in params.items():
         if key == "operation":
             operation = str(raw)
             continue
+        if key == "count":
+            count = _count(str(raw), f"{where}: count")
+            continue
         if key not in kind.defaults:
-            allowed = ", ".join([*kind.defaults, "operation"])
+            allowed = ", ".join([*kind.defaults, "operation", "count"])
             raise ConfigError(f"{where}: fault {name!r} has no parameter {key!r}; its parameters: {allowed}")
         default = kind.defaults[key]
         chosen[key] = _number(str(raw), f"{where}: {key}") if isinstance(default, float) else str(raw)
@@ -145,7 +153,13 @@ def build_fault(name: str, rate: object, params: Mapping[str, object], where: st
         if allowed_values is not None and chosen[key] not in allowed_values:
             shown = ", ".join(_show(v) for v in allowed_values)
             raise ConfigError(f"{where}: {key}={_show(chosen[key])} is not one of {shown}")
-    return Fault(name, value, chosen, operation)
+    return Fault(name, value, chosen, operation, count)
+
+
+def _count(text: str, where: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError(f"{where}: {text!r} must be a whole number of requests >= 1")
+    return int(text)
 
 
 def parse_spec(spec: str, where: str = "fault spec") -> Fault:
@@ -195,6 +209,7 @@ class FaultBoard:
         self._rng = random.Random(seed)
         self._faults: tuple[Fault, ...] = ()
         self._by_label: dict[str, tuple[Fault, ...]] = {}
+        self._fired: dict[int, int] = {}  # id(fault) -> requests it acted on, for faults with a count
         self.replace(faults)
 
     @property
@@ -204,9 +219,11 @@ class FaultBoard:
     def replace(self, faults: Iterable[Fault]) -> None:
         self._faults = tuple(faults)
         self._by_label = {}
+        self._fired = {}
 
     def reseed(self) -> None:
         self._rng.seed(self._seed)
+        self._fired = {}
 
     def _for(self, label: str) -> tuple[Fault, ...]:
         found = self._by_label.get(label)
@@ -223,6 +240,11 @@ class FaultBoard:
         for fault in faults:
             if fault.rate < 1.0 and (fault.rate <= 0.0 or self._rng.random() >= fault.rate):
                 continue
+            if fault.count is not None:
+                fired = self._fired.get(id(fault), 0)
+                if fired >= fault.count:
+                    continue
+                self._fired[id(fault)] = fired + 1
             plan = plan or Plan()
             if fault.stage == "delay":
                 plan.delay_s += self._latency_s(fault.params)
