@@ -17,6 +17,7 @@ from emulator import fault_effects
 from emulator.admin import handle_admin
 from emulator.asgi import Receive, Scope, Send
 from emulator.config import Settings
+from emulator.cors import send_preflight
 from emulator.edge import ClientGone, EdgeService
 from emulator.faults import FaultBoard, Plan
 from emulator.ids import IdSource
@@ -61,6 +62,10 @@ class EmulatorApp:
             return
         stats.total += 1
         if scope["method"] != "POST":
+            if scope["method"] == "OPTIONS":  # a browser's CORS preflight (cors.py)
+                stats.status(204)
+                await send_preflight(scope, send)
+                return
             stats.status(405)
             await send_empty(send, 405, _ALLOW_POST)
             return
