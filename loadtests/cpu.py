@@ -20,8 +20,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import psutil
+
+
+class CpuSource(Protocol):
+    """What the sampler reads: `psutil.Process` (tests pass a scripted stand-in)."""
+
+    def cpu_percent(self, interval: float | None = None) -> float: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +46,7 @@ class CpuSampler:
         *,
         on_sample: Callable[[float, float], None] | None = None,
         clock: Callable[[], float] = time.time,
-        process: psutil.Process | None = None,
+        process: CpuSource | None = None,
     ) -> None:
         if interval_s <= 0:
             raise ValueError("interval_s must be positive")
@@ -47,7 +54,7 @@ class CpuSampler:
         self.samples: list[CpuSample] = []
         self._on_sample = on_sample
         self._clock = clock
-        self._process = process if process is not None else psutil.Process()
+        self._process: CpuSource = process if process is not None else psutil.Process()
         self._stop = threading.Event()
         self._running = False
         # The first cpu_percent(None) call only sets the baseline (psutil docs): prime it now, at construction,

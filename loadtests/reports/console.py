@@ -27,8 +27,9 @@ def format_gate_table(gate_results: Sequence[GateResult]) -> str:
     lines = _table(("gate", "threshold", "measured", "result"), rows)
     failed = [r for r in gate_results if not r.passed]
     lines += [f"  FAIL {r.message}" for r in failed if r.message]
-    lines.append(f"verdict: FAIL ({len(failed)} of {len(gate_results)} gates failed)" if failed
-                 else f"verdict: PASS (all {len(gate_results)} gates passed)")
+    gates = f"{len(gate_results)} gate{'s' if len(gate_results) != 1 else ''}"
+    lines.append(f"verdict: FAIL ({len(failed)} of {gates} failed)" if failed
+                 else f"verdict: PASS (all {gates} passed)")
     return "\n".join(lines)
 
 

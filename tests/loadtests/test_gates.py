@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+import pytest
+
+from loadtests.gates import (
+    DEFAULT_GATES,
+    Gate,
+    GateError,
+    evaluate,
+    parse_gate,
+    parse_gates,
+    passed,
+    should_abort,
+    validate_gates,
+)
+from loadtests.measurements import Measurements, RunSummary
+
+INTERACT = "POST /ee/v2/interact"
+COLLECT = "POST /ee/v2/collect"
+STARTED = 1_700_000_000.0
+
+
+@pytest.mark.parametrize(
+    ("text", "metric", "op", "threshold", "scope", "relative"),
+    [
+        pytest.param("p95<200ms", "p95", "<", 200.0, None, False, id="latency-ms"),
+        pytest.param("p99<=0.5s", "p99", "<=", 500.0, None, False, id="latency-seconds"),
+        pytest.param("p50 < 800us", "p50", "<", 0.8, None, False, id="latency-micro-with-spaces"),
+        pytest.param("avg<20", "avg", "<", 20.0, None, False, id="latency-default-ms"),
+        pytest.param("max<2s", "max", "<", 2000.0, None, False, id="max"),
+        pytest.param("error_rate<1%", "error_rate", "<", 0.01, None, False, id="error-rate-percent"),
+        pytest.param("error_rate<=0.05", "error_rate", "<=", 0.05, None, False, id="error-rate-fraction"),
+        pytest.param("rps>=95%", "rps", ">=", 0.95, None, True, id="rps-relative"),
+        pytest.param("rps>=800", "rps", ">=", 800.0, None, False, id="rps-absolute"),
+        pytest.param("violations==0", "violations", "==", 0.0, None, False, id="violations"),
+        pytest.param("cpu<90%", "cpu", "<", 90.0, None, False, id="cpu"),
+        pytest.param("POST /ee/v2/interact: p95<200ms", "p95", "<", 200.0, INTERACT, False, id="scoped"),
+        pytest.param("post  /ee/v2/collect :rps>=400", "rps", ">=", 400.0, COLLECT, False, id="scoped-loose"),
+    ],
+)
+def test_parse_gate_reads_valid_forms(text, metric, op, threshold, scope, relative):
+    gate = parse_gate(text)
+    assert (gate.metric, gate.op, gate.scope, gate.relative) == (metric, op, scope, relative)
+    assert gate.threshold == pytest.approx(threshold)
+    assert gate.abort is False
+
+
+def test_parse_gate_reads_abort_with_default_and_given_grace():
+    assert parse_gate("p95<200ms !abort").abort_grace_s == 10.0
+    gate = parse_gate("error_rate<5% !abort=30s")
+    assert (gate.abort, gate.abort_grace_s, gate.threshold) == (True, 30.0, 0.05)
+    assert parse_gate("p99<1s!abort=2m").abort_grace_s == 120.0
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        pytest.param("p95 200ms", "is not METRIC OP VALUE", id="no-operator"),
+        pytest.param("p97<200ms", "unknown metric 'p97'", id="unknown-metric"),
+        pytest.param("p95<200xs", "unit 'xs' is not a latency unit", id="bad-latency-unit"),
+        pytest.param("violations=0", "write '=='", id="single-equals"),
+        pytest.param("error_rate<5ms", "percentage or a fraction", id="error-rate-unit"),
+        pytest.param("error_rate<150%", "above 100%", id="error-rate-impossible"),
+        pytest.param("violations<0.5", "whole count", id="violations-fraction"),
+        pytest.param("cpu<90ms", "percentage of one core", id="cpu-unit"),
+        pytest.param("POST /ee/v2/interact: cpu<90%", "drop the scope", id="cpu-scoped"),
+        pytest.param("POST /ee/v2/interact: rps>=95%", "absolute rate", id="relative-rps-scoped"),
+        pytest.param("p95<200ms !abort=10h", "abort grace unit 'h'", id="bad-grace-unit"),
+        pytest.param("", "is not METRIC OP VALUE", id="empty"),
+    ],
+)
+def test_parse_gate_rejects_invalid_forms_with_one_line(text, names):
+    with pytest.raises(GateError) as raised:
+        parse_gate(text)
+    message = str(raised.value)
+    assert names in message
+    assert "\n" not in message
+    assert "e.g." in message or "write" in message or "drop" in message or "use" in message  # says the fix
+
+
+def test_parse_gates_adds_defaults_unless_replaced():
+    assert [g.text for g in parse_gates(["p95<200ms"])] == ["p95<200ms", *DEFAULT_GATES]
+    assert [g.text for g in parse_gates(["cpu<95%"])] == ["cpu<95%", "violations==0"]
+    assert [g.text for g in parse_gates(["p95<200ms"], defaults=False)] == ["p95<200ms"]
+
+
+def test_validate_gates_requires_a_target_for_relative_rps():
+    with pytest.raises(GateError, match="no --target-rps"):
+        validate_gates([parse_gate("rps>=95%")], None)
+    validate_gates([parse_gate("rps>=95%")], 800.0)
+
+
+def _summary(latencies_us: list[int], *, failures: int = 0, seconds: float = 10.0, cpu: float | None = 50.0,
+             warmup_s: float | None = None) -> RunSummary:
+    m = Measurements(STARTED, warmup_until=STARTED + warmup_s if warmup_s else None)
+    for index, us in enumerate(latencies_us):
+        failure = "request_id_echo" if index < failures else None
+        m.record(INTERACT, us, failure, STARTED + (warmup_s or 0) + index * (seconds / len(latencies_us)))
+    if cpu is not None:
+        m.record_cpu(STARTED + seconds, cpu)
+    return m.summary(STARTED + (warmup_s or 0) + seconds)
+
+
+def _result(text: str, summary: RunSummary, target_rps: float | None = None):
+    (result,) = evaluate([parse_gate(text)], summary, target_rps)
+    return result
+
+
+def test_evaluate_latency_boundaries_are_exact():
+    summary = _summary([200_000] * 100)  # every request exactly 200 ms
+    assert not _result("p95<200ms", summary).passed
+    assert _result("p95<=200ms", summary).passed
+    assert _result("p99<=0.2s", summary).passed
+    assert _result("max>199.9ms", summary).passed
+    assert _result("avg<200.001ms", summary).passed
+    assert _result("p50<200ms", summary).measured == "200.0 ms"
+
+
+def test_evaluate_error_rate_boundary_is_exact():
+    summary = _summary([1_000] * 100, failures=1)
+    assert not _result("error_rate<1%", summary).passed
+    assert _result("error_rate<=1%", summary).passed
+    assert _result("error_rate<=1%", summary).measured == "1% (1/100)"
+
+
+def test_evaluate_rps_relative_and_absolute():
+    summary = _summary([1_000] * 950, seconds=10.0)  # 95 requests/s
+    assert _result("rps>=95%", summary, target_rps=100).passed
+    assert not _result("rps>95%", summary, target_rps=100).passed
+    assert _result("rps>=95", summary).passed
+    assert not _result("rps>=96", summary).passed
+    assert not _result("rps>=95%", summary, target_rps=None).passed
+
+
+def test_evaluate_violations_counts_whole_run_with_checks_named():
+    result = _result("violations==0", _summary([1_000] * 10, failures=3))
+    assert (result.passed, result.value, result.measured) == (False, 3.0, "3 (request_id_echo 3)")
+
+
+def test_evaluate_cpu_failure_says_latency_is_not_trustworthy():
+    result = _result("cpu<90%", _summary([1_000] * 10, cpu=97.0))
+    assert not result.passed
+    assert "not trustworthy" in result.message
+    assert _result("cpu<90%", _summary([1_000] * 10, cpu=89.9)).passed
+
+
+def test_evaluate_cpu_without_samples_fails():
+    result = _result("cpu<90%", _summary([1_000] * 10, cpu=None))
+    assert (result.passed, result.measured) == (False, "not sampled")
+
+
+def test_evaluate_scoped_gate_reads_only_its_operation():
+    m = Measurements(STARTED)
+    for index in range(100):
+        m.record(INTERACT, 1_000, None, STARTED + index / 10)
+        m.record(COLLECT, 300_000, None, STARTED + index / 10)
+    summary = m.summary(STARTED + 10)
+    assert _result(f"{INTERACT}: p99<2ms", summary).passed
+    assert not _result(f"{COLLECT}: p99<2ms", summary).passed
+    assert not _result("p99<2ms", summary).passed
+    missing = _result("POST /ee/v1/collect: p99<2ms", summary)
+    assert (missing.passed, missing.measured) == (False, "no requests")
+
+
+def test_evaluate_excludes_the_warmup():
+    m = Measurements(STARTED, warmup_until=STARTED + 5)
+    m.record(INTERACT, 900_000, None, STARTED + 1)  # a cold start in the warm-up
+    for index in range(10):
+        m.record(INTERACT, 1_000, None, STARTED + 5 + index)
+    assert _result("max<2ms", m.summary(STARTED + 15)).passed
+
+
+def test_passed_is_the_conjunction_of_results():
+    summary = _summary([1_000] * 10)
+    assert passed(evaluate(parse_gates(["p95<2ms"]), summary, None))
+    assert not passed(evaluate(parse_gates(["p95<0.5ms"]), summary, None))
+
+
+def test_should_abort_waits_for_the_grace_period_then_aborts():
+    gates = parse_gates(["p95<2ms !abort=10s", "p99<1ms"], defaults=False)
+    slow = _summary([5_000] * 100)
+    assert should_abort(gates, slow, elapsed_s=9.99) is None
+    aborting = should_abort(gates, slow, elapsed_s=10.0)
+    assert isinstance(aborting, Gate)
+    assert aborting.text == "p95<2ms !abort=10s"
+    assert should_abort(gates, _summary([1_000] * 100), elapsed_s=60.0) is None  # passing: no abort
+
+
+def test_should_abort_never_fires_without_measured_data():
+    gates = parse_gates(["p95<2ms !abort=0s"], defaults=False)
+    empty = Measurements(STARTED, warmup_until=STARTED + 30).summary(STARTED + 5, timeline=False)
+    assert should_abort(gates, empty, elapsed_s=5.0) is None

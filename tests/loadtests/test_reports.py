@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+import pytest
+
+from loadtests.gates import evaluate, parse_gates
+from loadtests.measurements import Measurements, RunSummary
+from loadtests.reports import format_exchange, write_reports
+from loadtests.reports import writer as report_writer
+
+INTERACT = "POST /ee/v2/interact"
+COLLECT = "POST /ee/v2/collect"
+STARTED = 1_700_000_000.0
+SECRET = "FAKE-s3cr3t-9f8e7d6c5b4a"  # must never appear in any written file
+FILES = ["summary.json", "junit.xml", "summary.md", "rps.png", "latency.png", "errors.png", "index.html"]
+
+
+def _run() -> RunSummary:
+    m = Measurements(STARTED, warmup_until=STARTED + 1)
+    for index in range(600):
+        at = STARTED + index / 100
+        failure = "request_id_echo" if index % 50 == 7 else "timeout" if index % 120 == 3 else None
+        m.record(INTERACT if index % 3 else COLLECT, 800 + (index % 40) * 100, failure, at)
+        if failure and m.wants_example(failure):
+            m.record_example(failure, format_exchange(
+                INTERACT, method="POST", url=f"http://127.0.0.1:9/ee/v2/interact?dataStreamId=ds&api_key={SECRET}",
+                request_headers={"authorization": f"Bearer {SECRET}", "x-api-key": SECRET,
+                                 "content-type": "application/json"},
+                request_body={"event": {"xdm": {"eventType": "web.webpagedetails.pageViews"}},
+                              "client_secret": SECRET},
+                status=200 if failure != "timeout" else None, note="no response within 5 s",
+                response_headers={"x-request-id": "abc"}, response_body=b'{"requestId": "other"}'))
+    m.record_late(2, STARTED + 3.5)
+    for second in range(7):
+        m.record_cpu(STARTED + second, 30.0 + second)
+    summary = m.summary(STARTED + 6.0, settings={"target_rps": 100, "users": 10, "client_secret": SECRET,
+                                                 "headers": {"Authorization": f"Bearer {SECRET}"}})
+    summary.stop_reason = f"interrupted (SIGTERM) while sending Authorization: Bearer {SECRET}"
+    return summary
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("run")
+    (directory / "locust.html").write_text("<html>locust</html>")
+    summary = _run()
+    results = evaluate(parse_gates(["p95<10ms", "rps>=95%", f"{COLLECT}: p99<1ms"]), summary, 100.0)
+    errors: list[str] = []
+    written = write_reports(directory, summary, results, {"api_key": "opaque-looking-value"}, on_error=errors.append)
+    return directory, written, errors, results
+
+
+def test_write_reports_writes_every_file(report):
+    directory, written, errors, _ = report
+    assert errors == []
+    assert [path.name for path in written] == FILES
+    assert all((directory / name).stat().st_size > 0 for name in FILES)
+
+
+def test_write_reports_json_has_counts_percentiles_failures_gates_cpu_late(report):
+    directory, *_ = report
+    document = json.loads((directory / "summary.json").read_text())
+    assert (document["verdict"], document["passed"]) == ("fail", False)
+    assert document["total_requests"] == 600
+    assert document["overall"]["warmup_requests"] == 100
+    assert document["operations"][INTERACT]["requests"] + document["operations"][COLLECT]["requests"] == 500
+    assert document["violations_by_check"] == {"request_id_echo": 12}
+    assert document["total_failures_by_category"] == {"request_id_echo": 12, "timeout": 5}
+    assert document["late"] == 2
+    assert document["cpu"]["max"] == 36.0
+    assert [g["gate"] for g in document["gates"]] == ["p95<10ms", "rps>=95%", f"{COLLECT}: p99<1ms",
+                                                      "violations==0", "cpu<90%"]
+    assert [g["passed"] for g in document["gates"]] == [True, True, False, False, True]
+    measured = sorted(800 + (index % 40) * 100 for index in range(100, 600))  # what _run() recorded after warm-up
+    assert document["overall"]["p50_ms"] == pytest.approx(measured[249] / 1000, rel=0.001)
+    assert document["overall"]["max_ms"] == measured[-1] / 1000
+    assert document["settings"]["target_rps"] == 100
+    assert len(document["timeline"]) == 6
+
+
+def test_write_reports_junit_has_one_case_per_gate_and_per_failing_check(report):
+    directory, *_ = report
+    root = ET.parse(directory / "junit.xml").getroot()
+    assert root.tag == "testsuites"
+    cases = {(case.get("classname"), case.get("name")): case for case in root.iter("testcase")}
+    assert sorted(cases) == sorted([
+        ("edgeload.gates", "p95<10ms"), ("edgeload.gates", "rps>=95%"), ("edgeload.gates", f"{COLLECT}: p99<1ms"),
+        ("edgeload.gates", "violations==0"), ("edgeload.gates", "cpu<90%"),
+        ("edgeload.checks", "request_id_echo"), ("edgeload.failures", "timeout")])
+    failed = {name for (_, name), case in cases.items() if case.find("failure") is not None}
+    assert failed == {f"{COLLECT}: p99<1ms", "violations==0", "request_id_echo", "timeout"}
+    assert (root.get("tests"), root.get("failures")) == ("7", "4")
+    assert "--- request ---" in (cases[("edgeload.checks", "request_id_echo")].findtext("failure") or "")
+
+
+def test_write_reports_markdown_opens_with_verdict_and_lists_gates(report):
+    directory, *_ = report
+    text = (directory / "summary.md").read_text()
+    assert text.splitlines()[0] == "# ❌ edgeload: FAIL: 2 of 5 gates failed"
+    assert "| `violations==0` | == 0 | 12 (request_id_echo 12) | ❌ fail |" in text
+    assert "| `p95<10ms` | < 10 ms |" in text
+    assert "| `request_id_echo` | contract | 12 |" in text
+
+
+def test_write_reports_charts_are_real_pngs(report):
+    directory, *_ = report
+    for name in ("rps.png", "latency.png", "errors.png"):
+        data = (directory / name).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n", name
+        assert len(data) > 5_000, name
+        assert int.from_bytes(data[16:20], "big") == 800  # IHDR width: 8 in at 100 dpi
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.resources: list[tuple[str, str]] = []  # (tag, url) of everything the page loads or links
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in {"src", "href", "srcset", "data", "action"} and value is not None:
+                self.resources.append((tag, value))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_write_reports_index_page_reads_at_a_glance_and_is_self_contained(report):
+    directory, *_ = report
+    html = (directory / "index.html").read_text()
+    page = _Page()
+    page.feed(html)
+    text = " ".join(page.text)
+    assert text.index("FAIL: 2 of 5 gates failed") < text.index("Gates") < text.index("Charts")
+    assert re.search(r"<td><code>violations==0</code></td><td>== 0</td><td>12 \(request_id_echo 12\)</td>"
+                     r"<td><span class=ko>fail</span></td>", html)
+    images = [url for tag, url in page.resources if tag == "img"]
+    assert images == ["rps.png", "latency.png", "errors.png"]
+    assert all((directory / url).is_file() for url in images)
+    links = [url for tag, url in page.resources if tag == "a"]
+    assert set(links) == {"junit.xml", "summary.json", "summary.md", "locust.html"}
+    assert all((directory / url).is_file() for url in links)
+    assert not [url for _, url in page.resources if re.match(r"(?i)(https?:)?//", url)]
+    for loader in ("<script", "<link", "@import", "<iframe"):
+        assert loader not in html
+    assert re.search(r"Example:\s+request_id_echo\s+on\s+POST /ee/v2/interact", text)
+
+
+def test_write_reports_never_writes_a_secret(report):
+    directory, *_ = report
+    for path in directory.iterdir():
+        if path.name != "locust.html":
+            data = path.read_bytes()
+            assert SECRET.encode() not in data, path.name
+            assert b"opaque-looking-value" not in data, path.name
+    assert "[REDACTED]" in (directory / "index.html").read_text()
+
+
+def test_write_reports_a_failing_writer_does_not_stop_the_others(tmp_path, monkeypatch):
+    def broken(summary):
+        raise RuntimeError(f"renderer exploded near client_secret={SECRET}")
+
+    monkeypatch.setitem(__import__("loadtests.reports.charts", fromlist=["RENDERERS"]).RENDERERS, "rps.png", broken)
+    errors: list[str] = []
+    written = write_reports(tmp_path, _run(), [], on_error=errors.append)
+    assert [path.name for path in written] == [name for name in FILES if name != "rps.png"]
+    assert len(errors) == 1
+    assert errors[0].startswith(f"edgeload: could not write {tmp_path / 'rps.png'}: RuntimeError: renderer exploded")
+    assert SECRET not in errors[0]
+    assert "rps.png" not in [url for url in re.findall(r"src='([^']+)'", (tmp_path / "index.html").read_text())]
+    assert report_writer.REPORT_FILES.keys() == set(FILES)
