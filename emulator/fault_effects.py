@@ -132,7 +132,8 @@ def _malformed(reply: Reply) -> None:
 def _transport(scope: Scope) -> asyncio.Transport | None:
     extensions = scope.get("extensions") or {}
     transport = extensions.get(TRANSPORT_EXTENSION)
-    return transport if isinstance(transport, asyncio.BaseTransport) else None  # type: ignore[return-value]
+    # uvloop's transports are not asyncio.BaseTransport subclasses: check the one method we need.
+    return transport if hasattr(transport, "abort") else None
 
 
 async def _until_disconnect(receive: Receive) -> None:

@@ -64,6 +64,7 @@ def serve(app: ASGIApp, sock: socket.socket, log_level: str, on_ready: Callable[
         log_level=log_level,
         access_log=False,
         server_header=False,
+        proxy_headers=False,  # no proxy in front: skip the middleware's per-request work
         timeout_graceful_shutdown=2,
     )
     _Server(config, on_ready).run(sockets=[sock])
