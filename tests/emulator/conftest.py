@@ -1,0 +1,48 @@
+"""Fixtures for the emulator tests: an in-process app per test, one emulator subprocess per session."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from emulator.app import EmulatorApp
+from emulator.server import RunningEmulator, spawn
+from tests.emulator.asgi_client import FakeClock, make_app
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def app(clock: FakeClock) -> EmulatorApp:
+    return make_app(seed=7, clock=clock)
+
+
+def admin(url: str, method: str, path: str, document: object | None = None) -> object:
+    data = None if document is None else json.dumps(document).encode()
+    request = urllib.request.Request(url + path, data=data, method=method)
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture(scope="session")
+def emulator_process() -> Iterator[RunningEmulator]:
+    """One emulator for every end-to-end test; faults are switched through the admin endpoint."""
+    with spawn(["--seed", "11"]) as running:
+        yield running
+
+
+@pytest.fixture
+def emulator(emulator_process: RunningEmulator) -> Iterator[RunningEmulator]:
+    """The shared emulator, reset and fault-free at the start of each test."""
+    admin(emulator_process.url, "PUT", "/_emulator/faults", {"faults": []})
+    admin(emulator_process.url, "POST", "/_emulator/reset")
+    yield emulator_process
