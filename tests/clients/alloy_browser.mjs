@@ -46,6 +46,7 @@ const recordExchange = async (request, exchanges) => {
     url: request.url(),
     request_headers: await request.allHeaders(),
     request_body: request.postData(),
+    started_ms: Math.round(request.timing().startTime),
   };
   const response = await request.response();
   if (response === null) {
@@ -54,6 +55,7 @@ const recordExchange = async (request, exchanges) => {
     record.status = response.status();
     record.response_headers = await response.allHeaders();
     record.response_body = (await response.body().catch(() => Buffer.alloc(0))).toString("utf8");
+    record.finished_ms = Math.round(request.timing().startTime + request.timing().responseEnd);
   }
   exchanges.push(record);
 };

@@ -30,7 +30,13 @@ const makeFetch = (emulator, exchanges, inflight) => async (input, init = {}) =>
   // emulator's CORS answer is exercised too.
   requestHeaders.origin = new URL(PAGE_URL).origin;
   const body = init.body === undefined || init.body === null ? null : String(init.body);
-  const record = { method: init.method ?? "GET", url, request_headers: requestHeaders, request_body: body };
+  const record = {
+    method: init.method ?? "GET",
+    url,
+    request_headers: requestHeaders,
+    request_body: body,
+    started_ms: Date.now(),
+  };
   exchanges.push(record);
   if (!url.startsWith(`${EDGE_ORIGIN}/`)) {
     record.error = "refused: not the emulator";
@@ -44,7 +50,12 @@ const makeFetch = (emulator, exchanges, inflight) => async (input, init = {}) =>
       body,
     });
     const text = await response.text();
-    Object.assign(record, { status: response.status, response_headers: headersObject(response.headers), response_body: text });
+    Object.assign(record, {
+      status: response.status,
+      response_headers: headersObject(response.headers),
+      response_body: text,
+      finished_ms: Date.now(),
+    });
     return new Response(NULL_BODY_STATUSES.has(response.status) ? null : text, {
       status: response.status,
       statusText: response.statusText,

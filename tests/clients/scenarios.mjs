@@ -78,7 +78,8 @@ export const runScenarios = async ({ emulator, scenarios }, openVisitor) => {
     results.push({
       name: scenario.name,
       steps,
-      exchanges: visitor.exchanges,
+      // In request order: Chromium reports exchanges as they finish, not as they start.
+      exchanges: [...visitor.exchanges].sort((a, b) => a.started_ms - b.started_ms),
       cookies,
       console: visitor.console,
     });
