@@ -8,7 +8,8 @@ import json
 from collections.abc import Mapping
 
 from loadtests.measurements import ExampleExchange
-from loadtests.reports.redaction import MASK, Redactor, is_secret_name, redact
+from loadtests.reports import redaction
+from loadtests.reports.redaction import MASK, Redactor, is_secret_name
 
 BODY_LIMIT = 4000  # characters per body: enough to read a problem+json or a handle, small enough for any report
 
@@ -24,7 +25,7 @@ def format_exchange(
     response_headers: Mapping[str, str],
     response_body: bytes | str | None,
     note: str = "",
-    redactor: Redactor = redact,
+    redact: Redactor = redaction.redact,
 ) -> ExampleExchange:
     """Render and redact one exchange; `status=None` for a transport failure (`note` says what happened)."""
     request = "\n".join([f"{method} {url}", *_headers(request_headers), "", _body(request_body)])
@@ -34,8 +35,8 @@ def format_exchange(
         response = "\n".join([f"HTTP {status}", *_headers(response_headers), "", _body(response_body)])
         if note:
             response = f"{note}\n{response}"
-    return ExampleExchange(operation=operation, request=redactor(request).rstrip(),
-                           response=redactor(response).rstrip())
+    return ExampleExchange(operation=operation, request=redact(request).rstrip(),
+                           response=redact(response).rstrip())
 
 
 def _headers(headers: Mapping[str, str]) -> list[str]:

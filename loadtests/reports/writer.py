@@ -11,7 +11,8 @@ from typing import Any
 from loadtests.atomic import write_atomic
 from loadtests.gates import GateResult
 from loadtests.measurements import ExampleExchange, RunSummary
-from loadtests.reports.redaction import Redactor, redact, redact_settings
+from loadtests.reports import redaction
+from loadtests.reports.redaction import Redactor, redact_settings
 
 # name -> what it is; index.html links the ones present.
 REPORT_FILES: dict[str, str] = {
@@ -35,20 +36,20 @@ def write_reports(
     gate_results: Sequence[GateResult],
     settings: Mapping[str, Any] | None = None,
     *,
-    redactor: Redactor = redact,
+    redact: Redactor = redaction.redact,
     locust_html: str | None = "locust.html",
     on_error: Callable[[str], None] = _print_error,
 ) -> list[Path]:
     """Write every report into `report_dir` (created if needed) and return the files written.
 
-    `settings` (merged over `summary.settings`) and every example exchange pass through `redactor` first. A writer
+    `settings` (merged over `summary.settings`) and every example exchange pass through `redact` first. A writer
     that fails does not stop the others: each failure goes to `on_error` as one line (default: stderr).
     `locust_html` names Locust's own report, linked from index.html when the file exists; None: no link.
     """
     from loadtests.reports import charts, index_page, json_summary, junit_xml, markdown_summary
 
     directory = Path(report_dir)
-    safe = _redacted(summary, settings, redactor)
+    safe = _redacted(summary, settings, redact)
     results = list(gate_results)
     writers: list[tuple[str, Callable[[], bytes | str]]] = [
         ("summary.json", lambda: json_summary.render(safe, results)),
@@ -61,7 +62,7 @@ def write_reports(
         try:
             written.append(write_atomic(directory / name, render()))
         except Exception as error:  # one broken writer must not cost the others (issue 5)
-            on_error(f"edgeload: could not write {directory / name}: {type(error).__name__}: {redactor(str(error))}")
+            on_error(f"edgeload: could not write {directory / name}: {type(error).__name__}: {redact(str(error))}")
     # The page comes last so it links only what exists.
     try:
         present = {path.name for path in written}
@@ -69,7 +70,7 @@ def write_reports(
         written.append(write_atomic(directory / "index.html", page))
     except Exception as error:
         on_error(f"edgeload: could not write {directory / 'index.html'}: {type(error).__name__}: "
-                 f"{redactor(str(error))}")
+                 f"{redact(str(error))}")
     return written
 
 

@@ -174,3 +174,12 @@ def test_write_reports_a_failing_writer_does_not_stop_the_others(tmp_path, monke
     assert SECRET not in errors[0]
     assert "rps.png" not in [url for url in re.findall(r"src='([^']+)'", (tmp_path / "index.html").read_text())]
     assert report_writer.REPORT_FILES.keys() == set(FILES)
+
+
+def test_write_reports_applies_the_given_redact_function(tmp_path):
+    def shout(text: str) -> str:
+        return text.replace("requestId", "REDACTED-BY-CALLER")
+
+    write_reports(tmp_path, _run(), [], redact=shout)
+    assert "REDACTED-BY-CALLER" in (tmp_path / "index.html").read_text()
+    assert '"requestId"' not in (tmp_path / "index.html").read_text()
