@@ -18,6 +18,7 @@ from typing import NoReturn
 from emulator.config import LOCATION_HINTS, LOG_LEVELS, Settings, check_port, check_rate_limit, load_settings
 from emulator.errors import ConfigError
 from emulator.faults import REGISTRY, parse_spec
+from emulator.tls import tls_files
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -44,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--collect-rate-limit", type=int, help="collect request units/s per org (default 6000)")
     parser.add_argument("--location-hint", choices=LOCATION_HINTS, help="cluster answered on hint-less paths (or2)")
     parser.add_argument("--log-level", choices=LOG_LEVELS, help="server log level on stderr (default warning)")
+    parser.add_argument("--certfile", type=Path, help="PEM certificate: serve HTTPS (with --keyfile)")
+    parser.add_argument("--keyfile", type=Path, help="PEM private key of --certfile")
     return parser
 
 
@@ -68,6 +71,8 @@ def settings_from(argv: Sequence[str]) -> Settings:
         changes["log_level"] = args.log_level
     if args.fault:
         changes["faults"] = tuple(parse_spec(spec, "--fault") for spec in args.fault)
+    if args.certfile is not None or args.keyfile is not None:
+        changes["tls"] = tls_files(args.certfile, args.keyfile)
     return replace(settings, **changes)  # type: ignore[arg-type]
 
 
@@ -86,13 +91,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = EmulatorApp(settings)
     logging.getLogger("emulator").info("seed %d, %d datastreams, faults %s", app.seed, len(settings.datastreams),
                                        [f.spec() for f in settings.faults])
-    url = url_of(sock)
+    url = url_of(sock, https=settings.tls is not None)
 
     def announce() -> None:
         print(f"edgeload emulator listening on {url}", flush=True)
 
     try:
-        serve(app, sock, settings.log_level, announce)
+        serve(app, sock, settings.log_level, announce, settings.tls)
     except KeyboardInterrupt:
         pass
     return EXIT_OK

@@ -16,6 +16,7 @@ from typing import Any
 from emulator.datastreams import Datastream, parse_datastreams
 from emulator.errors import ConfigError
 from emulator.faults import Fault, parse_entry
+from emulator.tls import TlsFiles
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("datastreams.toml")
 DEFAULT_DATASTREAM_ID = "3f0c6a8e-6a4e-4d5b-9a52-2f1e7c9b1d01"
@@ -47,6 +48,7 @@ class Settings:
     location_hint: str = "or2"  # the cluster answered when the path carries no hint
     log_level: str = "warning"
     faults: tuple[Fault, ...] = ()
+    tls: TlsFiles | None = None  # --certfile/--keyfile: serve HTTPS (tls.py)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-URL_LINE = re.compile(r"edgeload emulator listening on (http://\S+)")
+URL_LINE = re.compile(r"edgeload emulator listening on (https?://\S+)")
 _PROJECT_ROOT = Path(__file__).resolve().parents[1]
 _STDERR_TAIL = 2000
 

@@ -15,6 +15,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from emulator.asgi import TRANSPORT_EXTENSION, ASGIApp
 from emulator.errors import ConfigError
+from emulator.tls import TlsFiles
 
 
 class EmulatorProtocol(HttpToolsProtocol):
@@ -48,12 +49,15 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def url_of(sock: socket.socket) -> str:
+def url_of(sock: socket.socket, https: bool = False) -> str:
     host, port = sock.getsockname()[:2]
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    scheme = "https" if https else "http"
+    return f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
 
 
-def serve(app: ASGIApp, sock: socket.socket, log_level: str, on_ready: Callable[[], None]) -> None:
+def serve(
+    app: ASGIApp, sock: socket.socket, log_level: str, on_ready: Callable[[], None], tls: TlsFiles | None = None
+) -> None:
     """Run until SIGINT/SIGTERM; in-flight stalled requests are cancelled after 2 s of graceful shutdown."""
     config = uvicorn.Config(
         app,
@@ -66,5 +70,7 @@ def serve(app: ASGIApp, sock: socket.socket, log_level: str, on_ready: Callable[
         server_header=False,
         proxy_headers=False,  # no proxy in front: skip the middleware's per-request work
         timeout_graceful_shutdown=2,
+        ssl_certfile=None if tls is None else str(tls.certfile),
+        ssl_keyfile=None if tls is None else str(tls.keyfile),
     )
     _Server(config, on_ready).run(sockets=[sock])
