@@ -1,0 +1,148 @@
+"""From a Locust `FastHttpUser` response to the contract's neutral `Exchange`, and its failure categories.
+
+Every response is judged by the one verdict (`contracts.verdict.judge`, STYLE.md "One verdict, three runners").
+A request that got no complete response cannot be judged: it gets a transport category instead, named as the
+measurements name them (`loadtests.measurements.TRANSPORT_FAILURES`). Status classes that keep the contract but
+are not a success are categories too (`http_429` counted apart, as issue 5 asks; `http_5xx`; `http_4xx`;
+`http_207`, the Edge's success-with-upstream-errors, EDGE-API.md §3). Violations come first, so the category Locust's
+failure table shows is the check that failed.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Mapping
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import gevent
+from geventhttpclient._parser import HTTPParseError
+from geventhttpclient.response import HTTPConnectionClosed
+from geventhttpclient.useragent import BadStatusCode, RetriesExceeded
+from locust.contrib.fasthttp import LocustBadStatusCode
+from locust.exception import CatchResponseError
+
+from contracts.exchange import Exchange
+from contracts.verdict import judge
+
+TIMEOUT = "timeout"
+RESET = "connection_reset"
+REFUSED = "connection_refused"
+TRUNCATED = "truncated_body"
+TRANSPORT = "transport_error"
+
+
+class CheckFailed(CatchResponseError):
+    """What a user hands to `response.failure()`: the failure categories of one request, first one shown.
+
+    A `CatchResponseError` so that Locust's failure table unwraps it to the bare category when running alone, and
+    a `repr` of the bare category so that it reads the same in distributed mode, where workers send errors to the
+    master as `repr` strings (locust/stats.py `StatsError.to_name`).
+    """
+
+    def __init__(self, categories: tuple[str, ...], exchange: Exchange | None = None) -> None:
+        super().__init__(categories[0])
+        self.categories = categories
+        self.exchange = exchange
+
+    def __repr__(self) -> str:
+        return self.categories[0]
+
+    def __reduce__(self) -> tuple[type[CheckFailed], tuple[tuple[str, ...]]]:
+        return (type(self), (self.categories,))
+
+
+def transport_category(error: BaseException) -> str:
+    """The transport category of an exception raised while sending or receiving (never a status error)."""
+    seen: BaseException | None = error
+    for _ in range(4):  # RetriesExceeded wraps the original error; follow a short chain of causes
+        if seen is None:
+            break
+        if isinstance(seen, socket.timeout | gevent.Timeout | TimeoutError):
+            return TIMEOUT
+        if isinstance(seen, ConnectionRefusedError):
+            return REFUSED
+        if isinstance(seen, ConnectionResetError | HTTPConnectionClosed | BrokenPipeError | ConnectionAbortedError):
+            return RESET
+        if isinstance(seen, HTTPParseError):
+            # geventhttpclient's parser sees a short body as an incomplete message (measured here)
+            return TRUNCATED if "incomplete" in str(seen).lower() else TRANSPORT
+        original = getattr(seen, "original", None) if isinstance(seen, RetriesExceeded) else None
+        seen = original if isinstance(original, BaseException) else seen.__cause__ or seen.__context__
+    return TRANSPORT
+
+
+def status_category(status: int) -> str | None:
+    """The category of a status that is not plain success (None for 2xx other than 207, and 3xx)."""
+    if status == 429:
+        return "http_429"
+    if status >= 500:
+        return "http_5xx"
+    if status >= 400:
+        return "http_4xx"
+    if status == 207:
+        return "http_207"
+    return None
+
+
+def response_headers(response: Any) -> dict[str, str]:
+    """Lower-cased response headers (a repeated header keeps its last value, as `contracts.exchange` does)."""
+    headers = getattr(response, "headers", None)
+    if headers is None:
+        return {}
+    return {name.lower(): value for name, value in headers.items()}
+
+
+def to_exchange(
+    operation: str,
+    query: Mapping[str, str],
+    request_headers: Mapping[str, str],
+    request_body: object,
+    response: Any,
+) -> Exchange:
+    """The exchange of one request and its complete response (`response` a FastResponse)."""
+    return Exchange(
+        operation=operation,
+        request_query=query,
+        request_headers={name.lower(): value for name, value in request_headers.items()},
+        request_body=request_body,
+        status=int(response.status_code),
+        response_headers=response_headers(response),
+        response_body=response.content or b"",
+    )
+
+
+def categorise(
+    operation: str,
+    query: Mapping[str, str],
+    request_headers: Mapping[str, str],
+    request_body: object,
+    response: Any,
+) -> CheckFailed | None:
+    """Judge one response inside `catch_response`: None when it passed, else every category it failed."""
+    error = response.request_meta.get("exception")
+    if error is not None and not isinstance(error, LocustBadStatusCode | BadStatusCode):
+        # No complete response to judge; status 0 and no body mark the exchange as a transport failure.
+        sent = Exchange(operation, query, {name.lower(): value for name, value in request_headers.items()},
+                        request_body, 0, {}, b"")
+        return CheckFailed((transport_category(error),), sent)
+    exchange = to_exchange(operation, query, request_headers, request_body, response)
+    categories = [violation.check for violation in judge(exchange)]
+    status = status_category(exchange.status)
+    if status is not None:
+        categories.append(status)
+    return CheckFailed(tuple(categories), exchange) if categories else None
+
+
+def retry_after_seconds(headers: Mapping[str, str], now: float) -> float | None:
+    """Seconds a `Retry-After` value asks to wait: delta-seconds or an HTTP-date (RFC 9110 §10.2.3)."""
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - now)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None

@@ -1,0 +1,237 @@
+"""Every Locust event listener of edgeload, in one module (STYLE.md); each takes **kwargs.
+
+What they wire, per Locust process:
+- options: our command-line options on Locust's parser (web UI fields included), read and checked at init;
+- measurements: every request's latency in microseconds from the request event's float `response_time` (not
+  Locust's rounded statistics), its failure categories, late requests and the process's CPU every 0.5 s from the
+  start of the run, into one `Measurements`;
+- distribution: workers ship `Measurements.to_wire()` in Locust's own reports; when a run stops, the master asks
+  each worker to stop its users and send a final report, and waits for it, so every request a worker sent is in
+  the totals (Locust's own quit waits only 0.5 s for its workers' last statistics);
+- the schedule: the master hands each worker its share of the global target rate (its place in the interleave);
+- the end: gates that abort early, then gates, reports, the console table and the exit code (loadtests.run_end).
+"""
+
+# Locust's EventHook.add_listener is untyped; this one relaxation is local to the listeners (STYLE.md).
+# mypy: disable-error-code="untyped-decorator"
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from typing import Any
+
+import gevent
+from locust import events
+from locust.runners import STATE_RUNNING, STATE_SPAWNING, MasterRunner, WorkerRunner
+
+from loadtests import run_end
+from loadtests.exchange_adapter import CheckFailed, status_category, transport_category
+from loadtests.gates import GateError, parse_gates, should_abort, validate_gates
+from loadtests.options import LoadOptions, add_locust_options
+from loadtests.pacing import GlobalRate
+from loadtests.process_state import ProcessState, current_state, process_state, set_state
+from loadtests.shapes import rate_profile, run_time_of, shape_name_of
+
+logger = logging.getLogger("edgeload")
+CPU_INTERVAL_S = 0.5
+ABORT_CHECK_S = 1.0
+DRAIN_MARGIN_S = 5.0
+SCHEDULE, DRAIN, FINAL = "edgeload_schedule", "edgeload_drain", "edgeload_final"
+
+
+@events.init_command_line_parser.add_listener
+def on_init_command_line_parser(parser: Any, **kwargs: Any) -> None:
+    add_locust_options(parser)
+
+
+@events.init.add_listener
+def on_init(environment: Any, **kwargs: Any) -> None:
+    runner = environment.runner
+    try:
+        options = LoadOptions.from_namespace(environment.parsed_options)
+        if not isinstance(runner, WorkerRunner):
+            validate_gates(parse_gates(options.gates), options.target_rps or None)
+            run_end.apply_persona_weights(environment, options)
+    except (ValueError, GateError) as error:
+        # Bad input: one line naming the problem, no traceback (brief); 2 = could not run.
+        print(f"edgeload: {error}", file=sys.stderr)
+        sys.exit(2)
+    state = set_state(environment, ProcessState(environment, options))
+    if not environment.stop_timeout:
+        # Without a stop timeout Locust kills users mid-request: the target would count requests the run never
+        # recorded. Let in-flight requests finish (they end by the request timeout at the latest).
+        environment.stop_timeout = options.request_timeout + 1.0
+    if isinstance(runner, MasterRunner):
+        runner.register_message(FINAL, _on_final)
+    elif isinstance(runner, WorkerRunner):
+        runner.register_message(SCHEDULE, _on_schedule)
+        runner.register_message(DRAIN, _on_drain, concurrent=True)
+    state.sampler_primed()
+    state.prepare_traffic()
+
+
+@events.test_start.add_listener
+def on_test_start(environment: Any, **kwargs: Any) -> None:
+    state = process_state(environment)
+    runner = environment.runner
+    state.options = LoadOptions.from_namespace(environment.parsed_options)  # the web UI may have changed them
+    state.begin_run(source=_source(runner))
+    gevent.spawn(_sample_cpu, state, state.run_number)
+    if isinstance(runner, MasterRunner):
+        _send_schedules(environment, state)
+        gevent.spawn(_watch_abort_gates, environment, state, state.run_number)
+        return
+    if not isinstance(runner, WorkerRunner):
+        run_end.apply_persona_weights(environment, state.options)
+        gevent.spawn(_watch_abort_gates, environment, state, state.run_number)
+    stride, offset, shape, run_time = state.schedule or (
+        1, 0, shape_name_of(environment, state.options), run_time_of(environment))
+    profile = rate_profile(state.options, shape or state.options.shape, run_time)
+    state.rate = None if profile is None else GlobalRate(profile, stride=stride, offset=offset,
+                                                         on_late=state.record_late)
+    if state.rate is not None:
+        state.rate.start()
+
+
+@events.request.add_listener
+def on_request(name: str, response_time: float, exception: BaseException | None, **kwargs: Any) -> None:
+    state = current_state()
+    if state is None or state.measurements is None:
+        return
+    if exception is None:
+        failure: tuple[str, ...] | None = None
+    elif isinstance(exception, CheckFailed):
+        failure = exception.categories
+    else:  # a user of one's own, not judged by our personas: categorise by what happened
+        response = kwargs.get("response")
+        status = getattr(response, "status_code", 0) or 0
+        failure = (status_category(status) or "http_error",) if status else (transport_category(exception),)
+    at = time.time()
+    state.measurements.record(name, int(response_time * 1000.0), failure, at)
+    if failure is not None and state.measurements.wants_example(failure[0]):
+        state.measurements.record_example(failure[0], run_end.example_of(name, exception, kwargs))
+
+
+@events.report_to_master.add_listener
+def on_report_to_master(data: dict[str, Any], **kwargs: Any) -> None:
+    state = current_state()
+    if state is not None and state.measurements is not None:
+        data["edgeload"] = state.measurements.to_wire(reset=True)
+
+
+@events.worker_report.add_listener
+def on_worker_report(data: dict[str, Any], **kwargs: Any) -> None:
+    state = current_state()
+    wire = data.get("edgeload")
+    if state is not None and state.measurements is not None and wire:
+        state.measurements.merge_wire(wire)
+
+
+@events.test_stopping.add_listener
+def on_test_stopping(environment: Any, **kwargs: Any) -> None:
+    if isinstance(environment.runner, MasterRunner):
+        _drain_workers(environment, process_state(environment))
+
+
+@events.test_stop.add_listener
+def on_test_stop(environment: Any, **kwargs: Any) -> None:
+    state = process_state(environment)
+    state.end_run()
+    runner = environment.runner
+    if isinstance(runner, WorkerRunner):
+        wire = None if state.measurements is None else state.measurements.to_wire(reset=True)
+        runner.send_message(FINAL, {"wire": wire})
+        return
+    if not _headless(environment):
+        run_end.finish(environment, state)  # a web UI run: its reports now, it may start again
+
+
+@events.quitting.add_listener
+def on_quitting(environment: Any, **kwargs: Any) -> None:
+    state = process_state(environment)
+    if not isinstance(environment.runner, WorkerRunner) and _headless(environment):
+        run_end.finish(environment, state)
+
+
+# --- helpers ----------------------------------------------------------------------------------------------------
+
+def _headless(environment: Any) -> bool:
+    return bool(getattr(environment.parsed_options, "headless", False))
+
+
+def _source(runner: Any) -> str:
+    if isinstance(runner, WorkerRunner):
+        return f"worker-{runner.worker_index}"
+    return "master" if isinstance(runner, MasterRunner) else "local"
+
+
+def _sample_cpu(state: ProcessState, run_number: int) -> None:
+    # A greenlet, not a thread: psutil reads /proc without blocking, and cpu_percent averages over the time that
+    # actually passed, so a starved sampler reports late, not wrong (loadtests.cpu).
+    while state.run_number == run_number and state.running:
+        state.sample_cpu()
+        gevent.sleep(CPU_INTERVAL_S)
+
+
+def _watch_abort_gates(environment: Any, state: ProcessState, run_number: int) -> None:
+    gates = [gate for gate in parse_gates(state.options.gates) if gate.abort]
+    while gates and state.run_number == run_number and state.running:
+        gevent.sleep(ABORT_CHECK_S)
+        measurements = state.measurements
+        if measurements is None or state.run_number != run_number:
+            return
+        summary = measurements.summary(time.time(), timeline=False)
+        gate = should_abort(gates, summary, time.time() - measurements.started, state.options.target_rps or None)
+        if gate is not None:
+            state.stop_reason = f"aborted early: gate {gate.text!r} failed"
+            logger.error("edgeload: %s", state.stop_reason)
+            (environment.runner.quit if _headless(environment) else environment.runner.stop)()
+            return
+
+
+def _send_schedules(environment: Any, state: ProcessState) -> None:
+    """Give each worker its place in the global interleave (sent before Locust's spawn messages: same socket)."""
+    runner = environment.runner
+    workers = sorted(runner.clients.ready + runner.clients.running + runner.clients.spawning,
+                     key=lambda client: runner.get_worker_index(client.id))
+    shape = shape_name_of(environment, state.options)
+    for offset, client in enumerate(workers):
+        data = {"stride": len(workers), "offset": offset, "shape": shape, "run_time": run_time_of(environment)}
+        runner.send_message(SCHEDULE, data, client_id=client.id)
+
+
+def _on_schedule(environment: Any, msg: Any, **kwargs: Any) -> None:
+    data = msg.data
+    process_state(environment).schedule = (int(data["stride"]), int(data["offset"]), data["shape"], data["run_time"])
+
+
+def _drain_workers(environment: Any, state: ProcessState) -> None:
+    """Stop every worker's users and wait for their final measurements (bounded by the stop timeout)."""
+    runner = environment.runner
+    pending = {client.id for client in runner.clients.all}
+    state.finals_pending = pending
+    for client_id in pending:
+        runner.send_message(DRAIN, None, client_id=client_id)
+    deadline = time.monotonic() + (environment.stop_timeout or 0.0) + DRAIN_MARGIN_S
+    while state.finals_pending and time.monotonic() < deadline:
+        gevent.sleep(0.02)
+    if state.finals_pending:
+        logger.warning("edgeload: %d worker(s) sent no final measurements; their last requests are missing",
+                       len(state.finals_pending))
+
+
+def _on_drain(environment: Any, **kwargs: Any) -> None:
+    runner = environment.runner
+    if runner.state in (STATE_RUNNING, STATE_SPAWNING):
+        runner.stop()  # users finish their request; test_stop then sends the final measurements
+    else:  # nothing running (never started, or already stopped): answer at once, the master is waiting
+        measurements = process_state(environment).measurements
+        runner.send_message(FINAL, {"wire": None if measurements is None else measurements.to_wire(reset=True)})
+
+
+def _on_final(environment: Any, msg: Any, **kwargs: Any) -> None:
+    state = process_state(environment)
+    if state.measurements is not None and msg.data.get("wire"):
+        state.measurements.merge_wire(msg.data["wire"])
+    state.finals_pending.discard(msg.node_id)

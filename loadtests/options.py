@@ -1,0 +1,265 @@
+"""Our command-line options, one table shared by Locust's parser and `edgeload run`.
+
+Locust forwards custom options from the master to its workers and shows them in the web UI when
+`include_in_web_ui` is set (TOOLS.md); `edgeload run` passes the same flags on to the Locust process it starts, so
+one table keeps the two spellings from drifting. Durations stay strings ("30s") in Locust's namespace because the
+web UI keeps a field's type from its default and has no duration type; `LoadOptions` parses them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from emulator.config import DEFAULT_DATASTREAM_ID
+from loadtests.shape_math import SHAPE_NAMES, Stage
+
+DEFAULT_PERSONA_WEIGHTS = "forwarder=6,visitor=3,collector=1"
+PERSONAS = ("forwarder", "visitor", "collector")
+
+
+@dataclass(frozen=True, slots=True)
+class CustomOption:
+    flag: str
+    help: str
+    default: str | int | float | bool
+    web_ui: bool = True
+    repeat: bool = False
+    choices: tuple[str, ...] | None = None
+
+    @property
+    def dest(self) -> str:
+        return self.flag[2:].replace("-", "_")
+
+
+OPTIONS: tuple[CustomOption, ...] = (
+    CustomOption("--datastream-id", "datastream id sent as ?datastreamId= (default: the emulator's default)",
+                 DEFAULT_DATASTREAM_ID),
+    CustomOption("--target-rps", "global target rate in requests/s, held whatever the user count and split across "
+                 "workers; 0 = closed model, users send as fast as they can", 0.0),
+    CustomOption("--user-rps", "per-user pacing in requests/s (clocks spread, never in lock-step); 0 = no pacing",
+                 0.0),
+    CustomOption("--shape", "load shape over the level (users, or requests/s with --target-rps)", "constant",
+                 choices=SHAPE_NAMES),
+    CustomOption("--stages", "explicit stages DURATION:LEVEL,... each moving linearly to LEVEL (0s = a jump); "
+                 "used with --shape stages, e.g. 10s:100,30s:100,10s:0", ""),
+    CustomOption("--ramp-up", "ramp and soak shapes: time to reach the level", "10s"),
+    CustomOption("--ramp-down", "ramp and soak shapes: time to fall back to 0 at the end (default: 0 for ramp, "
+                 "the ramp-up time for soak)", ""),
+    CustomOption("--steps", "step shape: number of equal steps up to the level", 4),
+    CustomOption("--step-time", "step shape: how long each step holds", "10s"),
+    CustomOption("--spike-factor", "spike shape: peak level as a multiple of the level", 3.0),
+    CustomOption("--spike-at", "spike shape: when the spike starts", "10s"),
+    CustomOption("--spike-duration", "spike shape: how long the spike lasts", "5s"),
+    CustomOption("--persona-weights", "relative weights of the personas forwarder (server-side v2 interact), "
+                 "visitor (browser-like, keeps state), collector (v2 collect batches); 0 leaves one out",
+                 DEFAULT_PERSONA_WEIGHTS),
+    CustomOption("--mix", "event mix for the generators, NAME=WEIGHT,... (empty: the generators' default)", ""),
+    CustomOption("--batch-size", "events per v2 collect request (collector persona)", 10),
+    CustomOption("--seed", "base seed of the generated traffic; each worker derives its own", 1),
+    CustomOption("--warmup", "leading period excluded from the gates (violations still count)", "0s"),
+    CustomOption("--request-timeout", "seconds before a request counts as a timeout", 10.0),
+    CustomOption("--respect-retry-after", "users wait for Retry-After on 429/503 before their next request", False),
+    CustomOption("--gate", "pass/fail gate, repeatable, e.g. 'p95<200ms', 'error_rate<1%', 'rps>=95%'",
+                 "", web_ui=False, repeat=True),
+    CustomOption("--report-dir", "folder receiving one report folder per run (empty: no edgeload reports)",
+                 "reports"),
+    CustomOption("--run-id", "name of this run's report folder (default: a timestamp)", ""),
+    CustomOption("--verdict-file", "write 'pass' or 'fail' here once reports are written (used by edgeload run)",
+                 "", web_ui=False),
+)
+
+
+def add_locust_options(parser: Any) -> None:
+    """Register OPTIONS on Locust's parser (a LocustArgumentParser: `include_in_web_ui` is its keyword)."""
+    for option in OPTIONS:
+        kwargs: dict[str, Any] = {"help": option.help, "dest": option.dest, "include_in_web_ui": option.web_ui}
+        if option.repeat:
+            # A list default would make the web UI cast form values to int (locust/web.py): keep lists out of it.
+            kwargs.update(action="append", default=[])
+        elif isinstance(option.default, bool):
+            kwargs.update(action="store_true", default=option.default)
+        else:
+            kwargs.update(type=type(option.default), default=option.default)
+            if option.choices:
+                kwargs["choices"] = list(option.choices)
+        parser.add_argument(option.flag, **kwargs)
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """The same options for `edgeload run`, with no defaults: unset flags fall back to the config file."""
+    for option in OPTIONS:
+        if option.flag == "--verdict-file":
+            continue  # internal between `edgeload run` and its Locust process
+        kwargs: dict[str, Any] = {"help": option.help, "dest": option.dest, "default": None}
+        if option.repeat:
+            kwargs["action"] = "append"
+        elif isinstance(option.default, bool):
+            kwargs["action"] = argparse.BooleanOptionalAction
+        else:
+            kwargs["type"] = type(option.default)
+            if option.choices:
+                kwargs["choices"] = list(option.choices)
+        parser.add_argument(option.flag, **kwargs)
+
+
+def option_argv(values: Mapping[str, object]) -> list[str]:
+    """Locust command-line flags for the given option values (dest -> value); None values are left out."""
+    argv: list[str] = []
+    for option in OPTIONS:
+        value = values.get(option.dest)
+        if value is None:
+            continue
+        if option.repeat:
+            assert isinstance(value, list | tuple)
+            for item in value:
+                argv += [option.flag, str(item)]
+        elif isinstance(option.default, bool):
+            if value:
+                argv.append(option.flag)
+        else:
+            argv += [option.flag, str(value)]
+    return argv
+
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ms|s|m|h)")
+
+
+def parse_duration(text: str, flag: str) -> float:
+    """'30s', '1m30s', '500ms', '2h' or a plain number of seconds -> seconds; ValueError names the flag."""
+    cleaned = text.strip().lower()
+    try:
+        return _non_negative(float(cleaned), flag)
+    except ValueError:
+        pass
+    parts = _DURATION_PART.findall(cleaned)
+    if not cleaned or "".join(number + unit for number, unit in parts) != cleaned:
+        raise ValueError(f"{flag}: {text!r} is not a duration; write e.g. 30s, 1m30s, 500ms or 2h")
+    scale = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+    return sum(float(number) * scale[unit] for number, unit in parts)
+
+
+def parse_weights(text: str, flag: str, allowed: tuple[str, ...] | None = None) -> dict[str, float]:
+    """'a=3,b=1' -> {'a': 3.0, 'b': 1.0}; ValueError names the flag and the bad item."""
+    weights: dict[str, float] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        try:
+            weight = float(value) if sep else float("nan")
+        except ValueError:
+            weight = float("nan")
+        if not name or not weight >= 0:
+            raise ValueError(f"{flag}: {item!r} is not NAME=WEIGHT with a weight of 0 or more")
+        if allowed is not None and name not in allowed:
+            raise ValueError(f"{flag}: unknown name {name!r}; choose from {', '.join(allowed)}")
+        weights[name] = weight
+    return weights
+
+
+def parse_stages(text: str, flag: str = "--stages") -> tuple[Stage, ...]:
+    """'10s:100,30s:100,10s:0' -> stages; ValueError names the flag and the bad item."""
+    stages: list[Stage] = []
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        duration, sep, level = item.partition(":")
+        try:
+            value = float(level) if sep else float("nan")
+        except ValueError:
+            value = float("nan")
+        if not value >= 0:
+            raise ValueError(f"{flag}: {item!r} is not DURATION:LEVEL with a level of 0 or more, e.g. 30s:100")
+        stages.append(Stage(parse_duration(duration, flag), value))
+    if not stages and text.strip():
+        raise ValueError(f"{flag}: {text!r} holds no stage; write e.g. 10s:100,30s:100,10s:0")
+    return tuple(stages)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadOptions:
+    """The parsed, typed view of OPTIONS that users, shapes and listeners read."""
+
+    datastream_id: str = DEFAULT_DATASTREAM_ID
+    target_rps: float = 0.0
+    user_rps: float = 0.0
+    shape: str = "constant"
+    stages: str = ""
+    ramp_up: float = 10.0
+    ramp_down: float | None = None
+    steps: int = 4
+    step_time: float = 10.0
+    spike_factor: float = 3.0
+    spike_at: float = 10.0
+    spike_duration: float = 5.0
+    persona_weights: Mapping[str, float] | None = None
+    mix: Mapping[str, float] | None = None
+    batch_size: int = 10
+    seed: int = 1
+    warmup: float = 0.0
+    request_timeout: float = 10.0
+    respect_retry_after: bool = False
+    gates: tuple[str, ...] = ()
+    report_dir: str = "reports"
+    run_id: str = ""
+    verdict_file: str = ""
+
+    @classmethod
+    def from_namespace(cls, namespace: argparse.Namespace | None) -> LoadOptions:
+        """Read Locust's parsed options; missing ones (a locustfile run without our parser) take the defaults.
+
+        Raises `ValueError` with a one-line message naming the option on a bad value.
+        """
+        values: dict[str, Any] = {option.dest: option.default for option in OPTIONS}
+        values["gate"] = []
+        if namespace is not None:
+            values.update({key: value for key, value in vars(namespace).items() if key in values})
+
+        def text(dest: str) -> str:
+            return "" if values[dest] is None else str(values[dest])
+
+        def number(dest: str, minimum: float = 0.0) -> float:
+            flag = "--" + dest.replace("_", "-")
+            try:
+                value = float(values[dest])
+            except (TypeError, ValueError):
+                raise ValueError(f"{flag}: {values[dest]!r} is not a number") from None
+            if not value >= minimum:
+                raise ValueError(f"{flag} must be {minimum:g} or more, got {value:g}")
+            return value
+
+        def duration(dest: str) -> float:
+            return parse_duration(text(dest), "--" + dest.replace("_", "-"))
+
+        return cls(
+            datastream_id=text("datastream_id"),
+            target_rps=number("target_rps"),
+            user_rps=number("user_rps"),
+            shape=text("shape"),
+            stages=text("stages"),
+            ramp_up=duration("ramp_up"),
+            ramp_down=duration("ramp_down") if text("ramp_down") else None,
+            steps=int(number("steps", 1)),
+            step_time=duration("step_time"),
+            spike_factor=number("spike_factor"),
+            spike_at=duration("spike_at"),
+            spike_duration=duration("spike_duration"),
+            persona_weights=parse_weights(text("persona_weights"), "--persona-weights", PERSONAS),
+            mix=parse_weights(text("mix"), "--mix") or None,
+            batch_size=int(number("batch_size", 1)),
+            seed=int(number("seed", -(2**63))),
+            warmup=duration("warmup"),
+            request_timeout=number("request_timeout", 0.001),
+            respect_retry_after=bool(values["respect_retry_after"]),
+            gates=tuple(str(gate) for gate in values["gate"] or ()),
+            report_dir=text("report_dir"),
+            run_id=text("run_id"),
+            verdict_file=text("verdict_file"),
+        )
+
+
+def _non_negative(value: float, flag: str) -> float:
+    if not value >= 0:
+        raise ValueError(f"{flag} must be 0 or more, got {value:g}")
+    return value

@@ -1,0 +1,157 @@
+"""When each user sends its next request: per-user pacing and the global open-model rate.
+
+Locust's `constant_throughput` paces each user from its own last task start, and all users' clocks start
+together: paced users fire in lock-step and the reported latency grows with the user count (TOOLS.md: p50 1, 5 and
+22 ms at 10, 100 and 300 users for the same 1,000 requests/s). Both pacers here keep an absolute schedule instead
+and spread it over the users:
+
+- `UserPacing`: each user's clock starts at its own phase of the interval, taken from a low-discrepancy sequence
+  (the golden-ratio sequence) so that any number of users covers the interval evenly, not just on average.
+- `GlobalRate`: one schedule per process for a target rate that holds whatever the user count (issue 5). Request
+  number n (counted over all workers) is due when the integral of the rate profile reaches n + 1/2; a process
+  of `stride` processes takes every stride-th of them, so the workers interleave instead of doubling up.
+
+A request sent more than `late_after` behind its due time is counted late (`on_late`); a backlog older than
+`max_lag` is not sent at all but counted late too, because sending it would be a burst that the profile never
+asked for. Nothing here sleeps: callers sleep for the returned delay (in Locust's `wait_time`), tests use a fake
+clock.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+from loadtests.shape_math import Profile
+
+GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
+LATE_AFTER_S = 0.010  # gevent wakes within a millisecond or two; 10 ms behind means no free user or no CPU
+MAX_LAG_S = 1.0
+IDLE_S = 0.5  # how long a user waits before asking again once the profile has no more requests
+
+
+def spread_phase(index: int) -> float:
+    """The phase in [0, 1) of user number `index`: the golden-ratio sequence, evenly spread for any count."""
+    return (index * GOLDEN) % 1.0
+
+
+def _ignore(_n: int) -> None:
+    return None
+
+
+class UserPacing:
+    """One user's closed-model pacing at `rate` requests/s, its clock started at `phase` of the interval."""
+
+    def __init__(
+        self,
+        rate: float,
+        phase: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        on_late: Callable[[int], None] = _ignore,
+        late_after: float = LATE_AFTER_S,
+    ) -> None:
+        if rate <= 0:
+            raise ValueError("a paced user needs a rate above 0")
+        self.interval = 1.0 / rate
+        self.phase = phase % 1.0
+        self._clock = clock
+        self._on_late = on_late
+        self._late_after = late_after
+        self._due: float | None = None
+
+    def delay(self) -> float:
+        """Seconds to wait before the next request (0 when it is already due)."""
+        now = self._clock()
+        if self._due is None:
+            # The clock starts after the phase offset (TOOLS.md: a random start delay alone does not help).
+            self._due = now + self.phase * self.interval
+            return self._due - now
+        self._due += self.interval
+        lag = now - self._due
+        if lag > self._late_after:
+            self._on_late(1)
+            if lag > self.interval:
+                self._due = now  # a closed model has no backlog: restart the clock rather than burst
+        return max(0.0, self._due - now)
+
+
+class GlobalRate:
+    """The shared schedule of one process for a rate `profile` (requests/s over seconds since `start()`)."""
+
+    def __init__(
+        self,
+        profile: Profile,
+        *,
+        stride: int = 1,
+        offset: int = 0,
+        clock: Callable[[], float] = time.monotonic,
+        on_late: Callable[[int], None] = _ignore,
+        late_after: float = LATE_AFTER_S,
+        max_lag: float = MAX_LAG_S,
+    ) -> None:
+        if stride < 1 or not 0 <= offset < stride:
+            raise ValueError(f"need 0 <= offset < stride, got offset {offset} and stride {stride}")
+        self.profile = profile
+        self.stride = stride
+        self.offset = offset
+        self._clock = clock
+        self._on_late = on_late
+        self._late_after = late_after
+        self._max_lag = max_lag
+        self._t0: float | None = None
+        self._k = 0  # this process's next slot
+        self.claimed = 0
+        self.late = 0
+
+    def start(self, at: float | None = None) -> None:
+        """Start the schedule's clock (Locust's test_start); slots before it do not exist."""
+        self._t0 = self._clock() if at is None else at
+        self._k = 0
+
+    @property
+    def started(self) -> bool:
+        return self._t0 is not None
+
+    def _due(self, k: int) -> float:
+        assert self._t0 is not None
+        return self._t0 + self.profile.time_of(k * self.stride + self.offset + 0.5)
+
+    def claim(self) -> float | None:
+        """The due time (on the clock) of the next request this process sends; None once the profile is over.
+
+        Each call hands out a distinct slot, so users that call it in turn interleave on one schedule.
+        """
+        if self._t0 is None:
+            self.start()
+        due = self._due(self._k)
+        if math.isinf(due):
+            return None
+        now = self._clock()
+        lag = now - due
+        if lag > self._max_lag:
+            # Skip to the first slot due within max_lag; every skipped slot is counted late.
+            due_by = self.profile.total(now - self._max_lag - self._t0)  # type: ignore[operator]
+            first = max(self._k + 1, math.ceil((due_by - self.offset - 0.5) / self.stride))
+            self._count_late(first - self._k)
+            self._k = first
+            due = self._due(self._k)
+            if math.isinf(due):
+                return None
+            lag = now - due
+        if lag > self._late_after:
+            self._count_late(1)
+        self._k += 1
+        self.claimed += 1
+        return due
+
+    def delay(self) -> float | None:
+        """Seconds to wait before sending the next claimed request; None once the profile is over."""
+        due = self.claim()
+        return None if due is None else max(0.0, due - self._clock())
+
+    def _count_late(self, n: int) -> None:
+        if n > 0:
+            self.late += n
+            self._on_late(n)

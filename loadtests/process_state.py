@@ -1,0 +1,140 @@
+"""What one Locust process shares between its listeners and its users during a run.
+
+Locust's `request` event carries no environment, and one Locust process runs one environment: the listeners
+reach the state through `current_state()`, users through `process_state(environment)`. A new run (test_start)
+starts new measurements, a new seeded traffic source and a new schedule, so a web UI user can run again.
+"""
+
+from __future__ import annotations
+
+import time
+import weakref
+from typing import Any
+
+from locust.runners import WorkerRunner
+
+from generators.traffic import Traffic, worker_seed
+from loadtests.cpu import CpuSampler
+from loadtests.measurements import Measurements
+from loadtests.options import LoadOptions
+from loadtests.pacing import GlobalRate
+
+_STATES: weakref.WeakKeyDictionary[Any, ProcessState] = weakref.WeakKeyDictionary()
+_current: ProcessState | None = None
+
+
+class ProcessState:
+    """Options, measurements, traffic and schedule of one Locust process."""
+
+    def __init__(self, environment: Any, options: LoadOptions) -> None:
+        self._environment = weakref.ref(environment)
+        self.options = options
+        self.measurements: Measurements | None = None
+        self.rate: GlobalRate | None = None
+        # (stride, offset, shape, run time) of this worker's share of the global rate, sent by the master
+        self.schedule: tuple[int, int, str | None, float | None] | None = None
+        self.finals_pending: set[str] = set()  # master: workers whose final measurements are still awaited
+        self.stop_reason: str | None = None
+        self.target_headers: dict[str, str] = {}  # headers of the target profile (issue 6 fills them)
+        self.run_number = 0
+        self.running = False
+        self.finished = False
+        self.run_id = ""
+        self._users = 0
+        self._traffic: Traffic | None = None
+        self._traffic_key: tuple[int, tuple[tuple[str, float], ...]] | None = None
+        self._sampler: CpuSampler | None = None
+
+    @property
+    def worker_index(self) -> int:
+        environment = self._environment()
+        index = getattr(getattr(environment, "runner", None), "worker_index", 0)
+        return max(0, int(index)) if isinstance(index, int) else 0
+
+    @property
+    def worker_count(self) -> int:
+        return self.schedule[0] if self.schedule else 1
+
+    @property
+    def seed(self) -> int:
+        """This process's seed: the base seed, or a per-worker one derived from it (generators.traffic)."""
+        runner = getattr(self._environment(), "runner", None)
+        return worker_seed(self.options.seed, self.worker_index) if isinstance(runner, WorkerRunner) else (
+            self.options.seed)
+
+    @property
+    def traffic(self) -> Traffic:
+        if self._traffic is None:
+            self.prepare_traffic()
+        assert self._traffic is not None
+        return self._traffic
+
+    def prepare_traffic(self) -> None:
+        """Build the seeded traffic source (about half a second: its pools) unless the one built still fits.
+
+        Called at init and after each run, never at the start of one: a run's first requests must not wait.
+        """
+        key = (self.seed, tuple(sorted((self.options.mix or {}).items())))
+        if self._traffic is None or key != self._traffic_key:
+            self._traffic = Traffic(key[0], mix=self.options.mix)
+            self._traffic_key = key
+
+    def next_user_index(self) -> int:
+        """A process-wide user number, interleaved over the workers so that pacing phases stay spread."""
+        index = self._users * self.worker_count + (self.schedule[1] if self.schedule else 0)
+        self._users += 1
+        return index
+
+    def record_late(self, n: int) -> None:
+        if self.measurements is not None:
+            self.measurements.record_late(n, time.time())
+
+    def sampler_primed(self) -> None:
+        """Start psutil's CPU baseline now, so the first sample of the run covers its very start."""
+        self._sampler = CpuSampler(interval_s=0.5)
+
+    def sample_cpu(self) -> None:
+        if self._sampler is not None and self.measurements is not None:
+            at = time.time()
+            self.measurements.record_cpu(at, self._sampler.sample().percent)
+
+    def begin_run(self, source: str) -> None:
+        started = time.time()
+        warmup = self.options.warmup
+        self.measurements = Measurements(started, warmup_until=started + warmup if warmup > 0 else None,
+                                         source=source)
+        self.run_number += 1
+        self.running = True
+        self.finished = False
+        self.stop_reason = None
+        self.run_id = self.options.run_id or time.strftime("%Y%m%d-%H%M%S", time.localtime(started))
+        self._users = 0
+        self.prepare_traffic()  # a no-op unless the web UI changed the seed or the mix
+        self.sampler_primed()
+
+    def end_run(self) -> None:
+        if self.running and self.measurements is not None:
+            self.sample_cpu()  # the last stretch of the run
+            self.measurements.finish(time.time())
+        self.running = False
+        self._traffic = None  # the next run starts from its seed again: rebuild now, between runs
+        self.prepare_traffic()
+
+
+def set_state(environment: Any, state: ProcessState) -> ProcessState:
+    global _current
+    _STATES[environment] = state
+    _current = state
+    return state
+
+
+def process_state(environment: Any) -> ProcessState:
+    """The state of `environment`'s process; one with default options if our init listener did not run."""
+    state = _STATES.get(environment)
+    if state is None:
+        state = set_state(environment, ProcessState(environment, LoadOptions()))
+    return state
+
+
+def current_state() -> ProcessState | None:
+    return _current

@@ -1,0 +1,218 @@
+"""The traffic personas: `FastHttpUser`s sending generated Edge Network requests, every response judged.
+
+One abstract base (`EdgeUser`) does what every persona shares: it waits for its turn (per-user pacing or the
+process's global-rate schedule, loadtests.pacing), honours Retry-After when asked, sends one request with an
+orjson body, and judges the response with the contract's one verdict inside `catch_response`, so that Locust's
+failure table reads by check name (loadtests.exchange_adapter). A persona only says what to send next:
+
+- `ServerForwarder`: a server-side integration forwarding one event per call to v2 interact, with the headers a
+  server sends (`x-request-id`, plus the target's own headers);
+- `BrowserVisitor`: a browser-like visitor that keeps the `kndctr_*` state of each response's `state:store` handle
+  and sends it back in `meta.state.entries`, and follows the `_cluster` entry to the `/ee/{hint}/` path, as
+  Adobe's Web SDK does (ALLOY core/createCookieTransfer.js; EDGE-API.md §2 "location hints");
+- `BatchCollector`: batches of events to v2 collect.
+
+FastHttpUser, not HttpUser: measured here it drives about 4x the requests per core (STYLE.md).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar, NamedTuple
+from urllib.parse import quote, urlencode
+
+import orjson
+from locust import task
+from locust.contrib.fasthttp import FastHttpUser
+
+from loadtests import listeners  # noqa: F401  (our users need our options and measurements wired)
+from loadtests.exchange_adapter import categorise, response_headers, retry_after_seconds
+from loadtests.pacing import IDLE_S, UserPacing, spread_phase
+from loadtests.process_state import ProcessState, process_state
+
+RETRY_AFTER_CAP_S = 60.0  # a target asking for more than a minute is treated as asking for a minute
+JSON = "application/json"
+
+
+class Prepared(NamedTuple):
+    operation: str  # the operation label: Locust's name=, the contract's operation, the report row
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: Mapping[str, Any]
+
+
+class EdgeUser(FastHttpUser):
+    """What every persona shares; a persona implements `prepare()` and may override `received()`."""
+
+    abstract = True
+    persona: ClassVar[str] = ""  # the name in --persona-weights
+    max_retries = 0  # one request per task: a retry would reach the target uncounted
+
+    def __init__(self, environment: Any) -> None:
+        state = process_state(environment)
+        # FastHttpUser reads these two when it builds its client, so set them before super().__init__().
+        self.network_timeout = self.connection_timeout = state.options.request_timeout
+        super().__init__(environment)
+        self.state: ProcessState = state
+        self.index = state.next_user_index()
+        self.rng = random.Random(state.seed * 1_000_003 + self.index)
+        self.pacing = (
+            UserPacing(state.options.user_rps, spread_phase(self.index), on_late=state.record_late)
+            if state.options.user_rps > 0 and state.rate is None else None
+        )
+        self.hold_until = 0.0  # Retry-After: no request before this monotonic time
+        self.due = True  # whether the next task has a request to send (see wait_time)
+        self.journey: Iterator[Any] = iter(())
+        self.datastream_query = quote(state.options.datastream_id, safe="")
+
+    # --- when ------------------------------------------------------------------------------------------------
+    def on_start(self) -> None:
+        # Locust waits after a task, not before the first: wait here so the first request keeps the schedule too.
+        self.wait()  # type: ignore[no-untyped-call]
+
+    def wait_time(self) -> float:
+        """Seconds until this user's next request; also decides whether the next task sends one."""
+        held = self.hold_until - time.monotonic()
+        if held > 0:
+            self.due = False  # a held-off user claims no slot: the others take them (or they are counted late)
+            return held
+        self.due = True
+        if self.state.rate is not None:
+            delay = self.state.rate.delay()
+            if delay is None:  # the rate profile is over; the shape or run time ends the run
+                self.due = False
+                return IDLE_S
+            return delay
+        return self.pacing.delay() if self.pacing is not None else 0.0
+
+    # --- what ------------------------------------------------------------------------------------------------
+    def next_event(self) -> Any:
+        """The next event of this user's visitor journey; a new journey (a new visitor) when one ends."""
+        for _ in range(2):
+            try:
+                return next(self.journey)
+            except StopIteration:
+                self.journey = self.state.traffic.journey()
+                self.journey_started()
+        raise RuntimeError("the generators returned an empty journey")
+
+    def journey_started(self) -> None:
+        """Hook: a new visitor begins (the browser persona forgets its state)."""
+
+    def request_id(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def prepare(self) -> Prepared:
+        raise NotImplementedError
+
+    def received(self, prepared: Prepared, status: int, body: bytes) -> None:
+        """Hook: a response that kept the contract arrived (the browser persona reads its state)."""
+
+    # --- how -------------------------------------------------------------------------------------------------
+    @task
+    def send(self) -> None:
+        if not self.due:
+            return
+        prepared = self.prepare()
+        url = prepared.path + "?" + urlencode(prepared.query, quote_via=quote) if prepared.query else prepared.path
+        with self.client.request(
+            "POST", url, name=prepared.operation, data=orjson.dumps(prepared.body),  # type: ignore[arg-type]
+            headers=prepared.headers, catch_response=True,
+        ) as response:
+            failed = categorise(prepared.operation, prepared.query, prepared.headers, prepared.body, response)
+            if failed is None:
+                response.success()
+                self.received(prepared, response.status_code, response.content or b"")
+            else:
+                response.failure(failed)
+            if self.state.options.respect_retry_after and response.status_code in (429, 503):
+                # 429 and 503 "must respect Retry-After" (EDGE-API.md §2, DCAPI troubleshooting.md)
+                wait = retry_after_seconds(response_headers(response), time.time())
+                if wait:
+                    self.hold_until = time.monotonic() + min(wait, RETRY_AFTER_CAP_S)
+
+
+class ServerForwarder(EdgeUser):
+    """A server-side integration: v2 interact, one generated event per call."""
+
+    persona = "forwarder"
+    weight = 6
+
+    def prepare(self) -> Prepared:
+        headers = {"content-type": JSON, "x-request-id": self.request_id(), **self.state.target_headers}
+        body = self.state.traffic.interact_body(self.next_event())
+        return Prepared("POST /ee/v2/interact", "/ee/v2/interact", {"datastreamId": self.state.options.datastream_id},
+                        headers, body)
+
+
+class BrowserVisitor(EdgeUser):
+    """A browser-like visitor: carries the Edge's `kndctr_*` state and follows its location hint."""
+
+    persona = "visitor"
+    weight = 3
+
+    def __init__(self, environment: Any) -> None:
+        super().__init__(environment)
+        self.entries: dict[str, str] = {}
+        self.hint: str | None = None
+
+    def journey_started(self) -> None:
+        self.entries = {}
+        self.hint = None
+
+    def prepare(self) -> Prepared:
+        event = self.next_event()
+        body: dict[str, Any] = dict(self.state.traffic.interact_body(event))
+        if self.entries:
+            # meta.state.entries as the Web SDK sends the stored cookies back (OpenAPI StateMetadata).
+            meta = dict(body.get("meta") or {})
+            meta["state"] = {**(meta.get("state") or {}),
+                             "entries": [{"key": key, "value": value} for key, value in self.entries.items()]}
+            body["meta"] = meta
+        path = f"/ee/{self.hint}/v2/interact" if self.hint else "/ee/v2/interact"
+        query = {"datastreamId": self.state.options.datastream_id, "requestId": self.request_id()}
+        return Prepared("POST /ee/v2/interact", path, query, {"content-type": JSON}, body)
+
+    def received(self, prepared: Prepared, status: int, body: bytes) -> None:
+        try:
+            document = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return
+        for handle in document.get("handle") or () if isinstance(document, dict) else ():
+            if isinstance(handle, dict) and handle.get("type") == "state:store":
+                for item in handle.get("payload") or ():
+                    self.store(item)
+
+    def store(self, item: Mapping[str, Any]) -> None:
+        key, value = item.get("key"), item.get("value")
+        if not isinstance(key, str) or not key.startswith("kndctr_"):
+            return
+        if item.get("maxAge") == 0:  # an expired cookie: the browser drops it
+            self.entries.pop(key, None)
+            if key.endswith("_cluster"):
+                self.hint = None
+            return
+        self.entries[key] = str(value)
+        if key.endswith("_cluster") and isinstance(value, str) and value.isalnum():
+            self.hint = value  # kndctr_{org}_cluster names the edge region: /ee/{hint}/ (Web SDK)
+
+
+class BatchCollector(EdgeUser):
+    """A batch sender: `--batch-size` events of one journey per v2 collect request."""
+
+    persona = "collector"
+    weight = 1
+
+    def prepare(self) -> Prepared:
+        events = [self.next_event() for _ in range(self.state.options.batch_size)]
+        body = self.state.traffic.collect_body(events)
+        headers = {"content-type": JSON, "x-request-id": self.request_id(), **self.state.target_headers}
+        return Prepared("POST /ee/v2/collect", "/ee/v2/collect", {"datastreamId": self.state.options.datastream_id},
+                        headers, body)
+
+
+PERSONAS: dict[str, type[EdgeUser]] = {user.persona: user for user in (ServerForwarder, BrowserVisitor, BatchCollector)}
