@@ -181,10 +181,16 @@ def test_request_id_echo_judges_the_header_against_the_sent_id_when_there_is_no_
     assert names(wrong) == ["request_id_echo"]
 
 
-def test_request_id_echo_judges_the_problem_report_request_id():
-    body = orjson.loads(problem(400).response_body)
-    body["report"]["requestId"] = "unrelated"
-    assert names(with_body(problem(400), body)) == ["request_id_echo"]
+def test_request_id_echo_lets_an_error_carry_a_fresh_id_because_the_sent_one_may_be_the_error():
+    body = orjson.loads(problem(400, "EXEG-0102-400").response_body)
+    body["report"]["requestId"] = "fresh-id"
+    ex = with_body(problem(400, "EXEG-0102-400"), body)
+    assert judge(replace(ex, response_headers={"content-type": PROBLEM, "x-request-id": "fresh-id"})) == []
+
+
+def test_request_id_echo_fires_when_an_error_header_disagrees_with_its_report_id():
+    ex = replace(problem(400), response_headers={"content-type": PROBLEM, "x-request-id": "other-id"})
+    assert names(ex) == ["request_id_echo"]
 
 
 # ---- handle_shape ----------------------------------------------------------------------------------------------

@@ -1,0 +1,110 @@
+"""A minimal HTTP client that records each request and its response as an `Exchange`.
+
+The standard library's http.client, one connection per request: the contract suite sends a few dozen requests,
+needs every byte of the response as received (a malformed body must reach the verdict as it is), and must not pull
+a load-testing client into the contracts layer.
+"""
+
+from __future__ import annotations
+
+import http.client
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+from urllib.parse import urlencode, urlsplit
+
+import orjson
+
+from contracts.exchange import Exchange, lower_headers
+from contracts.operations import label_for
+
+JSON: Final = "application/json"
+_NO_BODY: Final = object()
+
+
+class TargetUnreachable(OSError):
+    """Nothing answers at the target URL."""
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A target Edge Network (base URL without trailing slash) and the datastream requests go to by default."""
+
+    url: str
+    datastream_id: str
+    timeout: float = 10.0
+
+    def post(
+        self,
+        path: str,
+        body: object = _NO_BODY,
+        *,
+        raw: bytes | None = None,
+        query: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        content_type: str | None = JSON,
+        datastream: bool = True,
+    ) -> Exchange:
+        """POST to `path` (e.g. `/ee/v2/interact`); the datastream goes in `datastreamId` (v2) or `configId` (v1).
+
+        `body` is JSON-encoded; `raw` is sent as is (for broken bodies). `datastream=False` sends no datastream.
+        """
+        operation = label_for("POST", path)
+        if operation is None:
+            raise ValueError(f"{path} is not a path of the contract")
+        params = dict(query or {})
+        if datastream:
+            params.setdefault("configId" if "/v1/" in path else "datastreamId", self.datastream_id)
+        sent_headers = lower_headers(headers or {})
+        if content_type is not None:
+            sent_headers.setdefault("content-type", content_type)
+        if raw is None:
+            raw = b"" if body is _NO_BODY else orjson.dumps(body)
+            request_body = None if body is _NO_BODY else body
+        else:
+            request_body = _parsed(raw)
+        status, response_headers, response_body = self.send("POST", f"{path}?{urlencode(params)}", raw, sent_headers)
+        return Exchange(operation, params, sent_headers, request_body, status, response_headers, response_body)
+
+    def send(
+        self, method: str, target: str, body: bytes, headers: Mapping[str, str]
+    ) -> tuple[int, dict[str, str], bytes]:
+        parts = urlsplit(self.url)
+        connection = _connection(self.url, self.timeout)
+        try:
+            connection.request(method, f"{parts.path}{target}", body=body, headers=dict(headers))
+            response = connection.getresponse()
+            return response.status, lower_headers(response.getheaders()), response.read()
+        except ConnectionRefusedError as error:
+            raise TargetUnreachable(f"nothing answers at {self.url}: {error.strerror}") from error
+        finally:
+            connection.close()
+
+
+def _parsed(raw: bytes) -> object:
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+
+
+def _connection(url: str, timeout: float) -> http.client.HTTPConnection:
+    parts = urlsplit(url)
+    kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    return kind(parts.hostname or "127.0.0.1", parts.port, timeout=timeout)
+
+
+def reachable(url: str, timeout: float = 5.0) -> str | None:
+    """None when an HTTP server answers at `url`, else one line saying why not."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"target {url!r} is not an http(s):// URL with a host; pass e.g. --target http://127.0.0.1:8080"
+    connection = _connection(url, timeout)
+    try:
+        connection.request("HEAD", parts.path or "/")
+        connection.getresponse().read()
+    except OSError as error:
+        return f"target {url} is not reachable ({error.__class__.__name__}: {error}); start it or pass another --target"
+    finally:
+        connection.close()
+    return None

@@ -1,0 +1,117 @@
+"""Options and fixtures of the contract suite.
+
+`--target URL` names the Edge Network to judge; without it the suite starts the embedded emulator for the run
+(the one place besides the CLI where contracts may import `emulator.server`: starting a target is not verdict
+code). Every exchange goes through the `verdict` fixture, which judges it, records it for the report
+(`--verdict-log`) and fails the test with every broken rule at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+
+from contracts import records
+from contracts.checks import REGISTRY
+from contracts.client import Edge, reachable
+from contracts.defaults import AUTHENTICATED_DATASTREAM_ID, DEFAULT_DATASTREAM_ID, DISABLED_DATASTREAM_ID
+from contracts.exchange import Exchange
+from contracts.verdict import judge
+
+EXPECTED_RESPONSE = "expected_response"  # the functional expectation of a case, reported beside the checks
+_RECORDS: list[records.CaseRecord] = []
+
+Verdict = Callable[..., Exchange]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("edgeload contract")
+    group.addoption("--target", default=None, help="base URL of the Edge to judge (default: start the emulator)")
+    group.addoption("--datastream-id", default=None, help="an enabled datastream of the target")
+    group.addoption("--disabled-datastream-id", default=None, help="a disabled datastream (EXEG-0004-422 case)")
+    group.addoption("--authenticated-datastream-id", default=None, help="an authenticated datastream (401 case)")
+    group.addoption("--verdict-log", default=None, help="write one JSON line per judged exchange to this file")
+
+
+@pytest.fixture(scope="session")
+def target_url(pytestconfig: pytest.Config) -> Iterator[str]:
+    url: str | None = pytestconfig.getoption("--target")
+    if url:
+        problem = reachable(url)
+        if problem is not None:
+            pytest.exit(problem, returncode=2)
+        yield url.rstrip("/")
+        return
+    from emulator.server import spawn  # only when no target is given: see module docstring
+
+    with spawn() as emulator:
+        yield emulator.url
+
+
+@pytest.fixture(scope="session")
+def spawned(pytestconfig: pytest.Config) -> bool:
+    return not pytestconfig.getoption("--target")
+
+
+@pytest.fixture(scope="session")
+def edge(target_url: str, pytestconfig: pytest.Config) -> Edge:
+    return Edge(target_url, pytestconfig.getoption("--datastream-id") or DEFAULT_DATASTREAM_ID)
+
+
+def _datastream(pytestconfig: pytest.Config, option: str, emulator_default: str, spawned: bool) -> str:
+    value: str | None = pytestconfig.getoption(option)
+    if value:
+        return value
+    if not spawned:
+        pytest.skip(f"pass {option} to run this case against --target")
+    return emulator_default
+
+
+@pytest.fixture(scope="session")
+def disabled_datastream(pytestconfig: pytest.Config, spawned: bool) -> str:
+    return _datastream(pytestconfig, "--disabled-datastream-id", DISABLED_DATASTREAM_ID, spawned)
+
+
+@pytest.fixture(scope="session")
+def authenticated_datastream(pytestconfig: pytest.Config, spawned: bool) -> str:
+    return _datastream(pytestconfig, "--authenticated-datastream-id", AUTHENTICATED_DATASTREAM_ID, spawned)
+
+
+@pytest.fixture
+def verdict(request: pytest.FixtureRequest) -> Verdict:
+    """Judge an exchange, record it, and fail with every violation (and a wrong status or EXEG code)."""
+
+    def judge_and_record(exchange: Exchange, *, status: int | None = None, code: str | None = None) -> Exchange:
+        violations = [records.Violation(check=v.check, message=str(v)) for v in judge(exchange)]
+        if status is not None and exchange.status != status:
+            violations.append(records.Violation(check=EXPECTED_RESPONSE, message=f"expected HTTP {status}"))
+        elif code is not None and _problem_code(exchange) != code:
+            violations.append(records.Violation(check=EXPECTED_RESPONSE, message=f"expected {code}"))
+        checks = [*REGISTRY, EXPECTED_RESPONSE] if status is not None else list(REGISTRY)
+        _RECORDS.append(records.CaseRecord(runner="pytest", operation=exchange.operation, case=request.node.nodeid,
+                                           checks=checks, violations=violations))
+        if violations:
+            lines = "\n".join(f"  {v['message']}" for v in violations)
+            detail = f"status {exchange.status}, body {exchange.response_body[:300]!r}"
+            pytest.fail(f"{exchange.operation} broke the contract:\n{lines}\n{detail}", pytrace=False)
+        return exchange
+
+    return judge_and_record
+
+
+def _problem_code(exchange: Exchange) -> str | None:
+    try:
+        body = orjson.loads(exchange.response_body)
+    except orjson.JSONDecodeError:
+        return None
+    problem_type = body.get("type") if isinstance(body, dict) else None
+    return problem_type.rsplit("/", 1)[-1] if isinstance(problem_type, str) else None
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    path: str | None = session.config.getoption("--verdict-log")
+    if path:
+        records.write(Path(path), _RECORDS)
