@@ -21,11 +21,14 @@ from generators.payloads import (
     XdmEvent,
 )
 
+DEFAULT_DECISION_SCOPES = ("__view__",)  # `__view__`: Target's global (VEC) scope
+DEFAULT_SURFACES = ("web://example.com/#hero",)  # an AJO surface URI on the fictional site
+
 
 @dataclass(frozen=True, slots=True)
 class RequestOptions:
-    decision_scopes: tuple[str, ...] = ("__view__",)  # `__view__`: Target's global/VEC scope
-    surfaces: tuple[str, ...] = ("web://example.com/#hero",)  # AJO surface URI on the fictional site
+    decision_scopes: tuple[str, ...] = DEFAULT_DECISION_SCOPES
+    surfaces: tuple[str, ...] = DEFAULT_SURFACES
     personalization: bool = True  # ask for decisions on page views
     identity_fetch: bool = False  # add `query.identity.fetch: ["ECID"]`
     state_domain: str | None = None  # send `meta.state.domain` (first-party cookie domain) when set
