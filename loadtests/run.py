@@ -1,0 +1,184 @@
+"""`edgeload run`: the main job. Start the target (the embedded emulator unless --target), run Locust headless,
+judge every response, evaluate the gates, write the reports; exit 0 pass, 1 a gate failed, 2 could not run.
+
+Locust runs as a child process, not in this one, for three reasons:
+- signals: this process never imports Locust, so gevent does not monkey-patch it and plain `signal` handlers work.
+  It turns Ctrl-C or SIGTERM into one SIGINT for the Locust master, the one signal on which Locust both writes its
+  HTML report and fires `quitting` (its SIGTERM handler skips the HTML report), and it can still kill a run that
+  hangs. The child runs in its own session, so a terminal's Ctrl-C reaches it once, through here, not twice;
+- `--workers N` is Locust's own `--processes N`, which forks the process that calls it: better a fresh one;
+- the target: if the embedded emulator dies mid-run, this process sees it and stops the run, whose listeners then
+  evaluate the gates on what was measured and write every report (loadtests.run_end).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+from urllib.parse import urlsplit
+
+from emulator.server import EmulatorStartError, RunningEmulator, spawn
+from loadtests.options import option_argv
+from loadtests.settings import RunSettings, SettingsError, load
+
+LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+EXIT_PASS, EXIT_FAILED, EXIT_NOT_RUN = 0, 1, 2
+HANG_MARGIN_S = 120.0  # beyond run time + stop timeout: a Locust that has not ended by then is hung
+POLL_S = 0.2
+
+
+def _say(line: str) -> None:
+    print(f"edgeload run: {line}", file=sys.stderr, flush=True)
+
+
+def check_reachable(url: str, timeout: float = 3.0) -> str | None:
+    """None when a TCP connection to the URL's host and port opens; else why not, in a few words."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", port), timeout=timeout):
+            return None
+    except OSError as error:
+        return error.strerror or type(error).__name__
+
+
+def locust_command(settings: RunSettings, target: str, report_dir: Path, run_id: str, verdict: Path) -> list[str]:
+    """The Locust command line: our locustfile, headless, Locust's own HTML and CSV into the run's folder."""
+    directory = report_dir / run_id
+    command = [
+        sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", target,
+        "--users", str(settings.users), "--spawn-rate", f"{settings.spawn_rate:g}",
+        "--run-time", f"{settings.run_time:g}s", "--stop-timeout", f"{settings.load.request_timeout + 1:g}",
+        "--html", str(directory / "locust.html"), "--csv", str(directory / "locust"),
+        *option_argv({**settings.options, "report_dir": str(report_dir), "run_id": run_id}),
+        "--verdict-file", str(verdict),
+    ]
+    if settings.workers:
+        command += ["--processes", str(settings.workers)]
+    return command
+
+
+class _Supervisor:
+    """Runs the Locust child; forwards the first Ctrl-C or SIGTERM as one SIGINT, a second one kills it."""
+
+    def __init__(self, command: list[str], emulator: RunningEmulator | None, deadline_s: float) -> None:
+        self.command = command
+        self.emulator = emulator
+        self.deadline_s = deadline_s
+        self.interrupted: str | None = None
+        self.process: subprocess.Popen[bytes] | None = None
+        self._stopping = False
+
+    def _signal(self, signum: int, frame: FrameType | None) -> None:
+        name = signal.Signals(signum).name
+        if self._stopping:
+            _say(f"{name} again: killing the load test")
+            self._kill()
+            return
+        self.interrupted = name
+        _say(f"{name}: stopping the load test; gates and reports follow on what was measured")
+        self._stop()
+
+    def _stop(self) -> None:
+        self._stopping = True
+        if self.process is not None and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGINT)
+
+    def _kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)  # the master and its forked workers
+
+    def run(self) -> int:
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+        previous = {sig: signal.signal(sig, self._signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            self.process = subprocess.Popen(self.command, env=env, start_new_session=True, stdin=subprocess.DEVNULL)
+            started = time.monotonic()
+            while self.process.poll() is None:
+                time.sleep(POLL_S)
+                if self.emulator is not None and self.emulator.process.poll() is not None and not self._stopping:
+                    _say(f"the embedded emulator exited mid-run (code {self.emulator.process.returncode}); "
+                         "stopping the load test")
+                    self.interrupted = "target exited"
+                    self._stop()
+                elapsed = time.monotonic() - started
+                if elapsed > self.deadline_s and not self._stopping:
+                    _say(f"the load test is still running {elapsed:.0f} s after it started; stopping it")
+                    self._stop()
+                elif elapsed > self.deadline_s + HANG_MARGIN_S:
+                    _say("the load test does not stop; killing it")
+                    self._kill()
+            return self.process.returncode
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
+def _verdict(path: Path, supervisor: _Supervisor, returncode: int) -> int:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        _say(f"the load test ended without a verdict (Locust exit code {returncode}); see its output above")
+        return EXIT_NOT_RUN
+    verdict, _, table = text.partition("\n")
+    print(table.rstrip(), flush=True)
+    if verdict.strip() != "pass":
+        return EXIT_FAILED
+    if supervisor.interrupted:
+        _say(f"the gates passed on what was measured, but the run did not complete ({supervisor.interrupted})")
+        return EXIT_NOT_RUN
+    return EXIT_PASS
+
+
+def main(argv: Sequence[str]) -> int:
+    try:
+        settings = load(argv)
+    except SettingsError as error:
+        _say(str(error))
+        return EXIT_NOT_RUN
+    report_dir = Path(str(settings.options.get("report_dir") or "reports"))
+    run_id = str(settings.options.get("run_id") or "") or time.strftime("%Y%m%d-%H%M%S")
+    emulator: RunningEmulator | None = None
+    if settings.target is None:
+        try:
+            emulator = spawn(settings.emulator_args)
+        except (EmulatorStartError, OSError) as error:
+            _say(f"the embedded emulator did not start: {str(error).splitlines()[0] if str(error) else error!r}")
+            return EXIT_NOT_RUN
+        target = emulator.url
+    else:
+        target = settings.target
+        reason = check_reachable(target)
+        if reason is not None:
+            _say(f"target {target} is not reachable ({reason}); start it, fix --target, or leave --target out "
+                 "to use the embedded emulator")
+            return EXIT_NOT_RUN
+    try:
+        (report_dir / run_id).mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="edgeload-run-") as scratch:
+            verdict = Path(scratch) / "verdict"
+            command = locust_command(settings, target, report_dir, run_id, verdict)
+            deadline = settings.run_time + settings.load.request_timeout + 30.0
+            supervisor = _Supervisor(command, emulator, deadline)
+            returncode = supervisor.run()
+            return _verdict(verdict, supervisor, returncode)
+    except OSError as error:
+        _say(f"could not run the load test: {error}")
+        return EXIT_NOT_RUN
+    finally:
+        if emulator is not None:
+            emulator.stop()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,145 @@
+"""The settings of `edgeload run`: defaults, then a TOML config file, then command-line flags.
+
+The config file (`--config FILE`, or `edgeload.toml` in the current folder when present) holds a `[run]` table
+whose keys are the long flags without dashes, in either spelling (`target-rps` or `target_rps`):
+
+    [run]
+    users = 20
+    target-rps = 200
+    run-time = "1m"
+    shape = "ramp"
+    gates = ["p95<50ms", "error_rate<1%", "rps>=95%"]
+    emulator-args = ["--fault=latency,dist=lognormal,median_ms=2,sigma=0.5"]
+
+Flags win over the file; `--gate` flags replace the file's gates. Every value is checked here, before anything
+starts, so a bad one costs one clear line and exit code 2 rather than a half-started run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from loadtests.gates import GateError, parse_gates, validate_gates
+from loadtests.options import OPTIONS, LoadOptions, add_run_options, parse_duration
+
+DEFAULT_CONFIG = "edgeload.toml"
+# `edgeload run` with no options: a steady, unsaturated run that passes against the emulator. The open model
+# (a target rate) by default: a closed model flat out measures the generator's own limit, not the target's.
+RUN_DEFAULTS: dict[str, Any] = {"users": 10, "run_time": "30s", "target_rps": 100.0, "report_dir": "reports"}
+_RUN_KEYS = ("target", "users", "spawn_rate", "run_time", "workers", "emulator_args", "config")
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; str() is one line naming it and how to fix it."""
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    target: str | None  # None: start the embedded emulator
+    users: int
+    spawn_rate: float
+    run_time: float  # seconds
+    workers: int  # Locust worker processes on this machine; 0 = one process
+    emulator_args: tuple[str, ...]
+    options: dict[str, Any] = field(default_factory=dict)  # OPTIONS dest -> value, passed on to Locust
+    load: LoadOptions = field(default_factory=LoadOptions)
+    config_file: str | None = None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="edgeload run",
+        description="Headless load test of the Edge Network interact endpoint, every response judged by the "
+                    "contract, gates evaluated, reports written to REPORT_DIR/RUN_ID/. Exit 0 pass, 1 a gate "
+                    "failed, 2 the run could not run.")
+    parser.add_argument("--target", help="base URL of the target (default: start the embedded emulator)")
+    parser.add_argument("--users", type=int, help="simulated users (default 10)")
+    parser.add_argument("--spawn-rate", type=float, help="users started per second (default: all within 1 s)")
+    parser.add_argument("--run-time", help="how long the load runs, e.g. 30s, 2m (default 30s)")
+    parser.add_argument("--workers", type=int, help="Locust worker processes on this machine (default 0: one "
+                                                    "process); each uses one core")
+    parser.add_argument("--emulator-arg", action="append", dest="emulator_args",
+                        help="argument for the embedded emulator, repeatable, e.g. --emulator-arg=--fault=stall:0.01")
+    parser.add_argument("--config", help=f"TOML file with a [run] table (default: ./{DEFAULT_CONFIG} if present)")
+    add_run_options(parser)
+    return parser
+
+
+def _config(path: str | None) -> tuple[dict[str, Any], str | None]:
+    if path is None:
+        if not Path(DEFAULT_CONFIG).is_file():
+            return {}, None
+        path = DEFAULT_CONFIG
+    try:
+        document = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SettingsError(f"--config: {path} does not exist; give the path of a TOML file") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise SettingsError(f"--config: {path} is not a readable TOML file ({error})") from None
+    table = document.get("run", {})
+    if not isinstance(table, dict):
+        raise SettingsError(f"{path}: [run] must be a table of settings")
+    known = set(_RUN_KEYS) | {option.dest for option in OPTIONS} | {"gates"}
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        dest = key.replace("-", "_")
+        if dest not in known or dest in ("config", "verdict_file"):
+            raise SettingsError(f"{path}: unknown key {key!r} in [run]; known keys: "
+                                f"{', '.join(sorted(k.replace('_', '-') for k in known - {'config', 'verdict_file'}))}")
+        values["gate" if dest == "gates" else dest] = value
+    return values, path
+
+
+def load(argv: Sequence[str]) -> RunSettings:
+    """Parse flags, read the config file, check every value; raises SettingsError (one line) on a bad one."""
+    flags = {key: value for key, value in vars(build_parser().parse_args(list(argv))).items() if value is not None}
+    file_values, config_file = _config(flags.pop("config", None))
+    values = {**RUN_DEFAULTS, **file_values, **flags}
+    for key in ("gate", "emulator_args"):
+        if key in values and isinstance(values[key], str):
+            values[key] = [values[key]]
+        if key in values and not (isinstance(values[key], list) and all(isinstance(v, str) for v in values[key])):
+            raise SettingsError(f"{key.replace('_', '-')} must be a list of strings")
+    target = values.get("target") or None
+    users = _int(values, "users", 1)
+    emulator_args = tuple(values.get("emulator_args") or ())
+    if target is not None and emulator_args:
+        raise SettingsError("--emulator-arg only applies to the embedded emulator; drop it or drop --target")
+    if target is not None and not str(target).startswith(("http://", "https://")):
+        raise SettingsError(f"--target {target!r} is not an http:// or https:// URL")
+    options = {option.dest: values[option.dest] for option in OPTIONS if values.get(option.dest) is not None}
+    try:
+        run_time = parse_duration(str(values["run_time"]), "--run-time")
+        spawn_rate = float(values.get("spawn_rate") or users)
+        load_options = LoadOptions.from_namespace(argparse.Namespace(**options))
+        validate_gates(parse_gates(load_options.gates), load_options.target_rps or None)
+    except (ValueError, GateError) as error:
+        raise SettingsError(str(error)) from None
+    if run_time <= 0:
+        raise SettingsError("--run-time must be more than 0, e.g. 30s")
+    if spawn_rate <= 0:
+        raise SettingsError("--spawn-rate must be more than 0")
+    return RunSettings(
+        target=str(target).rstrip("/") if target else None, users=users, spawn_rate=spawn_rate, run_time=run_time,
+        workers=_int(values, "workers", 0, default=0), emulator_args=emulator_args, options=options,
+        load=load_options, config_file=config_file,
+    )
+
+
+def _int(values: dict[str, Any], key: str, minimum: int, default: int | None = None) -> int:
+    value = values.get(key, default)
+    flag = "--" + key.replace("_", "-")
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise SettingsError(f"{flag} must be a whole number of {minimum} or more")
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(f"{flag}: {value!r} is not a whole number") from None
+    if number < minimum:
+        raise SettingsError(f"{flag} must be {minimum} or more, got {number}")
+    return number
