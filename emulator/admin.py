@@ -53,7 +53,9 @@ async def _put_faults(app: EmulatorApp, receive: Receive, send: Send) -> None:
         document = None
     entries = document.get("faults") if isinstance(document, dict) else None
     if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
-        await send_json(send, 400, {"error": 'body must be JSON {"faults": ["spec", ...]}, e.g. {"faults": ["stall:0.1"]}'})
+        await send_json(
+            send, 400, {"error": 'body must be JSON {"faults": ["spec", ...]}, e.g. {"faults": ["stall:0.1"]}'}
+        )
         return
     try:
         faults = [parse_spec(entry) for entry in entries]

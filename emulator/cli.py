@@ -8,6 +8,7 @@ Bad input is one line on stderr and exit code 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -89,15 +90,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     logging.basicConfig(level=settings.log_level.upper() if settings.log_level != "trace" else 5, stream=sys.stderr)
     app = EmulatorApp(settings)
-    logging.getLogger("emulator").info("seed %d, %d datastreams, faults %s", app.seed, len(settings.datastreams),
-                                       [f.spec() for f in settings.faults])
+    logging.getLogger("emulator").info(
+        "seed %d, %d datastreams, faults %s", app.seed, len(settings.datastreams), [f.spec() for f in settings.faults]
+    )
     url = url_of(sock, https=settings.tls is not None)
 
     def announce() -> None:
         print(f"edgeload emulator listening on {url}", flush=True)
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         serve(app, sock, settings.log_level, announce, settings.tls)
-    except KeyboardInterrupt:
-        pass
     return EXIT_OK

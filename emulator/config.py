@@ -31,9 +31,7 @@ DEFAULT_COLLECT_RATE_LIMIT = 6000
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 
-_EMULATOR_KEYS = frozenset(
-    {"host", "port", "seed", "rate_limit", "collect_rate_limit", "location_hint", "log_level"}
-)
+_EMULATOR_KEYS = frozenset({"host", "port", "seed", "rate_limit", "collect_rate_limit", "location_hint", "log_level"})
 _TOP_KEYS = frozenset({"emulator", "faults", "datastreams"})
 
 
@@ -71,7 +69,9 @@ def check_port(port: object, where: str) -> int:
 
 def check_rate_limit(value: object, where: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ConfigError(f"{where} must be a whole number of request units per second >= 0 (0 disables), got {value!r}")
+        raise ConfigError(
+            f"{where} must be a whole number of request units per second >= 0 (0 disables), got {value!r}"
+        )
     return value
 
 
@@ -92,7 +92,9 @@ def _emulator_table(table: object, where: str) -> dict[str, Any]:
         raise ConfigError(f"{where}: [emulator] must be a table")
     unknown = sorted(set(table) - _EMULATOR_KEYS)
     if unknown:
-        raise ConfigError(f"{where}: [emulator] has unknown key {unknown[0]!r}; allowed: {', '.join(sorted(_EMULATOR_KEYS))}")
+        raise ConfigError(
+            f"{where}: [emulator] has unknown key {unknown[0]!r}; allowed: {', '.join(sorted(_EMULATOR_KEYS))}"
+        )
     out: dict[str, Any] = {}
     if "host" in table:
         if not isinstance(table["host"], str) or not table["host"]:
@@ -127,10 +129,7 @@ def load_settings(path: Path | None = None) -> Settings:
     unknown = sorted(set(document) - _TOP_KEYS)
     if unknown:
         raise ConfigError(f"{where}: unknown top-level key {unknown[0]!r}; allowed: {', '.join(sorted(_TOP_KEYS))}")
-    if "datastreams" in document:
-        streams = parse_datastreams(document["datastreams"], where)
-    else:
-        streams = load_datastreams()
+    streams = parse_datastreams(document["datastreams"], where) if "datastreams" in document else load_datastreams()
     faults_value = document.get("faults", [])
     if not isinstance(faults_value, list):
         raise ConfigError(f"{where}: `faults` must be an array of spec strings or [[faults]] tables")

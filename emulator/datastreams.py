@@ -100,7 +100,7 @@ def _check_keys(table: Mapping[str, Any], allowed: frozenset[str], where: str) -
 
 def _parse_item(table: object, where: str) -> PropositionItem:
     if not isinstance(table, dict):
-        raise ConfigError(f"{where} must be a table like {{ id = \"1\", schema = \"...\", data = {{ ... }} }}")
+        raise ConfigError(f'{where} must be a table like {{ id = "1", schema = "...", data = {{ ... }} }}')
     _check_keys(table, _ITEM_KEYS, where)
     return PropositionItem(
         id=_require(table, "id", str, where),

@@ -122,10 +122,17 @@ class EdgeService:
         if not stream.enabled:
             return fail(P.DISABLED_DATASTREAM, org, stream.id, datastream=stream.id)
         if stream.access_type == "authenticated" and not (
-            authorization and authorization[:7].lower() == b"bearer " and authorization[7:].strip() and api_key and ims_org
+            authorization
+            and authorization[:7].lower() == b"bearer "
+            and authorization[7:].strip()
+            and api_key
+            and ims_org
         ):
             return fail(P.UNAUTHORIZED, org, stream.id)
-        if content_type is None or content_type.split(b";", 1)[0].strip().lower().decode("latin-1") not in ACCEPTED_MEDIA_TYPES:
+        if (
+            content_type is None
+            or content_type.split(b";", 1)[0].strip().lower().decode("latin-1") not in ACCEPTED_MEDIA_TYPES
+        ):
             return fail(P.UNSUPPORTED_TYPE, org, stream.id)
         if content_length is not None and content_length.isdigit() and int(content_length) > P.MAX_BODY_BYTES:
             reply.close = True

@@ -69,9 +69,8 @@ def damage(fault: Fault, reply: Reply, ids: IdSource) -> bool:
     if reply.document is None:  # silent collect (204): the fault needs a body, answer as without silent
         reply.status = 202
         reply.document = {"requestId": reply.request_id}
-    document = reply.document
-    handles = document.get("handle")
-    interact = isinstance(handles, list)
+    found = reply.document.get("handle")
+    handles: list[dict[str, Any]] | None = found if isinstance(found, list) else None  # None: collect
     name = fault.name
     actions: dict[str, Callable[[], None]] = {
         "upstream-error": lambda: _upstream_error(reply, str(fault.params["service"])),
@@ -83,25 +82,28 @@ def damage(fault: Fault, reply: Reply, ids: IdSource) -> bool:
     }
     if name in actions:
         actions[name]()
+    elif handles is None:  # collect answers carry no handle: add a defective one
+        _collect_handle(reply, _defective_collect_handle(name, reply))
     elif name == "handle-not-array":
-        _collect_handle(reply, handles[0] if interact else {"type": "state:store", "payload": []})
+        reply.document["handle"] = handles[0]
     elif name == "handle-item-no-type":
-        if interact:
-            del handles[0]["type"]
-        else:
-            _collect_handle(reply, [{"payload": []}])
+        del handles[0]["type"]
     elif name == "handle-payload-invalid":
-        if interact:
-            del _first_state_store(handles)["payload"][0]["key"]
-        else:
-            _collect_handle(reply, [{"type": "state:store", "payload": [{"value": "", "maxAge": 1800}]}])
+        del _first_state_store(handles)["payload"][0]["key"]
     elif name == "bad-event-index":
-        if interact:
-            handles[0]["eventIndex"] = reply.events
-        else:
-            hint = {"scope": "EdgeNetwork", "hint": reply.hint, "ttlSeconds": 1800}
-            _collect_handle(reply, [{"type": "locationHint:result", "payload": [hint], "eventIndex": reply.events}])
+        handles[0]["eventIndex"] = reply.events
     return True
+
+
+def _defective_collect_handle(name: str, reply: Reply) -> object:
+    if name == "handle-not-array":
+        return {"type": "state:store", "payload": []}
+    if name == "handle-item-no-type":
+        return [{"payload": []}]
+    if name == "handle-payload-invalid":
+        return [{"type": "state:store", "payload": [{"value": "", "maxAge": 1800}]}]
+    hint = {"scope": "EdgeNetwork", "hint": reply.hint, "ttlSeconds": 1800}  # bad-event-index
+    return [{"type": "locationHint:result", "payload": [hint], "eventIndex": reply.events}]
 
 
 def _upstream_error(reply: Reply, service: str) -> None:

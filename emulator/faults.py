@@ -3,9 +3,9 @@
 Spec syntax (brief, "Emulator public API"): `NAME[:RATE][,key=value...]`, RATE a probability in [0, 1], default 1;
 the same string in `--fault`, in the config file and in `PUT /_emulator/faults`. Every fault also takes
 `operation=interact|collect|<operation label>` to act on one operation only, and `count=N` to act on the first N
-requests it fires on and then stop (a client's retry after exactly one failure, issue 7). Each fault exists so that one contract
-check can be proven to fire (STYLE.md "One verdict, three runners"); what each does to a response lives in
-`fault_effects.py`.
+requests it fires on and then stop (a client's retry after exactly one failure, issue 7). Each fault exists so
+that one contract check can be proven to fire (STYLE.md "One verdict, three runners"); what each does to a
+response lives in `fault_effects.py`.
 """
 
 from __future__ import annotations
@@ -59,7 +59,9 @@ REGISTRY: dict[str, FaultKind] = {
             {"status": 503.0, "retry_after": 1.0},
             {"status": (500.0, 502.0, 503.0, 504.0)},
         ),
-        FaultKind("rate-limit", "replace", "429 problem+json with Retry-After: retry_after seconds", {"retry_after": 1.0}),
+        FaultKind(
+            "rate-limit", "replace", "429 problem+json with Retry-After: retry_after seconds", {"retry_after": 1.0}
+        ),
         FaultKind("retry-after-missing", "replace", "429 problem+json without a Retry-After header"),
         FaultKind("problem-type-mismatch", "replace", "400 problem+json whose EXEG type suffix is not 400"),
         FaultKind(
@@ -68,8 +70,12 @@ REGISTRY: dict[str, FaultKind] = {
             "207 with the normal body plus errors[] (EXEG-0201-503 item naming service=...)",
             {"service": "com.adobe.experience.platform.ode"},
         ),
-        FaultKind("request-id-not-echoed", "shape", "requestId in body and x-request-id header unrelated to the sent one"),
-        FaultKind("request-id-wrong", "shape", "body requestId suffix not 16 hex characters; header disagrees with body"),
+        FaultKind(
+            "request-id-not-echoed", "shape", "requestId in body and x-request-id header unrelated to the sent one"
+        ),
+        FaultKind(
+            "request-id-wrong", "shape", "body requestId suffix not 16 hex characters; header disagrees with body"
+        ),
         FaultKind("undocumented-status", "shape", "the normal body with status=299", {"status": 299.0}),
         FaultKind("wrong-content-type", "shape", "the normal body with content-type text/html"),
         FaultKind("handle-not-array", "shape", "`handle` is an object, not an array"),
@@ -183,7 +189,7 @@ def parse_entry(entry: object, where: str) -> Fault:
         table = dict(entry)
         name = table.pop("name", None)
         if not isinstance(name, str):
-            raise ConfigError(f"{where}: a [[faults]] table needs name = \"<fault name>\"")
+            raise ConfigError(f'{where}: a [[faults]] table needs name = "<fault name>"')
         return build_fault(name, table.pop("rate", 1.0), table, where)
     raise ConfigError(f"{where}: a fault is a spec string or a table, got {entry!r}")
 

@@ -57,7 +57,9 @@ def _target_proposition(p: Proposition) -> dict[str, Any]:
             "strategies": [{"algorithmID": "0", "trafficType": "0"}],
             "characteristics": {"eventToken": event_token},
         },
-        "items": [{"id": i.id, "schema": i.schema, "meta": {**meta, "offer.id": i.id}, "data": dict(i.data)} for i in p.items],
+        "items": [
+            {"id": i.id, "schema": i.schema, "meta": {**meta, "offer.id": i.id}, "data": dict(i.data)} for i in p.items
+        ],
     }
 
 
@@ -88,7 +90,9 @@ class DatastreamHandles:
 
     @classmethod
     def build(cls, stream: Datastream) -> DatastreamHandles:
-        props = {p.scope: _target_proposition(p) if p.provider == "TGT" else _ajo_proposition(p) for p in stream.propositions}
+        props = {
+            p.scope: _target_proposition(p) if p.provider == "TGT" else _ajo_proposition(p) for p in stream.propositions
+        }
         hints = tuple(
             {**_UPSTREAM_HINTS[s], "ttlSeconds": HINT_TTL_SECONDS} for s in stream.services if s in _UPSTREAM_HINTS
         )
@@ -103,7 +107,10 @@ class DatastreamHandles:
         handles.append(
             {
                 "type": "locationHint:result",
-                "payload": [*self.upstream_hints, {"scope": "EdgeNetwork", "hint": hint, "ttlSeconds": HINT_TTL_SECONDS}],
+                "payload": [
+                    *self.upstream_hints,
+                    {"scope": "EdgeNetwork", "hint": hint, "ttlSeconds": HINT_TTL_SECONDS},
+                ],
             }
         )
         handles.append(

@@ -51,7 +51,9 @@ INTERNAL = ProblemKind(
     "contact your Adobe representative.",
 )
 UNAVAILABLE = ProblemKind(
-    "EXEG-0000-503", "Service unavailable", "The service is temporarily unable to process your request. Try again later."
+    "EXEG-0000-503",
+    "Service unavailable",
+    "The service is temporarily unable to process your request. Try again later.",
 )
 MISSING_DATASTREAM = ProblemKind(
     "EXEG-0002-400",
@@ -85,7 +87,9 @@ MISSING_VALUE = ProblemKind(
     "Missing required value",
     "The `{field}` field is mandatory. Provide a valid `{field}` value and try again.",
 )
-EMPTY_BODY = ProblemKind("EXEG-0109-408", "Empty request", "The request body is empty. Update your request and try again.")
+EMPTY_BODY = ProblemKind(
+    "EXEG-0109-408", "Empty request", "The request body is empty. Update your request and try again."
+)
 UNSUPPORTED_TYPE = ProblemKind(
     "EXEG-0111-415",
     "Invalid request",

@@ -91,7 +91,9 @@ async def send_reply(send: Send, reply: Reply) -> None:
 
 async def send_empty(send: Send, status: int, headers: list[tuple[bytes, bytes]] | None = None) -> None:
     """404/405 answers: no body at all, as the real service answers an unknown location hint."""
-    await send({"type": "http.response.start", "status": status, "headers": [(b"content-length", b"0"), *(headers or [])]})
+    await send(
+        {"type": "http.response.start", "status": status, "headers": [(b"content-length", b"0"), *(headers or [])]}
+    )
     await send({"type": "http.response.body", "body": b""})
 
 

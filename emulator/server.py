@@ -93,7 +93,8 @@ def spawn(args: Sequence[str] = (), timeout: float = 20.0) -> RunningEmulator:
     """Run `python -m emulator --port 0 ARGS...` and return once it listens (`--port` in ARGS wins)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_PROJECT_ROOT), env.get("PYTHONPATH")]))
-    stderr = tempfile.TemporaryFile()  # a file, not a pipe: a chatty child can never block on a full pipe
+    # A file, not a pipe: a chatty child can never block on a full pipe. RunningEmulator.stop() closes it.
+    stderr = tempfile.TemporaryFile()  # noqa: SIM115
     command = [sys.executable, "-m", "emulator", "--port", "0", *args]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, env=env)
     url = _read_url(process, time.monotonic() + timeout)

@@ -41,8 +41,8 @@ def emulator_process() -> Iterator[RunningEmulator]:
 
 
 @pytest.fixture
-def emulator(emulator_process: RunningEmulator) -> Iterator[RunningEmulator]:
+def emulator(emulator_process: RunningEmulator) -> RunningEmulator:
     """The shared emulator, reset and fault-free at the start of each test."""
     admin(emulator_process.url, "PUT", "/_emulator/faults", {"faults": []})
     admin(emulator_process.url, "POST", "/_emulator/reset")
-    yield emulator_process
+    return emulator_process

@@ -17,8 +17,13 @@ def write(tmp_path, text):
 
 def test_cli_defaults_follow_the_brief():
     settings = settings_from([])
-    assert (settings.host, settings.port, settings.rate_limit, settings.collect_rate_limit) == ("127.0.0.1", 0, 4000, 6000)
-    assert list(settings.datastreams)[0] == DEFAULT_DATASTREAM_ID
+    assert (settings.host, settings.port, settings.rate_limit, settings.collect_rate_limit) == (
+        "127.0.0.1",
+        0,
+        4000,
+        6000,
+    )
+    assert next(iter(settings.datastreams)) == DEFAULT_DATASTREAM_ID
     assert settings.faults == ()
 
 
@@ -26,11 +31,15 @@ def test_cli_flags_override_the_config_file(tmp_path):
     path = write(tmp_path, '[emulator]\nport = 8123\nseed = 1\nrate_limit = 10\nfaults = ["stall"]\n')
     with pytest.raises(ConfigError, match="unknown key 'faults'"):
         load_settings(path)  # faults live at top level, not in [emulator]
-    path = write(tmp_path, 'faults = ["stall", {name = "latency", ms = 3}]\n[emulator]\nport = 8123\nseed = 1\nrate_limit = 10\n')
+    path = write(
+        tmp_path, 'faults = ["stall", {name = "latency", ms = 3}]\n[emulator]\nport = 8123\nseed = 1\nrate_limit = 10\n'
+    )
     from_file = settings_from(["--config", str(path)])
     assert (from_file.port, from_file.seed, from_file.rate_limit) == (8123, 1, 10)
     assert [f.spec() for f in from_file.faults] == ["stall:1", "latency:1,ms=3"]
-    flagged = settings_from(["--config", str(path), "--port", "0", "--seed", "2", "--rate-limit", "0", "--fault", "rate-limit"])
+    flagged = settings_from(
+        ["--config", str(path), "--port", "0", "--seed", "2", "--rate-limit", "0", "--fault", "rate-limit"]
+    )
     assert (flagged.port, flagged.seed, flagged.rate_limit) == (0, 2, 0)
     assert [f.spec() for f in flagged.faults] == ["rate-limit:1"]
 
@@ -43,11 +52,15 @@ def test_cli_config_array_of_fault_tables(tmp_path):
 def test_cli_config_datastreams_replace_the_shipped_ones(tmp_path):
     path = write(
         tmp_path,
-        '[[datastreams]]\nid = "11111111-2222-4333-8444-555555555555"\norg_id = "ABC@AdobeOrg"\nservices = ["target"]\n',
+        '[[datastreams]]\nid = "11111111-2222-4333-8444-555555555555"\n'
+        'org_id = "ABC@AdobeOrg"\nservices = ["target"]\n',
     )
     (stream,) = load_settings(path).datastreams.values()
     assert (stream.id, stream.enabled, stream.access_type, stream.requires_primary_identity) == (
-        "11111111-2222-4333-8444-555555555555", True, "mixed", False,
+        "11111111-2222-4333-8444-555555555555",
+        True,
+        "mixed",
+        False,
     )
 
 
@@ -78,15 +91,16 @@ def test_cli_bad_flags_print_one_line_and_exit_2(capsys, argv, message):
         ("[emulator\n", "is not valid TOML"),
         ("colour = 1\n", "unknown top-level key 'colour'"),
         ("[emulator]\nport = true\n", "emulator.port must be an integer"),
-        ("[emulator]\nlocation_hint = \"mars1\"\n", "emulator.location_hint must be one of or2"),
-        ("faults = \"stall\"\n", "`faults` must be an array"),
+        ('[emulator]\nlocation_hint = "mars1"\n', "emulator.location_hint must be one of or2"),
+        ('faults = "stall"\n', "`faults` must be an array"),
         ("faults = [1]\n", "a fault is a spec string or a table"),
         ("[[faults]]\nrate = 1\n", "needs name ="),
         ("datastreams = []\n", "`datastreams` must be a non-empty array"),
         ('[[datastreams]]\nid = "not-a-uuid"\norg_id = "A@AdobeOrg"\n', "must be a UUID"),
         ('[[datastreams]]\nid = "11111111-2222-4333-8444-555555555555"\norg_id = "nope"\n', "org_id must look like"),
         (
-            '[[datastreams]]\nid = "11111111-2222-4333-8444-555555555555"\norg_id = "A@AdobeOrg"\naccess_type = "open"\n',
+            '[[datastreams]]\nid = "11111111-2222-4333-8444-555555555555"\norg_id = "A@AdobeOrg"\n'
+            'access_type = "open"\n',
             "access_type must be 'mixed' or 'authenticated'",
         ),
         (

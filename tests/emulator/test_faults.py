@@ -87,11 +87,14 @@ def test_faults_rate_zero_never_fires():
 
 
 def test_faults_delays_add_up_and_the_first_other_fault_acts():
-    board = FaultBoard([parse_spec("latency,ms=5"), parse_spec("latency,ms=7"), parse_spec("stall"), parse_spec("rate-limit")])
+    board = FaultBoard(
+        [parse_spec("latency,ms=5"), parse_spec("latency,ms=7"), parse_spec("stall"), parse_spec("rate-limit")]
+    )
     plan = board.draw("POST /ee/v2/interact")
     assert plan is not None
     assert plan.delay_s == pytest.approx(0.012)
-    assert plan.fault is not None and plan.fault.name == "stall"
+    assert plan.fault is not None
+    assert plan.fault.name == "stall"
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,13 @@ CASES = [
     ("collect-event-not-object", COLLECT, {"events": ["x"]}, {}, "EXEG-0102-400"),
     ("bad-request-id", INTERACT, interact_body(), {"query": {**DEFAULT, "requestId": "a b"}}, "EXEG-0102-400"),
     ("empty-body", INTERACT, b"", {}, "EXEG-0109-408"),
-    ("form-content-type", INTERACT, interact_body(), {"content_type": "application/x-www-form-urlencoded"}, "EXEG-0111-415"),
+    (
+        "form-content-type",
+        INTERACT,
+        interact_body(),
+        {"content_type": "application/x-www-form-urlencoded"},
+        "EXEG-0111-415",
+    ),
     ("no-content-type", INTERACT, interact_body(), {"content_type": None}, "EXEG-0111-415"),
     ("too-large-declared", INTERACT, BIG, {"headers": {"content-length": str(len(BIG))}}, "EXEG-0112-413"),
     ("too-large-streamed", INTERACT, BIG, {"chunk": 8192}, "EXEG-0112-413"),
@@ -75,8 +81,10 @@ def test_problem_body_has_the_shape_of_the_documented_examples(path, body, optio
     for sample in samples:
         assert set(sample) == set(document)
         assert set(document["report"]) <= set(sample["report"]) | {"configId"}
-    assert isinstance(document["title"], str) and document["title"]
-    assert isinstance(document["detail"], str) and "{" not in document["detail"]
+    assert isinstance(document["title"], str)
+    assert document["title"]
+    assert isinstance(document["detail"], str)
+    assert "{" not in document["detail"]
     assert document["report"]["requestId"] == answer.headers["x-request-id"]
     assert re.fullmatch(r".+-[0-9a-f]{16}", document["report"]["requestId"])
 
@@ -154,7 +162,13 @@ def run_counting_receives(content_length: str | None, chunks: int) -> tuple[int,
     headers = [(b"content-type", b"application/json")]
     if content_length is not None:
         headers.append((b"content-length", content_length.encode()))
-    scope = {"type": "http", "method": "POST", "path": INTERACT, "query_string": b"datastreamId=" + DEFAULT_DATASTREAM_ID.encode(), "headers": headers}
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": INTERACT,
+        "query_string": b"datastreamId=" + DEFAULT_DATASTREAM_ID.encode(),
+        "headers": headers,
+    }
     asyncio.run(make_app()(scope, receive, send))
     return sent[0]["status"], calls
 

@@ -16,7 +16,9 @@ def test_routes_unknown_hint_is_404_with_an_empty_body(app, path):
     assert answer.headers["content-length"] == "0"
 
 
-@pytest.mark.parametrize("path", ["/", "/ee/v3/interact", "/ee/v2/interact/", "/ee/v2/identity/acquire", "/ee/v3/collect", "/favicon.ico"])
+@pytest.mark.parametrize(
+    "path", ["/", "/ee/v3/interact", "/ee/v2/interact/", "/ee/v2/identity/acquire", "/ee/v3/collect", "/favicon.ico"]
+)
 def test_routes_unknown_path_is_404_with_an_empty_body(app, path):
     answer = call(app, path, interact_body(), query=DEFAULT)
     assert (answer.status, answer.body) == (404, b"")

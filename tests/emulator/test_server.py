@@ -40,7 +40,9 @@ def test_server_spawn_reads_the_url_and_stop_ends_the_process():
 
 
 def test_server_spawn_raises_with_the_stderr_tail_when_the_child_dies_early():
-    with pytest.raises(EmulatorStartError, match=r"exited with code 2; stderr tail:\nedgeload emulator: .*unknown fault"):
+    with pytest.raises(
+        EmulatorStartError, match=r"exited with code 2; stderr tail:\nedgeload emulator: .*unknown fault"
+    ):
         spawn(["--fault", "nope"])
 
 
@@ -50,7 +52,9 @@ def test_server_command_prints_exactly_one_line_and_exits_2_on_bad_flags():
     )
     assert done.returncode == 2
     assert done.stdout == ""
-    assert done.stderr.strip().splitlines() == ["edgeload emulator: --port must be an integer from 0 (any free port) to 65535, got -5"]
+    assert done.stderr.strip().splitlines() == [
+        "edgeload emulator: --port must be an integer from 0 (any free port) to 65535, got -5"
+    ]
 
 
 def test_server_same_seed_answers_the_same_bodies_and_429s_past_the_rate_limit():
@@ -67,7 +71,11 @@ def test_server_edgeload_dispatcher_runs_the_emulator():
 
     assert SUBCOMMANDS["emulator"].target == "emulator.cli:main"
     done = subprocess.run(
-        [sys.executable, "-m", "loadtests.cli", "emulator", "--help"], capture_output=True, text=True, timeout=30, check=False
+        [sys.executable, "-m", "loadtests.cli", "emulator", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
     )
     assert done.returncode == 0
     assert "--rate-limit" in done.stdout

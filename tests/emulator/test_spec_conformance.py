@@ -15,7 +15,12 @@ import yaml
 from tests.emulator.asgi_client import AUTH, AUTHENTICATED_ID, DEFAULT, call, collect_body, interact_body
 from tests.emulator.conftest import SHARED
 
-SCOPES = {"personalization": {"decisionScopes": ["__view__", "serverapimbox"], "surfaces": ["web://edgeload.example/#hero-offer"]}}
+SCOPES = {
+    "personalization": {
+        "decisionScopes": ["__view__", "serverapimbox"],
+        "surfaces": ["web://edgeload.example/#hero-offer"],
+    }
+}
 
 
 @cache
@@ -28,7 +33,9 @@ INTERACT_CASES = [
     pytest.param("/ee/v2/interact", interact_body(), {}, id="page-view"),
     pytest.param("/ee/irl1/v2/interact", interact_body(), {}, id="hint-path"),
     pytest.param("/ee/v2/interact", interact_body(query={"identity": {"fetch": ["ECID"]}}), {}, id="ecid"),
-    pytest.param("/ee/v2/interact", interact_body(query={**SCOPES, "identity": {"fetch": ["ECID"]}}), {}, id="all-handles"),
+    pytest.param(
+        "/ee/v2/interact", interact_body(query={**SCOPES, "identity": {"fetch": ["ECID"]}}), {}, id="all-handles"
+    ),
     pytest.param(
         "/ee/v2/interact",
         interact_body(None),
