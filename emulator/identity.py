@@ -82,11 +82,14 @@ def _state_ecid(meta: object, state_key: str) -> str | None:
     return None
 
 
-def known_ecid(org_id: str, xdm: object, meta: object, state_key: str) -> str | None:
+def known_ecid(
+    org_id: str, xdm: object, meta: object, state_key: str, primary: tuple[str, str] | None = None
+) -> str | None:
     """The visitor's ECID if the request identifies the visitor, else None (the caller mints a fresh one).
 
     Precedence follows visitor-identification-ecid.md / -fpid.md: an ECID sent in `identityMap` wins, then the
-    identity state from an earlier response, then one derived from the primary (or any) identity.
+    identity state from an earlier response, then one derived from the primary (or any) identity. `primary`,
+    when the caller already found it, saves looking again.
     """
     identity_map = xdm.get("identityMap") if isinstance(xdm, dict) else None
     if isinstance(identity_map, dict):
@@ -99,7 +102,7 @@ def known_ecid(org_id: str, xdm: object, meta: object, state_key: str) -> str | 
     if from_state is not None:
         return from_state
     if isinstance(identity_map, dict):
-        found = primary_identity(xdm) or _any_identity(identity_map)
+        found = primary or primary_identity(xdm) or _any_identity(identity_map)
         if found is not None:
             return ecid_for(org_id, found[0], found[1])
     return None

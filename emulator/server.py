@@ -89,13 +89,19 @@ def _read_url(process: subprocess.Popen[bytes], deadline: float) -> str | None:
     return match.group(1) if match else None
 
 
-def spawn(args: Sequence[str] = (), timeout: float = 20.0) -> RunningEmulator:
-    """Run `python -m emulator --port 0 ARGS...` and return once it listens (`--port` in ARGS wins)."""
+def spawn(
+    args: Sequence[str] = (), timeout: float = 20.0, *, wrapper: Sequence[str] = (), module: str = "emulator"
+) -> RunningEmulator:
+    """Run `python -m emulator --port 0 ARGS...` and return once it listens (`--port` in ARGS wins).
+
+    `wrapper` prefixes the command (the benchmark pins the server with `taskset -c 0`); `module` runs another
+    server that prints the same URL line (the benchmark's constant-body baseline).
+    """
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_PROJECT_ROOT), env.get("PYTHONPATH")]))
     # A file, not a pipe: a chatty child can never block on a full pipe. RunningEmulator.stop() closes it.
     stderr = tempfile.TemporaryFile()  # noqa: SIM115
-    command = [sys.executable, "-m", "emulator", "--port", "0", *args]
+    command = [*wrapper, sys.executable, "-m", module, "--port", "0", *args]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, env=env)
     url = _read_url(process, time.monotonic() + timeout)
     if url is None:
