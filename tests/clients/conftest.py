@@ -48,13 +48,13 @@ def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return cert, key
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def web_emulator() -> Iterator[RunningEmulator]:
     with spawn(["--config", str(CONFIG), "--seed", SEED]) as running:
         yield running
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def tls_emulator(tls_files: tuple[Path, Path]) -> Iterator[RunningEmulator]:
     cert, key = tls_files
     with spawn(["--config", str(CONFIG), "--seed", SEED, "--certfile", str(cert), "--keyfile", str(key)]) as running:
@@ -64,7 +64,8 @@ def tls_emulator(tls_files: tuple[Path, Path]) -> Iterator[RunningEmulator]:
 CLIENT_ENVIRONMENTS = ["jsdom", pytest.param("chromium", marks=[pytest.mark.slow, pytest.mark.browser])]
 
 
-@pytest.fixture(scope="module", params=CLIENT_ENVIRONMENTS)
+# Session scope: every test module reads the same run (one Node process per environment and test session).
+@pytest.fixture(scope="session", params=CLIENT_ENVIRONMENTS)
 def alloy_reports(request: pytest.FixtureRequest, node_ready: None) -> dict[str, ScenarioReport]:
     """Every scenario of alloy_scenarios.py run once by one Node process, in jsdom or in Chromium."""
     if request.param == "jsdom":
