@@ -90,8 +90,9 @@ class _Node:
 class XdmValidator:
     def __init__(self, documents: Mapping[str, Mapping[str, Any]], root: Mapping[str, Any]) -> None:
         self._documents = documents
-        registry = jsonschema_rs.Registry([(i, dict(d)) for i, d in documents.items()], retriever=_refuse)
         try:
+            resources = [(i, _cheap_context(dict(d))) for i, d in documents.items()]
+            registry = jsonschema_rs.Registry(resources, retriever=_refuse)
             self._validator = jsonschema_rs.validator_for(
                 dict(root), registry=registry, retriever=_refuse, validate_formats=True
             )
@@ -278,8 +279,28 @@ def _schema_problem(error: jsonschema_rs.ValidationError) -> tuple[str, str]:
     elif isinstance(kind, jsonschema_rs.ValidationErrorKind.Pattern):
         message = f"{instance} does not match the pattern {_short(kind.pattern)}"
     else:
-        message = _short(error.message, 200)
+        message = error.message if len(error.message) <= 200 else error.message[:197] + "..."
     return path, message
+
+
+def _cheap_context(document: dict[str, Any]) -> dict[str, Any]:
+    """The same JSON-LD `@context` rule, stated so that it costs one regex per key instead of two `oneOf` branches
+    of 37 `patternProperties` each (measured: 95 % of the validation time of an event).
+
+    `extensible#/definitions/@context` says: an object whose every key is namespaced (`xdm:`, `@...`, a URI...),
+    or one that carries an `@context` object. Edge events never carry `@context` (the translation reports it as an
+    unknown key), and for them the first branch alone decides: every key matches one of its patterns. We state
+    exactly that with `propertyNames`, built from the document's own patterns, in the loaded copy only.
+    """
+    context = document.get("definitions", {}).get("@context")
+    branches = context.get("oneOf") if isinstance(context, dict) else None
+    if not branches or not isinstance(branches[0].get("patternProperties"), dict):
+        return document
+    if branches[0].get("additionalProperties") is not False:
+        return document
+    pattern = "|".join(f"(?:{p})" for p in branches[0]["patternProperties"])
+    definitions = {**document["definitions"], "@context": {"type": "object", "propertyNames": {"pattern": pattern}}}
+    return {**document, "definitions": definitions}
 
 
 def _refuse(uri: str) -> Any:
