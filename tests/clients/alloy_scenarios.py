@@ -56,7 +56,7 @@ def consent(general: str) -> dict[str, Any]:
 GET_IDENTITY = {"alloy": "getIdentity", "options": {"namespaces": ["ECID"]}, "timeout_ms": STEP_TIMEOUT_MS}
 
 # Step indexes the tests read results from, named so a reordering fails loudly rather than silently.
-VISIT_PAGE_VIEW, VISIT_PRODUCT_VIEW, VISIT_GET_IDENTITY, VISIT_UNLOAD = 1, 2, 3, 4
+VISIT_PAGE_VIEW, VISIT_PRODUCT_VIEW, VISIT_STATS, VISIT_GET_IDENTITY, VISIT_UNLOAD = 1, 2, 3, 4, 5
 
 
 def web_sdk_scenarios() -> list[dict[str, Any]]:
@@ -72,6 +72,7 @@ def web_sdk_scenarios() -> list[dict[str, Any]]:
                     personalization={"surfaces": ["#offer"]},
                 ),
                 send_event(PRODUCT_VIEW),
+                {"stats": True},  # the emulator's own count, before the beacon (whose answer alloy never awaits)
                 GET_IDENTITY,
                 send_event({"eventType": "web.webinteraction.linkClicks"}, documentUnloading=True),
             ],

@@ -22,6 +22,7 @@ from tests.clients.alloy_scenarios import (
     UNKNOWN_DATASTREAM_ID,
     VISIT_GET_IDENTITY,
     VISIT_PAGE_VIEW,
+    VISIT_STATS,
     VISIT_UNLOAD,
 )
 from tests.clients.node_runs import (
@@ -73,6 +74,9 @@ def test_alloy_second_send_event_uses_location_hint_the_first_response_set(alloy
     # getIdentity between the events sends nothing: alloy decodes the ECID from its identity cookie.
     assert _paths(report)[1:] == [f"/ee/{hint}/v1/interact", f"/ee/{hint}/v1/collect"]
     assert [record["status"] for record in edge_exchanges(report)] == [200, 200, 204]
+    # The emulator saw the same: both interact calls answered 200 (the visit is each emulator's first scenario).
+    stats = report["steps"][VISIT_STATS]["stats"]
+    assert (stats["by_operation"], stats["by_status"]) == ({"POST /ee/v1/interact": 2}, {"200": 2})
 
 
 def test_alloy_sends_identity_state_back_and_keeps_its_ecid(alloy_reports: Reports) -> None:
