@@ -63,6 +63,19 @@ def parse_query(raw: bytes) -> dict[str, str]:
     return params
 
 
+_CONTENT_TYPES: dict[bytes, bool] = {}  # header value -> accepted; clients send a handful of distinct values
+
+
+def accepted_content_type(value: bytes) -> bool:
+    """True for application/json and text/plain, with or without parameters such as charset."""
+    known = _CONTENT_TYPES.get(value)
+    if known is None:
+        known = value.split(b";", 1)[0].strip().lower().decode("latin-1") in ACCEPTED_MEDIA_TYPES
+        if len(_CONTENT_TYPES) < 1024:  # bounded: a fuzzer must not grow it without end
+            _CONTENT_TYPES[value] = known
+    return known
+
+
 class ClientGone(Exception):
     """The client disconnected before its body arrived: there is nobody to answer."""
 
@@ -132,8 +145,12 @@ class EdgeService:
         if bad_id_field is not None:
             return fail(P.INVALID_FIELD, field=bad_id_field)
         op = route.operation
-        config_id = next((params[p] for p in op.datastream_params if params.get(p)), None)
-        if config_id is None:
+        config_id = None
+        for param in op.datastream_params:
+            config_id = params.get(param)
+            if config_id:
+                break
+        if not config_id:
             return fail(P.MISSING_DATASTREAM, param=op.datastream_params[0])
         handles = self.streams.get(config_id.lower())
         if handles is None:
@@ -151,10 +168,7 @@ class EdgeService:
             and ims_org
         ):
             return fail(P.UNAUTHORIZED, org, stream.id)
-        if (
-            content_type is None
-            or content_type.split(b";", 1)[0].strip().lower().decode("latin-1") not in ACCEPTED_MEDIA_TYPES
-        ):
+        if content_type is None or not accepted_content_type(content_type):
             return fail(P.UNSUPPORTED_TYPE, org, stream.id)
         if content_length is not None and content_length.isdigit() and int(content_length) > P.MAX_BODY_BYTES:
             reply.close = True

@@ -87,11 +87,12 @@ def damage(fault: Fault, reply: Reply, ids: IdSource) -> bool:
     elif name == "handle-not-array":
         reply.document["handle"] = handles[0]
     elif name == "handle-item-no-type":
+        handles[0] = dict(handles[0])  # a copy: handles may be shared by every reply (handles.py)
         del handles[0]["type"]
     elif name == "handle-payload-invalid":
         del _first_state_store(handles)["payload"][0]["key"]
     elif name == "bad-event-index":
-        handles[0]["eventIndex"] = reply.events
+        handles[0] = {**handles[0], "eventIndex": reply.events}
     return True
 
 

@@ -11,7 +11,7 @@ import base64
 import hashlib
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 import orjson
@@ -87,6 +87,22 @@ class DatastreamHandles:
     cluster_key: str
     propositions: Mapping[str, dict[str, Any]]  # decision scope or surface -> proposition payload
     upstream_hints: tuple[dict[str, Any], ...]
+    # Per cluster, built on first use and shared by every reply (nobody mutates them: fault_effects copies first).
+    _hint_handles: dict[str, Handle] = field(default_factory=dict)
+    _cluster_items: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def _for_hint(self, hint: str) -> tuple[Handle, dict[str, Any]]:
+        handle = self._hint_handles.get(hint)
+        if handle is None:
+            edge = {"scope": "EdgeNetwork", "hint": hint, "ttlSeconds": HINT_TTL_SECONDS}
+            handle = self._hint_handles[hint] = {"type": "locationHint:result", "payload": [*self.upstream_hints, edge]}
+            self._cluster_items[hint] = {
+                "key": self.cluster_key,
+                "value": hint,
+                "maxAge": CLUSTER_MAX_AGE,
+                "attrs": _SAME_SITE_NONE,
+            }
+        return handle, self._cluster_items[hint]
 
     @classmethod
     def build(cls, stream: Datastream) -> DatastreamHandles:
@@ -104,15 +120,8 @@ class DatastreamHandles:
             found = [self.propositions[s] for s in scopes if s in self.propositions]
             if found:
                 handles.append({"type": "personalization:decisions", "payload": found, "eventIndex": 0})
-        handles.append(
-            {
-                "type": "locationHint:result",
-                "payload": [
-                    *self.upstream_hints,
-                    {"scope": "EdgeNetwork", "hint": hint, "ttlSeconds": HINT_TTL_SECONDS},
-                ],
-            }
-        )
+        hint_handle, cluster_item = self._for_hint(hint)
+        handles.append(hint_handle)
         handles.append(
             {
                 "type": "state:store",
@@ -123,7 +132,7 @@ class DatastreamHandles:
                         "maxAge": IDENTITY_MAX_AGE,
                         "attrs": _SAME_SITE_NONE,
                     },
-                    {"key": self.cluster_key, "value": hint, "maxAge": CLUSTER_MAX_AGE, "attrs": _SAME_SITE_NONE},
+                    cluster_item,
                 ],
             }
         )
