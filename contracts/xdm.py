@@ -1,18 +1,14 @@
 """Strict validation of Edge-named XDM ExperienceEvents against XDM JSON Schemas read from a directory.
 
-How (../shared/reference/XDM.md):
-1. Load every `*.json` schema of the directory into a `jsonschema_rs.Registry` keyed by `$id`; a retriever that
-   refuses makes a missing `$ref` an error instead of a download.
-2. Compose the class with its field groups: `{"allOf": [class, field group, ...]}`. By default every field group
-   of the directory that is meant to extend the class, less those another chosen group already includes (the
-   AEP Web SDK group includes web, environment and implementation details; combining both doubles the errors).
-3. Translate Edge names to standard XDM names, guided by the properties the schemas declare at each place
-   (`_id` -> `@id`, `web` -> `xdm:web`, `_dc.language` -> `dc:language`, `_experience.decisioning.x` ->
-   `https://ns.adobe.com/experience/decisioning/x`; map keys such as identity namespaces stay). A key no schema
-   declares there is reported (the schemas never close their objects, so a typo would otherwise pass).
-4. Validate with formats checked, then add the project's strictness: a non-empty identity `id`, exactly one
-   `primary` identity, and an `eventType` from the time-series `meta:enum`.
-Every problem is a string `$.path.in.edge.names: what is wrong`.
+How (../shared/reference/XDM.md): load every schema into a `jsonschema_rs.Registry` whose retriever refuses
+(a missing `$ref` is an error, never a download); compose the class with its field groups in `allOf` (every group
+of the directory meant to extend the class, less those another chosen group includes: the AEP Web SDK group
+includes web and environment details, and both at once double the errors); translate Edge names to standard XDM
+names guided by the properties the schemas declare at each place (`_id` -> `@id`, `_dc.language` ->
+`dc:language`, `_experience.decisioning.x` -> its full URI; map keys such as identity namespaces stay), reporting
+keys no schema declares (the schemas never close their objects, so a typo would pass); validate with formats;
+then the project's strictness: non-empty identity ids, exactly one primary identity, an `eventType` from the
+time-series `meta:enum`. Every problem is a string `$.path.in.edge.names: what is wrong`.
 """
 
 from __future__ import annotations
@@ -29,6 +25,7 @@ import jsonschema_rs
 EXPERIENCE_EVENT = "https://ns.adobe.com/xdm/context/experienceevent"
 DRAFT_06 = "http://json-schema.org/draft-06/schema#"
 _ADOBE_NS = "https://ns.adobe.com/"
+_Schemas = list[tuple[str, Mapping[str, Any]]]  # (base $id for local refs, subschema)
 
 
 class XdmSchemaError(Exception):
@@ -72,10 +69,10 @@ class _Node:
 
     __slots__ = ("_owner", "_pending", "items", "keys", "schemas", "values")
 
-    def __init__(self, owner: XdmValidator, schemas: list[tuple[str, Mapping[str, Any]]]) -> None:
+    def __init__(self, owner: XdmValidator, schemas: _Schemas) -> None:
         self._owner: XdmValidator | None = owner
         self._pending = schemas
-        self.schemas: list[tuple[str, Mapping[str, Any]]] = []
+        self.schemas: _Schemas = []
         self.keys: _Group | None = None  # declared properties; None when the object is free-form
         self.values: _Node | None = None  # map values (`additionalProperties` schema)
         self.items: _Node | None = None
@@ -105,8 +102,6 @@ class XdmValidator:
             for key in schema.get("meta:enum", {})
         )
 
-    # --- construction ----------------------------------------------------------------------------------------
-
     @classmethod
     def from_directory(cls, path: str | Path, *, schema_id: str | None = None,
                        class_id: str = EXPERIENCE_EVENT) -> XdmValidator:
@@ -124,16 +119,15 @@ class XdmValidator:
 
     def _resolve(self, base: str, ref: str) -> tuple[str, Mapping[str, Any]]:
         uri, _, pointer = ref.partition("#")
-        doc_id = uri or base
-        target: Any = self._documents.get(doc_id)
+        target: Any = self._documents.get(doc_id := uri or base)
         if target is None:
             raise XdmSchemaError(f"$ref {ref} points at no schema in the directory")
         for part in filter(None, pointer.split("/")):
             target = target[part.replace("~1", "/").replace("~0", "~")]
         return doc_id, target
 
-    def _expand(self, schemas: Iterable[tuple[str, Mapping[str, Any]]]) -> list[tuple[str, Mapping[str, Any]]]:
-        out: list[tuple[str, Mapping[str, Any]]] = []
+    def _expand(self, schemas: Iterable[tuple[str, Mapping[str, Any]]]) -> _Schemas:
+        out: _Schemas = []
         pending = list(schemas)
         while pending:
             base, schema = pending.pop(0)
@@ -145,12 +139,12 @@ class XdmValidator:
                 pending.extend((base, sub) for sub in schema.get(keyword, ()))
         return out
 
-    def _compile(self, node: _Node, schemas: list[tuple[str, Mapping[str, Any]]]) -> None:
+    def _compile(self, node: _Node, schemas: _Schemas) -> None:
         expanded = self._expand(schemas)
         node.schemas = expanded
-        children: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
-        values: list[tuple[str, Mapping[str, Any]]] = []
-        items: list[tuple[str, Mapping[str, Any]]] = []
+        children: dict[str, _Schemas] = {}
+        values: _Schemas = []
+        items: _Schemas = []
         for base, schema in expanded:
             for name, sub in schema.get("properties", {}).items():
                 if name != "@context":  # JSON-LD context declarations are not data
@@ -176,22 +170,16 @@ class XdmValidator:
         if items:
             node.items = _Node(self, items)
 
-    # --- validation ------------------------------------------------------------------------------------------
-
     def errors(self, event: object) -> list[str]:
         """Every problem of an Edge-named XDM event, `$.path: message`; an empty list when it is valid."""
         problems: list[tuple[str, str]] = []
         translated = _translate(event, self._root, (), problems)
-        if not self._validator.is_valid(translated):
-            for error in self._validator.iter_errors(translated):
-                problems.append(_schema_problem(error))
+        if not self._validator.is_valid(translated):  # is_valid stops at the first error: cheap when valid
+            problems.extend(map(_schema_problem, self._validator.iter_errors(translated)))
         problems.extend(self._strict(event))
         # A datatype reached through two field groups reports the same problem twice: keep one.
         unique = dict.fromkeys(sorted(problems, key=lambda p: p[0]))
         return [f"{path}: {message}" for path, message in unique]
-
-    def is_valid(self, event: object) -> bool:
-        return not self.errors(event)
 
     def _strict(self, event: object) -> list[tuple[str, str]]:
         if not isinstance(event, dict):
@@ -211,17 +199,14 @@ class XdmValidator:
         primaries: list[str] = []
         for namespace, items in identities.items():
             for index, item in enumerate(items if isinstance(items, list) else []):
-                if not isinstance(item, dict):
-                    continue
-                where = format_path(("identityMap", namespace, index))
-                if not isinstance(item.get("id"), str) or not item["id"].strip():
-                    problems.append((f"{where}.id", "identity id must be a non-empty string"))
-                if item.get("primary") is True:
+                if isinstance(item, dict) and (not isinstance(item.get("id"), str) or not item["id"].strip()):
+                    where = format_path(("identityMap", namespace, index, "id"))
+                    problems.append((where, "identity id must be a non-empty string"))
+                if isinstance(item, dict) and item.get("primary") is True:
                     primaries.append(f"{namespace}[{index}]")
         if len(primaries) != 1:
-            found = ", ".join(primaries) if primaries else "none"
-            problems.append(("$.identityMap", f"exactly one identity must be primary, found {len(primaries)} "
-                             f"({found})"))
+            found = f"{len(primaries)} ({', '.join(primaries) or 'none'})"
+            problems.append(("$.identityMap", f"exactly one identity must be primary, found {found}"))
         return problems
 
 
@@ -232,12 +217,10 @@ def _translate(value: object, node: _Node, path: tuple[str | int, ...], problems
             _fill(value, node.keys, out, path, problems)
             return out
         if node.values is not None:
-            values = node.values.ready()
-            return {k: _translate(v, values, (*path, k), problems) for k, v in value.items()}
+            return {k: _translate(v, node.values.ready(), (*path, k), problems) for k, v in value.items()}
         return value
     if isinstance(value, list) and node.items is not None:
-        items = node.items.ready()
-        return [_translate(v, items, (*path, i), problems) for i, v in enumerate(value)]
+        return [_translate(v, node.items.ready(), (*path, i), problems) for i, v in enumerate(value)]
     return value
 
 
@@ -284,21 +267,16 @@ def _schema_problem(error: jsonschema_rs.ValidationError) -> tuple[str, str]:
 
 
 def _cheap_context(document: dict[str, Any]) -> dict[str, Any]:
-    """The same JSON-LD `@context` rule, stated so that it costs one regex per key instead of two `oneOf` branches
-    of 37 `patternProperties` each (measured: 95 % of the validation time of an event).
-
-    `extensible#/definitions/@context` says: an object whose every key is namespaced (`xdm:`, `@...`, a URI...),
-    or one that carries an `@context` object. Edge events never carry `@context` (the translation reports it as an
-    unknown key), and for them the first branch alone decides: every key matches one of its patterns. We state
-    exactly that with `propertyNames`, built from the document's own patterns, in the loaded copy only.
-    """
+    """`extensible`'s JSON-LD `@context` rule at one regex per key instead of two `oneOf` branches of 37
+    `patternProperties` (measured: 95 % of an event's validation time). The rule: every key is namespaced, or the
+    object carries `@context`. Edge events never do (translation reports it as unknown), so the first branch alone
+    decides; `propertyNames` with the document's own patterns says exactly that (in the loaded copy only)."""
     context = document.get("definitions", {}).get("@context")
     branches = context.get("oneOf") if isinstance(context, dict) else None
-    if not branches or not isinstance(branches[0].get("patternProperties"), dict):
+    first = branches[0] if branches else {}
+    if not isinstance(first.get("patternProperties"), dict) or first.get("additionalProperties") is not False:
         return document
-    if branches[0].get("additionalProperties") is not False:
-        return document
-    pattern = "|".join(f"(?:{p})" for p in branches[0]["patternProperties"])
+    pattern = "|".join(f"(?:{p})" for p in first["patternProperties"])
     definitions = {**document["definitions"], "@context": {"type": "object", "propertyNames": {"pattern": pattern}}}
     return {**document, "definitions": definitions}
 
