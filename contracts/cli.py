@@ -1,0 +1,111 @@
+"""`edgeload contract`: the pytest contract suite and schemathesis against one target, one verdict, one report.
+
+Exit code (loadtests.cli): 0 the target keeps the contract, 1 a check failed, 2 the run could not happen (target
+down, a runner crashed), with one line saying what to do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from contracts import records, report
+from contracts.client import reachable
+from contracts.defaults import AUTHENTICATED_DATASTREAM_ID, DEFAULT_DATASTREAM_ID, DISABLED_DATASTREAM_ID
+from contracts.runs import RunResult, run_schemathesis, run_suite
+
+EXIT_OK, EXIT_FAILED, EXIT_COULD_NOT_RUN = 0, 1, 2
+RUNNER_ERROR = "runner_error"
+
+
+class CouldNotRun(Exception):
+    """The run cannot start or finish; the message is the one line shown to the user."""
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="edgeload contract", description=__doc__.splitlines()[0])
+    p.add_argument("--target", help="base URL of the Edge Network to judge (default: start the embedded emulator)")
+    p.add_argument("--report-dir", type=Path, default=Path("reports/contract"), help="where the reports go")
+    p.add_argument("--datastream-id", help=f"an enabled datastream of the target (default {DEFAULT_DATASTREAM_ID})")
+    p.add_argument("--max-examples", type=int, default=20, help="schemathesis examples per operation (default 20)")
+    p.add_argument("--phases", default="examples,coverage,fuzzing", help="schemathesis phases (default: %(default)s)")
+    p.add_argument("--exclude-checks", default="", help="comma-separated schemathesis checks to skip")
+    return p
+
+
+@contextmanager
+def target_url(url: str | None) -> Iterator[str]:
+    """The given target once it answers, or the embedded emulator started for the run."""
+    if url:
+        problem = reachable(url)
+        if problem is not None:
+            raise CouldNotRun(problem)
+        yield url.rstrip("/")
+        return
+    from emulator.server import EmulatorStartError, spawn  # starting a default target is not verdict code
+
+    try:
+        emulator = spawn()
+    except (EmulatorStartError, OSError) as error:
+        raise CouldNotRun(f"the embedded emulator did not start ({error}); pass --target URL instead") from error
+    with emulator:
+        yield emulator.url
+
+
+def _runner_error(result: RunResult) -> records.CaseRecord:
+    last = next((line for line in reversed(result.output_tail.splitlines()) if line.strip()), "no output")
+    message = f"{RUNNER_ERROR}: {result.runner} exited {result.exit_code} without a recorded check failure"
+    return records.CaseRecord(runner=result.runner, operation="(run)", case=last[:300], checks=[RUNNER_ERROR],
+                              violations=[records.Violation(check=RUNNER_ERROR, message=message)])
+
+
+def run(args: argparse.Namespace) -> report.Report:
+    datastream = args.datastream_id or DEFAULT_DATASTREAM_ID
+    report_dir: Path = args.report_dir
+    report_dir.mkdir(parents=True, exist_ok=True)
+    with target_url(args.target) as url:
+        # Against the embedded emulator, its disabled and authenticated datastreams provoke 422 and 401 too.
+        extra = [] if args.target else ["--disabled-datastream-id", DISABLED_DATASTREAM_ID,
+                                        "--authenticated-datastream-id", AUTHENTICATED_DATASTREAM_ID]
+        excluded = [name for name in args.exclude_checks.split(",") if name]
+        results = [
+            run_suite(url, datastream, report_dir, extra),
+            run_schemathesis(url, datastream, report_dir, args.max_examples, args.phases, excluded),
+        ]
+    for result in results:
+        if not result.could_run:
+            raise CouldNotRun(f"{result.runner} could not run (exit code {result.exit_code}): "
+                              f"{result.output_tail.strip().splitlines()[-1:] or ['no output']}")
+        if result.exit_code == EXIT_FAILED and not any(record["violations"] for record in result.records):
+            result.records.append(_runner_error(result))
+    failed = any(record["violations"] for result in results for record in result.records)
+    return report.Report(url, datastream, EXIT_FAILED if failed else EXIT_OK, results,
+                         report.rows(record for result in results for record in result.records))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exit_:  # argparse already printed the usage line
+        return int(exit_.code or 0)
+    if args.max_examples < 1:
+        print("edgeload contract: --max-examples must be at least 1", file=sys.stderr)
+        return EXIT_COULD_NOT_RUN
+    try:
+        outcome = run(args)
+    except CouldNotRun as error:
+        print(f"edgeload contract: {error}", file=sys.stderr)
+        return EXIT_COULD_NOT_RUN
+    written = report.write(outcome, args.report_dir)
+    failing = sum(1 for row in outcome.rows if not row.passed)
+    cases = sum(len(result.records) for result in outcome.results)
+    print(f"edgeload contract: {outcome.verdict} ({cases} cases, {failing} of {len(outcome.rows)} operation checks "
+          f"failing); report: {written[-1]}")
+    return outcome.exit_code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

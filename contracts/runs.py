@@ -1,0 +1,134 @@
+"""The two runners `edgeload contract` drives, each as a subprocess, and their results as `CaseRecord`s.
+
+Subprocesses, not in-process calls: schemathesis has no in-process CLI mode (TOOLS.md), and the pytest suite
+must run with its own options and conftest, whatever the calling process has imported.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+import contracts
+from contracts import records
+from contracts.operations import label_for
+from contracts.schemas import CONTRACT_PATH
+from contracts.st_config import render
+
+SUITE = Path(contracts.__file__).parent / "suite"
+_PACKAGE_ROOT = Path(contracts.__file__).resolve().parents[1]
+SUITE_ERROR = "suite_error"  # a suite test that failed outside the verdict (a fixture, the target going away)
+
+
+@dataclass
+class RunResult:
+    runner: str
+    exit_code: int
+    records: list[records.CaseRecord] = field(default_factory=list)
+    output_tail: str = ""
+
+    @property
+    def could_run(self) -> bool:
+        # pytest: 0 passed, 1 failures; schemathesis: 0 clean, 1 failures. Anything else means it did not run.
+        return self.exit_code in (0, 1)
+
+
+def _environment() -> dict[str, str]:
+    # The hooks module and the suite's conftest import `contracts`: make it importable from any working directory.
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_PACKAGE_ROOT), environment.get("PYTHONPATH")]))
+    return environment
+
+
+def _run(command: Sequence[str]) -> tuple[int, str]:
+    completed = subprocess.run(command, capture_output=True, text=True, env=_environment(), check=False)
+    return completed.returncode, (completed.stdout + completed.stderr)[-4000:]
+
+
+def run_suite(target: str, datastream_id: str, report_dir: Path, extra: Sequence[str] = ()) -> RunResult:
+    """The contract suite against `target`; JUnit XML and the verdict log land in `report_dir`."""
+    junit, log = report_dir / "suite-junit.xml", report_dir / "suite-verdicts.jsonl"
+    command = [sys.executable, "-m", "pytest", str(SUITE), "-q", "-p", "no:cacheprovider", "--target", target,
+               "--datastream-id", datastream_id, f"--junitxml={junit}", "--verdict-log", str(log), *extra]
+    exit_code, tail = _run(command)
+    result = RunResult("pytest", exit_code, output_tail=tail)
+    if log.exists():
+        result.records.extend(records.read(log))
+    if junit.exists():
+        result.records.extend(_unexplained_failures(junit, result.records))
+    return result
+
+
+def _unexplained_failures(junit: Path, known: list[records.CaseRecord]) -> Iterator[records.CaseRecord]:
+    """Suite tests that failed or errored without a recorded violation: reported, never dropped."""
+    explained = {record["case"].rpartition("::")[2] for record in known if record["violations"]}
+    for case in ET.parse(junit).iter("testcase"):
+        problem = case.find("failure")
+        if problem is None:
+            problem = case.find("error")
+        name = case.get("name", "")
+        if problem is None or name in explained:
+            continue
+        message = (problem.get("message") or problem.tag).splitlines()[0][:300]
+        yield records.CaseRecord(runner="pytest", operation="(suite)", case=name, checks=[SUITE_ERROR],
+                                 violations=[records.Violation(check=SUITE_ERROR, message=message)])
+
+
+def run_schemathesis(
+    target: str, datastream_id: str, report_dir: Path, max_examples: int, phases: str, exclude_checks: Sequence[str]
+) -> RunResult:
+    """`st run` on our contract with our checks (hooks) and the built-in ones; JUnit XML lands in `report_dir`."""
+    config = report_dir / "schemathesis.toml"
+    config.write_text(render(datastream_id, max_examples), encoding="utf-8")
+    raw = report_dir / "schemathesis"
+    ndjson = raw / "events.ndjson"
+    command = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(config), "run", str(CONTRACT_PATH),
+               "-u", target, "--phases", phases, "--max-examples", str(max_examples), "--report", "junit,ndjson",
+               "--report-dir", str(raw), "--report-junit-path", str(raw / "junit.xml"),
+               "--report-ndjson-path", str(ndjson), "--no-color"]
+    if exclude_checks:
+        command += ["--exclude-checks", ",".join(exclude_checks)]
+    exit_code, tail = _run(command)
+    result = RunResult("schemathesis", exit_code, output_tail=tail)
+    if ndjson.exists():
+        result.records.extend(schemathesis_records(ndjson))
+        ndjson.unlink()  # tens of MB with every interaction; the records and the JUnit file keep what matters
+    return result
+
+
+def schemathesis_records(ndjson: Path) -> Iterator[records.CaseRecord]:
+    """One record per schemathesis test case, from its NDJSON event stream."""
+    with ndjson.open("rb") as handle:
+        for line in handle:
+            if not line.startswith(b'{"ScenarioFinished"'):
+                continue
+            recorder = orjson.loads(line)["ScenarioFinished"]["recorder"]
+            method, _, path = recorder["label"].partition(" ")
+            operation = label_for(method, path) or recorder["label"]
+            for case_id, checks in recorder.get("checks", {}).items():
+                violations = [
+                    records.Violation(check=check["name"], message=_failure_message(check))
+                    for check in checks
+                    if check["status"] == "failure"
+                ]
+                names = list(dict.fromkeys(check["name"] for check in checks))
+                yield records.CaseRecord(runner="schemathesis", operation=operation, case=case_id, checks=names,
+                                         violations=violations)
+
+
+def _failure_message(check: dict[str, object]) -> str:
+    info = check.get("failure_info")
+    failure = info.get("failure") if isinstance(info, dict) else None
+    if not isinstance(failure, dict):
+        return f"{check['name']}: failed"
+    message = str(failure.get("message") or "")
+    if message.startswith(f"{check['name']}: "):
+        return message  # one of ours: the stable rule text
+    return f"{check['name']}: {failure.get('code', '')} {failure.get('title', '')}".strip()
