@@ -30,14 +30,14 @@ from loadtests.exchange_adapter import CheckFailed, status_category, transport_c
 from loadtests.gates import GateError, parse_gates, should_abort, validate_gates
 from loadtests.options import LoadOptions, add_locust_options
 from loadtests.pacing import GlobalRate
-from loadtests.process_state import ProcessState, current_state, process_state, set_state
+from loadtests.process_state import ProcessState, Schedule, current_state, process_state, set_state
 from loadtests.shapes import rate_profile, run_time_of, shape_name_of
 
 logger = logging.getLogger("edgeload")
 CPU_INTERVAL_S = 0.5
 ABORT_CHECK_S = 1.0
 DRAIN_MARGIN_S = 5.0
-SCHEDULE, DRAIN, FINAL = "edgeload_schedule", "edgeload_drain", "edgeload_final"
+SCHEDULE, STARTED, DRAIN, FINAL = "edgeload_schedule", "edgeload_started", "edgeload_drain", "edgeload_final"
 
 
 @events.init_command_line_parser.add_listener
@@ -64,11 +64,13 @@ def on_init(environment: Any, **kwargs: Any) -> None:
         environment.stop_timeout = options.request_timeout + 1.0
     if isinstance(runner, MasterRunner):
         runner.register_message(FINAL, _on_final)
+        runner.register_message(STARTED, _on_started)
     elif isinstance(runner, WorkerRunner):
         runner.register_message(SCHEDULE, _on_schedule)
         runner.register_message(DRAIN, _on_drain, concurrent=True)
     state.sampler_primed()
-    state.prepare_traffic()
+    if not isinstance(runner, MasterRunner):  # the master runs no users
+        state.prepare_traffic()
 
 
 @events.test_start.add_listener
@@ -79,16 +81,22 @@ def on_test_start(environment: Any, **kwargs: Any) -> None:
     state.begin_run(source=_source(runner))
     gevent.spawn(_sample_cpu, state, state.run_number)
     if isinstance(runner, MasterRunner):
+        state.worker_starts = {}
         _send_schedules(environment, state)
         gevent.spawn(_watch_abort_gates, environment, state, state.run_number)
         return
-    if not isinstance(runner, WorkerRunner):
+    if isinstance(runner, WorkerRunner):
+        # Workers start on Locust's spawn message, from tens of milliseconds to a second after the master on a
+        # busy machine: each runs its whole schedule from its own start and tells the master, whose shape ends
+        # the run once the last worker has had its full run time (loadtests.shapes).
+        runner.send_message(STARTED, {"at": state.start_at})
+    else:
         run_end.apply_persona_weights(environment, state.options)
         gevent.spawn(_watch_abort_gates, environment, state, state.run_number)
-    stride, offset, shape, run_time = state.schedule or (
-        1, 0, shape_name_of(environment, state.options), run_time_of(environment))
-    profile = rate_profile(state.options, shape or state.options.shape, run_time)
-    state.rate = None if profile is None else GlobalRate(profile, stride=stride, offset=offset,
+    state.prepare_traffic()  # a no-op unless the web UI changed the seed or the mix
+    schedule = state.schedule or Schedule(1, 0, shape_name_of(environment, state.options), run_time_of(environment))
+    profile = rate_profile(state.options, schedule.shape, schedule.run_time)
+    state.rate = None if profile is None else GlobalRate(profile, stride=schedule.stride, offset=schedule.offset,
                                                          on_late=state.record_late)
     if state.rate is not None:
         state.rate.start()
@@ -130,18 +138,23 @@ def on_worker_report(data: dict[str, Any], **kwargs: Any) -> None:
 
 @events.test_stopping.add_listener
 def on_test_stopping(environment: Any, **kwargs: Any) -> None:
+    state = process_state(environment)
+    state.stopping()
     if isinstance(environment.runner, MasterRunner):
-        _drain_workers(environment, process_state(environment))
+        _drain_workers(environment, state)
 
 
 @events.test_stop.add_listener
 def on_test_stop(environment: Any, **kwargs: Any) -> None:
     state = process_state(environment)
-    state.end_run()
     runner = environment.runner
+    state.end_run(finish=not isinstance(runner, WorkerRunner))
     if isinstance(runner, WorkerRunner):
         wire = None if state.measurements is None else state.measurements.to_wire(reset=True)
         runner.send_message(FINAL, {"wire": wire})
+    if not isinstance(runner, MasterRunner):
+        gevent.spawn(state.rebuild_traffic)  # after the final report: the master is waiting for it
+    if isinstance(runner, WorkerRunner):
         return
     if not _headless(environment):
         run_end.finish(environment, state)  # a web UI run: its reports now, it may start again
@@ -203,7 +216,18 @@ def _send_schedules(environment: Any, state: ProcessState) -> None:
 
 def _on_schedule(environment: Any, msg: Any, **kwargs: Any) -> None:
     data = msg.data
-    process_state(environment).schedule = (int(data["stride"]), int(data["offset"]), data["shape"], data["run_time"])
+    run_time = data["run_time"]
+    process_state(environment).schedule = Schedule(
+        int(data["stride"]), int(data["offset"]), str(data["shape"]), None if run_time is None else float(run_time))
+
+
+def _on_started(environment: Any, msg: Any, **kwargs: Any) -> None:
+    """A worker's load started: the run's load spans from the first worker's start to the last one's end."""
+    state = process_state(environment)
+    state.worker_starts[msg.node_id] = float(msg.data["at"])
+    state.start_at = max(state.worker_starts.values())
+    if state.measurements is not None:
+        state.measurements.started = min(state.worker_starts.values())
 
 
 def _drain_workers(environment: Any, state: ProcessState) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 import weakref
+from dataclasses import dataclass
 from typing import Any
 
 from locust.runners import WorkerRunner
@@ -23,6 +24,16 @@ _STATES: weakref.WeakKeyDictionary[Any, ProcessState] = weakref.WeakKeyDictionar
 _current: ProcessState | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """A worker's part of the run, sent by the master at test start (loadtests.listeners)."""
+
+    stride: int  # workers in the run
+    offset: int  # this worker's place among them
+    shape: str  # the shape the master runs
+    run_time: float | None  # the master's --run-time (workers forked by --processes do not keep it)
+
+
 class ProcessState:
     """Options, measurements, traffic and schedule of one Locust process."""
 
@@ -31,8 +42,9 @@ class ProcessState:
         self.options = options
         self.measurements: Measurements | None = None
         self.rate: GlobalRate | None = None
-        # (stride, offset, shape, run time) of this worker's share of the global rate, sent by the master
-        self.schedule: tuple[int, int, str | None, float | None] | None = None
+        self.schedule: Schedule | None = None  # a worker's part of the run, from the master
+        self.start_at = 0.0  # epoch seconds: when this run's load started (on the master: the last worker's start)
+        self.worker_starts: dict[str, float] = {}  # master: each worker's start, epoch seconds
         self.finals_pending: set[str] = set()  # master: workers whose final measurements are still awaited
         self.stop_reason: str | None = None
         self.target_headers: dict[str, str] = {}  # headers of the target profile (issue 6 fills them)
@@ -40,6 +52,7 @@ class ProcessState:
         self.running = False
         self.finished = False
         self.run_id = ""
+        self.stopping_at: float | None = None
         self._users = 0
         self._traffic: Traffic | None = None
         self._traffic_key: tuple[int, tuple[tuple[str, float], ...]] | None = None
@@ -53,7 +66,7 @@ class ProcessState:
 
     @property
     def worker_count(self) -> int:
-        return self.schedule[0] if self.schedule else 1
+        return self.schedule.stride if self.schedule else 1
 
     @property
     def seed(self) -> int:
@@ -81,7 +94,7 @@ class ProcessState:
 
     def next_user_index(self) -> int:
         """A process-wide user number, interleaved over the workers so that pacing phases stay spread."""
-        index = self._users * self.worker_count + (self.schedule[1] if self.schedule else 0)
+        index = self._users * self.worker_count + (self.schedule.offset if self.schedule else 0)
         self._users += 1
         return index
 
@@ -99,7 +112,7 @@ class ProcessState:
             self.measurements.record_cpu(at, self._sampler.sample().percent)
 
     def begin_run(self, source: str) -> None:
-        started = time.time()
+        started = self.start_at = time.time()
         warmup = self.options.warmup
         self.measurements = Measurements(started, warmup_until=started + warmup if warmup > 0 else None,
                                          source=source)
@@ -107,17 +120,28 @@ class ProcessState:
         self.running = True
         self.finished = False
         self.stop_reason = None
+        self.stopping_at = None
         self.run_id = self.options.run_id or time.strftime("%Y%m%d-%H%M%S", time.localtime(started))
         self._users = 0
-        self.prepare_traffic()  # a no-op unless the web UI changed the seed or the mix
         self.sampler_primed()
 
-    def end_run(self) -> None:
+    def stopping(self) -> None:
+        """The run was asked to stop: the load ends now, whatever the stopping itself takes."""
+        if self.running and self.stopping_at is None:
+            self.stopping_at = time.time()
+
+    def end_run(self, *, finish: bool) -> None:
+        """The run has stopped; `finish` marks its end in the measurements (not on workers: the master's end
+        is the run's end, and a worker's later one would stretch it when merged)."""
         if self.running and self.measurements is not None:
             self.sample_cpu()  # the last stretch of the run
-            self.measurements.finish(time.time())
+            if finish:
+                self.measurements.finish(self.stopping_at or time.time())
         self.running = False
-        self._traffic = None  # the next run starts from its seed again: rebuild now, between runs
+
+    def rebuild_traffic(self) -> None:
+        """The next run starts from its seed again: rebuild the traffic between runs, not at the next start."""
+        self._traffic = None
         self.prepare_traffic()
 
 

@@ -21,6 +21,7 @@ from locust import LoadTestShape
 
 from loadtests import shape_math
 from loadtests.options import LoadOptions, parse_stages
+from loadtests.process_state import process_state
 from loadtests.shape_math import Profile
 
 
@@ -79,7 +80,10 @@ class EdgeShape(LoadTestShape):
         rate_mode = options.target_rps > 0
         name = self.shape_name or options.shape
         profile = shape_profile(name, options, options.target_rps if rate_mode else users, run_time_of(environment))
-        now = time.perf_counter() - self.start_time  # what get_run_time() returns (untyped in Locust)
+        # Seconds since this run's load started (on a master: since its last worker started, loadtests.listeners).
+        state = process_state(environment) if environment is not None else None
+        now = time.time() - state.start_at if state is not None and state.start_at else (
+            time.perf_counter() - self.start_time)  # what get_run_time() returns (untyped in Locust)
         if profile.end is not None:
             remaining = profile.end - now
             if remaining < 1.0:  # Locust ticks once a second: end on time, not up to a second late

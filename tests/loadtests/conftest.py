@@ -1,0 +1,49 @@
+"""Fixtures for the load-test tests: one emulator subprocess per session, reset for each test that asks for it.
+
+A subprocess, never a server in a thread of the test process: the test run is gevent-monkey-patched (brief).
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from emulator.server import RunningEmulator, spawn
+
+
+def admin(url: str, method: str, path: str, document: object | None = None) -> dict[str, object]:
+    data = None if document is None else json.dumps(document).encode()
+    request = urllib.request.Request(url + path, data=data, method=method,
+                                     headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        answer: dict[str, object] = json.loads(response.read() or b"{}")
+        return answer
+
+
+def set_faults(url: str, *faults: str) -> None:
+    admin(url, "PUT", "/_emulator/faults", {"faults": list(faults)})
+
+
+def received(url: str) -> int:
+    """The emulator's own count of requests received on Edge paths."""
+    total = admin(url, "GET", "/_emulator/stats")["total"]
+    assert isinstance(total, int)
+    return total
+
+
+@pytest.fixture(scope="session")
+def emulator_process() -> Iterator[RunningEmulator]:
+    # No rate limit: these tests measure the suite, not the emulator's guardrail.
+    with spawn(["--seed", "5", "--rate-limit", "0", "--collect-rate-limit", "0"]) as running:
+        yield running
+
+
+@pytest.fixture
+def emulator(emulator_process: RunningEmulator) -> RunningEmulator:
+    """The shared emulator, fault-free with zeroed counters."""
+    set_faults(emulator_process.url)
+    admin(emulator_process.url, "POST", "/_emulator/reset")
+    return emulator_process

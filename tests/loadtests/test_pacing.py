@@ -1,0 +1,138 @@
+"""Pacing with a fake clock: spread per-user clocks, the global schedule, late and skipped requests."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from loadtests import shape_math
+from loadtests.pacing import GlobalRate, UserPacing, spread_phase
+
+
+class FakeClock:
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _first_sends(phases: list[float], rate: float) -> list[float]:
+    """Offsets (within one interval) at which paced users with these phases first send, on a fake clock."""
+    clock = FakeClock()
+    return [UserPacing(rate, phase, clock=clock).delay() for phase in phases]
+
+
+def _max_in_window(times: list[float], window: float) -> int:
+    ordered = sorted(times)
+    return max(sum(1 for t in ordered if start <= t < start + window) for start in ordered)
+
+
+def test_spread_phase_covers_the_interval_evenly_for_any_user_count() -> None:
+    for users in (7, 10, 100, 300):
+        phases = sorted(spread_phase(i) for i in range(users))
+        gaps = [b - a for a, b in zip(phases, [*phases[1:], phases[0] + 1.0], strict=True)]
+        assert max(gaps) < 2.7 / users  # three-gap theorem: the golden-ratio sequence never clusters
+
+
+def test_user_pacing_spreads_users_where_a_common_clock_fires_in_lock_step() -> None:
+    rate, users = 10.0, 100  # 1,000 requests/s in total, as TOOLS.md measured
+    spread = _first_sends([spread_phase(i) for i in range(users)], rate)
+    lock_step = _first_sends([0.0] * users, rate)
+    window = 0.1 / rate  # a tenth of the interval
+    assert _max_in_window(lock_step, window) == users  # every user at once: the flaw being fixed
+    assert _max_in_window(spread, window) <= 2 * users // 10
+
+
+def test_user_pacing_keeps_its_interval_without_drift() -> None:
+    clock = FakeClock()
+    pacing = UserPacing(4.0, 0.5, clock=clock)
+    sends = []
+    for _ in range(9):
+        clock.now += pacing.delay()
+        sends.append(clock.now)
+        clock.now += 0.003  # the request takes 3 ms
+    assert [b - a for a, b in itertools.pairwise(sends)] == pytest.approx([0.25] * 8)
+    assert sends[0] == pytest.approx(1000.125)  # the clock starts after half an interval
+
+
+def test_user_pacing_counts_a_late_request_and_restarts_without_a_burst() -> None:
+    clock, late = FakeClock(), []
+    pacing = UserPacing(10.0, 0.0, clock=clock, on_late=late.append)
+    clock.now += pacing.delay()
+    clock.now += 0.35  # a request that took 350 ms: 2.5 intervals
+    assert pacing.delay() == 0.0
+    assert late == [1]
+    assert pacing.delay() == pytest.approx(0.1)  # next one a full interval later, not three at once
+
+
+def test_global_rate_hands_out_the_target_rate_over_time() -> None:
+    clock = FakeClock()
+    rate = GlobalRate(shape_math.constant(200, run_time=30), clock=clock)
+    rate.start()
+    dues = []
+    while (due := rate.claim()) is not None:
+        dues.append(due - 1000.0)
+        clock.now = max(clock.now, due)  # an idle user sends on time
+    assert len(dues) == 6000  # 200/s for 30 s, exactly
+    assert dues[:3] == pytest.approx([0.0025, 0.0075, 0.0125])
+    assert rate.late == 0
+
+
+def test_global_rate_follows_a_ramp() -> None:
+    clock = FakeClock(0.0)
+    rate = GlobalRate(shape_math.ramp(100, ramp_up=10, run_time=20), clock=clock)
+    rate.start()
+    dues = []
+    while (due := rate.claim()) is not None:
+        dues.append(due)
+    assert len(dues) == 1500  # 500 during the ramp, 1000 at the top
+    assert sum(1 for due in dues if due < 5) == 125  # a quarter of the ramp's area by its midpoint
+
+
+def test_global_rate_interleaves_workers_without_doubling_up() -> None:
+    profile = shape_math.constant(90, run_time=2)
+    alone = GlobalRate(profile, clock=FakeClock(0.0))
+    workers = [GlobalRate(profile, stride=3, offset=k, clock=FakeClock(0.0)) for k in range(3)]
+    for schedule in (alone, *workers):
+        schedule.start(0.0)
+
+    def drain(schedule: GlobalRate) -> list[float]:
+        dues = []
+        while (due := schedule.claim()) is not None:
+            dues.append(due)
+        return dues
+
+    assert sorted(d for w in workers for d in drain(w)) == pytest.approx(drain(alone))
+
+
+def test_global_rate_counts_requests_sent_late() -> None:
+    clock, late = FakeClock(0.0), []
+    rate = GlobalRate(shape_math.constant(100, None), clock=clock, on_late=late.append)
+    rate.start()
+    clock.now = 0.5  # users were busy: the first slots are claimed half a second after they were due
+    first = rate.claim()
+    assert first == pytest.approx(0.005)
+    assert late == [1]
+    assert rate.late == 1
+
+
+def test_global_rate_skips_a_backlog_older_than_max_lag_and_counts_it_late() -> None:
+    clock = FakeClock(0.0)
+    rate = GlobalRate(shape_math.constant(100, None), clock=clock, max_lag=1.0)
+    rate.start()
+    clock.now = 3.0  # a 3 s stall: 300 slots were due
+    due = rate.claim()
+    assert due is not None
+    assert 2.0 < due <= 2.01
+    assert rate.late == 201  # the 200 skipped plus this late one: none silently dropped
+    assert rate.claimed == 1
+
+
+def test_global_rate_is_over_when_the_profile_ends() -> None:
+    clock = FakeClock(0.0)
+    rate = GlobalRate(shape_math.constant(10, run_time=1), clock=clock)
+    rate.start()
+    assert [rate.claim() is not None for _ in range(11)] == [True] * 10 + [False]
+    assert rate.delay() is None

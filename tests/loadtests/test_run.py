@@ -1,0 +1,125 @@
+"""`edgeload run` end to end, as a subprocess: exit codes, reports, interruption, the achieved rate."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from emulator.server import RunningEmulator
+from tests.loadtests.conftest import received
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def edgeload_run(*args: str, **popen: Any) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "loadtests.cli", "run", *args], cwd=ROOT, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
+
+
+def finish(process: subprocess.Popen[str], timeout: float = 90) -> tuple[int, str, str]:
+    out, err = process.communicate(timeout=timeout)
+    return process.returncode, out, err
+
+
+def summary_of(directory: Path) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads((directory / "summary.json").read_text(encoding="utf-8"))
+    return document
+
+
+@pytest.mark.slow
+def test_run_passes_against_the_embedded_emulator_and_writes_every_report(tmp_path: Path) -> None:
+    code, out, err = finish(edgeload_run("--run-time", "3s", "--report-dir", str(tmp_path), "--run-id", "ok"))
+    assert code == 0, err[-2000:]
+    directory = tmp_path / "ok"
+    for name in ("index.html", "summary.json", "summary.md", "junit.xml", "rps.png", "locust.html",
+                 "locust_stats.csv", "locust_failures.csv"):
+        assert (directory / name).is_file(), name
+    summary = summary_of(directory)
+    assert 294 <= summary["total_requests"] <= 306  # the default 100 requests/s for 3 s
+    assert summary["violations"] == 0
+    assert out.rstrip().splitlines()[-2].startswith("verdict: PASS")  # the console ends with the gates
+
+
+@pytest.mark.slow
+def test_run_fails_with_the_failing_checks_name_when_the_emulator_breaks_the_contract(tmp_path: Path) -> None:
+    code, out, err = finish(edgeload_run("--run-time", "2s", "--report-dir", str(tmp_path), "--run-id", "bad",
+                                         "--emulator-arg=--fault=request-id-not-echoed:0.5"))
+    assert code == 1, err[-2000:]
+    directory = tmp_path / "bad"
+    assert summary_of(directory)["violations_by_check"]["request_id_echo"] > 20
+    assert "request_id_echo" in (directory / "junit.xml").read_text(encoding="utf-8")
+    assert "request_id_echo" in (directory / "locust_failures.csv").read_text(encoding="utf-8")
+    assert "violations==0" in out
+    assert "FAIL" in out
+
+
+@pytest.mark.slow
+def test_run_exits_2_with_one_line_when_the_target_is_down(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code, out, err = finish(edgeload_run("--target", f"http://127.0.0.1:{port}", "--report-dir", str(tmp_path)))
+    assert code == 2
+    assert out == ""
+    assert err.strip().splitlines() == [
+        f"edgeload run: target http://127.0.0.1:{port} is not reachable (Connection refused); start it, fix "
+        "--target, or leave --target out to use the embedded emulator"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["--run-time", "soon"], "--run-time: 'soon' is not a duration", id="duration"),
+        pytest.param(["--gate", "p95<fast"], "gate 'p95<fast'", id="gate"),
+        pytest.param(["--persona-weights", "robot=1"], "--persona-weights: unknown name 'robot'", id="persona"),
+    ],
+)
+def test_run_exits_2_with_one_line_on_a_bad_setting(tmp_path: Path, args: list[str], message: str) -> None:
+    code, _, err = finish(edgeload_run(*args, "--report-dir", str(tmp_path)))
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert message in err
+
+
+@pytest.mark.slow
+def test_run_interrupted_by_sigint_still_evaluates_gates_and_writes_reports(tmp_path: Path) -> None:
+    process = edgeload_run("--run-time", "60s", "--report-dir", str(tmp_path), "--run-id", "cut")
+    assert process.stderr is not None
+    for line in process.stderr:  # Locust's log line once every user runs: the load is on
+        if "All users spawned" in line:
+            break
+    process.send_signal(signal.SIGINT)
+    code, out, _ = finish(process)
+    summary = summary_of(tmp_path / "cut")
+    assert summary["stop_reason"].startswith("interrupted after")
+    assert summary["total_requests"] > 0
+    assert (tmp_path / "cut" / "locust.html").is_file()
+    assert "verdict: PASS" in out
+    assert code == 2  # the gates passed on what was measured, but the run did not complete
+
+
+@pytest.mark.slow
+def test_run_achieves_the_target_rate_over_a_30s_steady_stage(tmp_path: Path, emulator: RunningEmulator) -> None:
+    target, seconds = 150, 30
+    code, _, err = finish(edgeload_run(
+        "--target", emulator.url, "--target-rps", str(target), "--run-time", f"{seconds}s", "--users", "8",
+        "--workers", "2", "--report-dir", str(tmp_path), "--run-id", "rate"), timeout=120)
+    assert code == 0, err[-2000:]
+    summary = summary_of(tmp_path / "rate")
+    expected = target * seconds
+    # Within 2 % of target x duration from both sides: a generator ignoring the target (flat out, or one worker
+    # short, 50 %) falls outside; and the emulator received exactly what was counted.
+    assert 0.98 * expected <= summary["total_requests"] <= 1.02 * expected
+    assert received(emulator.url) == summary["total_requests"]
+    assert summary["late"] < 0.01 * expected  # reported, and rare below the ceiling even on a busy machine
+    full_seconds = [window["requests"] for window in summary["timeline"][1:-1]]
+    assert len(full_seconds) >= seconds - 2
+    assert sum(full_seconds) / len(full_seconds) == pytest.approx(target, rel=0.02)

@@ -1,0 +1,90 @@
+"""The personas against the emulator, one request at a time (no runner): what they send and how they judge it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from locust.env import Environment
+
+from emulator.server import RunningEmulator
+from loadtests.users import BatchCollector, BrowserVisitor, EdgeUser, ServerForwarder
+from tests.loadtests.conftest import received, set_faults
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+
+    def __call__(self, **kwargs: Any) -> None:
+        self.requests.append(kwargs)
+
+
+def _user(kind: type[EdgeUser], url: str) -> tuple[EdgeUser, Recorder]:
+    environment = Environment(host=url)  # its own events: our global listeners stay out of these tests
+    recorder = Recorder()
+    environment.events.request.add_listener(recorder)
+    # Locust's runner sets `host` on the class before it spawns users; without a runner, a subclass does it.
+    return type(kind.__name__, (kind,), {"host": url})(environment), recorder
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("kind", "operation"),
+    [(ServerForwarder, "POST /ee/v2/interact"), (BrowserVisitor, "POST /ee/v2/interact"),
+     (BatchCollector, "POST /ee/v2/collect")],
+)
+def test_persona_keeps_the_contract_against_the_emulator(
+    emulator: RunningEmulator, kind: type[EdgeUser], operation: str
+) -> None:
+    user, recorder = _user(kind, emulator.url)
+    for _ in range(5):
+        user.send()
+    assert [(r["name"], r["exception"]) for r in recorder.requests] == [(operation, None)] * 5
+    assert received(emulator.url) == 5
+    assert all(0 < r["response_time"] < 5000 for r in recorder.requests)
+
+
+@pytest.mark.slow
+def test_browser_visitor_carries_state_and_follows_the_cluster_hint(emulator: RunningEmulator) -> None:
+    user, recorder = _user(BrowserVisitor, emulator.url)
+    assert isinstance(user, BrowserVisitor)
+    user.send()
+    assert user.hint == "or2"  # the emulator's default edge region (kndctr_{org}_cluster)
+    assert sorted(key.rsplit("_", 1)[1] for key in user.entries) == ["cluster", "identity"]
+    prepared = user.prepare()
+    assert prepared.path == "/ee/or2/v2/interact"
+    assert prepared.body["meta"]["state"]["entries"] == [{"key": k, "value": v} for k, v in user.entries.items()]
+    user.send()
+    assert recorder.requests[1]["url"].startswith(f"{emulator.url}/ee/or2/v2/interact?")
+    assert recorder.requests[1]["exception"] is None
+
+
+def test_browser_visitor_forgets_an_expired_cluster_entry() -> None:
+    user, _ = _user(BrowserVisitor, "http://127.0.0.1:9")
+    assert isinstance(user, BrowserVisitor)
+    user.store({"key": "kndctr_ORG_AdobeOrg_cluster", "value": "va6", "maxAge": 1800})
+    user.store({"key": "other", "value": "x"})
+    assert (user.hint, user.entries) == ("va6", {"kndctr_ORG_AdobeOrg_cluster": "va6"})
+    user.store({"key": "kndctr_ORG_AdobeOrg_cluster", "value": "", "maxAge": 0})
+    assert (user.hint, user.entries) == (None, {})
+
+
+@pytest.mark.slow
+def test_forwarder_records_a_failure_under_the_failing_checks_name(emulator: RunningEmulator) -> None:
+    set_faults(emulator.url, "request-id-wrong")
+    user, recorder = _user(ServerForwarder, emulator.url)
+    user.send()
+    assert repr(recorder.requests[0]["exception"]) == "request_id_echo"
+
+
+@pytest.mark.slow
+def test_forwarder_honours_retry_after_when_asked(emulator: RunningEmulator) -> None:
+    set_faults(emulator.url, "rate-limit")
+    user, recorder = _user(ServerForwarder, emulator.url)
+    user.state.options = type(user.state.options)(respect_retry_after=True)
+    user.send()
+    assert recorder.requests[0]["exception"].categories == ("http_429",)
+    waited = user.wait_time()
+    assert waited > 0.5  # held off until the Retry-After the emulator sent
+    assert user.due is False  # and no request is sent when the hold ends without a fresh turn
