@@ -69,7 +69,8 @@ class Reply:
         headers.append((b"x-request-id", (self.header_request_id or self.request_id).encode()))
         if self.content_type is not None and (body or self.status != 204):
             headers.append((b"content-type", self.content_type))
-        headers.append((b"content-length", str(len(body)).encode()))
+        if self.status != 204:  # RFC 9110 §8.6: no Content-Length on a 204
+            headers.append((b"content-length", str(len(body)).encode()))
         if self.retry_after is not None:
             headers.append((b"retry-after", str(self.retry_after).encode()))
         if self.remaining is not None:

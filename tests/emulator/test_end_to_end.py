@@ -151,3 +151,21 @@ def test_e2e_admin_wrong_method_is_405_with_allow(emulator):
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(request, timeout=5)
     assert (caught.value.code, caught.value.headers["allow"]) == (405, "GET")
+
+
+def test_e2e_silent_collect_is_204_and_the_connection_stays_usable(emulator):
+    parts = urlsplit(emulator.url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=2)
+    body = json.dumps({"events": [interact_body()["event"]]})
+    statuses = []
+    for _ in range(2):  # keep-alive: the second request reuses the connection after a body-less 204
+        connection.request(
+            "POST",
+            f"/ee/v2/collect?datastreamId={DEFAULT_DATASTREAM_ID}&silent=true",
+            body,
+            {"content-type": "text/plain;charset=UTF-8"},
+        )
+        response = connection.getresponse()
+        statuses.append((response.status, response.read()))
+    connection.close()
+    assert statuses == [(204, b""), (204, b"")]
