@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from contracts import records
+from contracts.checks import REGISTRY
 from contracts.report_html import render_html
 from contracts.runs import RunResult
 
@@ -56,7 +57,15 @@ def rows(case_records: Iterable[records.CaseRecord]) -> list[Row]:
                 row.messages[failed[check]] += 1
                 if len(row.failed_cases) < _KEPT_CASES:
                     row.failed_cases.append(record["case"])
-    return sorted(table.values(), key=lambda row: (row.operation, row.check, row.runner))
+    return sorted(table.values(), key=lambda row: (row.operation, _check_order(row.check), row.runner))
+
+
+def _check_order(check: str) -> tuple[int, int, str]:
+    """Our checks first, in registry order; then the suite's expectations; then schemathesis' built-ins."""
+    ours = list(REGISTRY)
+    if check in ours:
+        return (0, ours.index(check), check)
+    return (1, 0, check) if check in ("expected_response", "suite_error", "runner_error") else (2, 0, check)
 
 
 @dataclass

@@ -80,3 +80,11 @@ def test_schemathesis_records_read_the_ndjson_checks_with_operation_labels(tmp_p
         {"check": "negative_data_rejection",
          "message": "negative_data_rejection: ST201 Schema-violating request accepted"},
     ]
+
+
+def test_rows_put_our_checks_first_in_registry_order_then_built_ins():
+    record = records.CaseRecord(runner="schemathesis", operation="POST /ee/v2/collect", case="c",
+                                checks=["not_a_server_error", "retry_after", "expected_response", "content_type"],
+                                violations=[])
+    assert [row.check for row in rows([record])] == ["content_type", "retry_after", "expected_response",
+                                                     "not_a_server_error"]
