@@ -7,9 +7,10 @@ failure table reads by check name (loadtests.exchange_adapter). A persona only s
 
 - `ServerForwarder`: a server-side integration forwarding one event per call to v2 interact, with the headers a
   server sends (`x-request-id`, plus the target's own headers);
-- `BrowserVisitor`: a browser-like visitor that keeps the `kndctr_*` state of each response's `state:store` handle
-  and sends it back in `meta.state.entries`, and follows the `_cluster` entry to the `/ee/{hint}/` path, as
-  Adobe's Web SDK does (ALLOY core/createCookieTransfer.js; EDGE-API.md §2 "location hints");
+- `BrowserVisitor`: a browser-like visitor that speaks v1 exactly as Adobe's Web SDK does (loadtests.web_sdk,
+  shapes observed from the real client, issue 7), keeps the `kndctr_*` state of each response's `state:store`
+  handle and sends it back in `meta.state.entries`, and follows the `_cluster` entry to the `/ee/{hint}/` path
+  (ALLOY core/createCookieTransfer.js; EDGE-API.md §2 "location hints");
 - `BatchCollector`: batches of events to v2 collect.
 
 FastHttpUser, not HttpUser: measured here it drives about 4x the requests per core (STYLE.md).
@@ -28,7 +29,7 @@ import orjson
 from locust import task
 from locust.contrib.fasthttp import FastHttpUser
 
-from loadtests import listeners  # noqa: F401  (our users need our options and measurements wired)
+from loadtests import listeners, web_sdk  # noqa: F401  (listeners: our users need our options and measurements wired)
 from loadtests.exchange_adapter import categorise, response_headers, retry_after_seconds
 from loadtests.pacing import IDLE_S, UserPacing, spread_phase
 from loadtests.process_state import ProcessState, process_state
@@ -166,16 +167,10 @@ class BrowserVisitor(EdgeUser):
 
     def prepare(self) -> Prepared:
         event = self.next_event()
-        body: dict[str, Any] = dict(self.state.traffic.interact_body(event))
-        if self.entries:
-            # meta.state.entries as the Web SDK sends the stored cookies back (OpenAPI StateMetadata).
-            meta = dict(body.get("meta") or {})
-            meta["state"] = {**(meta.get("state") or {}),
-                             "entries": [{"key": key, "value": value} for key, value in self.entries.items()]}
-            body["meta"] = meta
-        path = f"/ee/{self.hint}/v2/interact" if self.hint else "/ee/v2/interact"
-        query = {"datastreamId": self.state.options.datastream_id, "requestId": self.request_id()}
-        return Prepared("POST /ee/v2/interact", path, query, {"content-type": JSON}, body)
+        # The generated v2 body reshaped into the Web SDK's v1 request, stored entries sent back (web_sdk.py).
+        body = web_sdk.interact_body(self.state.traffic.interact_body(event), self.entries, self.rng.randrange(20))
+        query = {"configId": self.state.options.datastream_id, "requestId": self.request_id()}
+        return Prepared(web_sdk.OPERATION, web_sdk.interact_path(self.hint), query, web_sdk.headers(event), body)
 
     def received(self, prepared: Prepared, status: int, body: bytes) -> None:
         try:
