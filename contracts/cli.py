@@ -55,8 +55,12 @@ def target_url(url: str | None) -> Iterator[str]:
         yield emulator.url
 
 
+def _last_line(result: RunResult) -> str:
+    return next((line.strip() for line in reversed(result.output_tail.splitlines()) if line.strip()), "no output")
+
+
 def _runner_error(result: RunResult) -> records.CaseRecord:
-    last = next((line for line in reversed(result.output_tail.splitlines()) if line.strip()), "no output")
+    last = _last_line(result)
     message = f"{RUNNER_ERROR}: {result.runner} exited {result.exit_code} without a recorded check failure"
     return records.CaseRecord(runner=result.runner, operation="(run)", case=last[:300], checks=[RUNNER_ERROR],
                               violations=[records.Violation(check=RUNNER_ERROR, message=message)])
@@ -77,8 +81,7 @@ def run(args: argparse.Namespace) -> report.Report:
         ]
     for result in results:
         if not result.could_run:
-            raise CouldNotRun(f"{result.runner} could not run (exit code {result.exit_code}): "
-                              f"{result.output_tail.strip().splitlines()[-1:] or ['no output']}")
+            raise CouldNotRun(f"{result.runner} could not run (exit code {result.exit_code}): {_last_line(result)}")
         if result.exit_code == EXIT_FAILED and not any(record["violations"] for record in result.records):
             result.records.append(_runner_error(result))
     failed = any(record["violations"] for result in results for record in result.records)

@@ -70,3 +70,13 @@ def test_main_refuses_zero_examples_with_exit_2(capsys):
 def test_main_refuses_a_target_that_is_not_a_url(capsys):
     assert main(["--target", "ftp://x"]) == 2
     assert "is not an http(s):// URL" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_edgeload_contract_exits_2_when_a_runner_cannot_run(tmp_path):
+    with spawn() as emulator:
+        run = edgeload_contract("--target", emulator.url, "--report-dir", str(tmp_path), "--phases", "nonsense")
+    assert run.returncode == 2
+    assert run.stderr.startswith("edgeload contract: schemathesis could not run (exit code 2): ")
+    assert run.stderr.count("\n") == 1
+    assert not (tmp_path / "summary.json").exists()
