@@ -22,6 +22,7 @@ from emulator.handles import DatastreamHandles, requested_scopes, wants_ecid
 from emulator.identity import known_ecid, primary_identity
 from emulator.ids import IdSource
 from emulator.ratelimit import RateLimiter, request_units
+from emulator.request_schema import BATCH_V2_REQUEST, SINGLE_EVENT_REQUEST, body_mismatch
 from emulator.responses import Reply
 from emulator.routes import Route
 
@@ -205,6 +206,11 @@ class EdgeService:
             event = document.get("event")
             if not isinstance(event, dict):
                 return fail(P.MISSING_VALUE, org, stream.id, field="event")
+            wrong = body_mismatch(document, SINGLE_EVENT_REQUEST)
+            if wrong is not None:
+                return fail(
+                    P.MISSING_VALUE if wrong.missing else P.INVALID_FIELD, org, stream.id, field=wrong.path[:200]
+                )
             xdm = event.get("xdm")
             primary = primary_identity(xdm)
             if primary is None and stream.requires_primary_identity:
@@ -221,9 +227,10 @@ class EdgeService:
         events = document.get("events")
         if not isinstance(events, list) or not events:
             return fail(P.MISSING_VALUE, org, stream.id, field="events")
+        wrong = body_mismatch(document, BATCH_V2_REQUEST)
+        if wrong is not None:
+            return fail(P.MISSING_VALUE if wrong.missing else P.INVALID_FIELD, org, stream.id, field=wrong.path[:200])
         for index, event in enumerate(events):
-            if not isinstance(event, dict):
-                return fail(P.INVALID_FIELD, org, stream.id, field=f"events[{index}]")
             if stream.requires_primary_identity and primary_identity(event.get("xdm")) is None:
                 return fail(P.NO_PRIMARY_IDENTITY, org, stream.id, index=index)
         reply.events = len(events)
