@@ -44,8 +44,8 @@ OPTIONS: tuple[CustomOption, ...] = (
                  0.0),
     CustomOption("--shape", "load shape over the level (users, or requests/s with --target-rps)", "constant",
                  choices=SHAPE_NAMES),
-    CustomOption("--stages", "explicit stages DURATION:LEVEL,... each moving linearly to LEVEL (0s = a jump); "
-                 "used with --shape stages, e.g. 10s:100,30s:100,10s:0", ""),
+    CustomOption("--stages", "explicit stages DURATION:LEVEL,... each moving linearly to LEVEL (0s = a jump), "
+                 "e.g. 10s:100,30s:100,10s:0; replaces the constant shape", ""),
     CustomOption("--ramp-up", "ramp and soak shapes: time to reach the level", "10s"),
     CustomOption("--ramp-down", "ramp and soak shapes: time to fall back to 0 at the end (default: 0 for ramp, "
                  "the ramp-up time for soak)", ""),

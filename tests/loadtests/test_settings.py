@@ -1,0 +1,62 @@
+"""`edgeload run` settings: defaults, then the TOML config, then flags; every value checked up front."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from loadtests.settings import SettingsError, load
+
+
+def test_load_without_anything_gives_an_unsaturated_steady_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no edgeload.toml here
+    settings = load([])
+    assert (settings.target, settings.users, settings.run_time, settings.workers) == (None, 10, 30.0, 0)
+    assert settings.load.target_rps == 100.0
+    assert settings.spawn_rate == 10.0
+    assert settings.config_file is None
+
+
+def test_load_reads_the_config_and_flags_win(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("edgeload.toml").write_text(
+        '[run]\nusers = 25\ntarget-rps = 300\nrun_time = "1m"\nshape = "ramp"\ngates = ["p95<50ms"]\n'
+        'emulator-args = ["--fault=stall:0.01"]\n', encoding="utf-8")
+    settings = load(["--users", "40", "--gate", "p99<80ms", "--gate", "error_rate<1%"])
+    assert settings.config_file == "edgeload.toml"
+    assert (settings.users, settings.run_time, settings.load.shape) == (40, 60.0, "ramp")
+    assert settings.load.target_rps == 300.0
+    assert settings.load.gates == ("p99<80ms", "error_rate<1%")  # flags replace the file's gates
+    assert settings.emulator_args == ("--fault=stall:0.01",)
+
+
+@pytest.mark.parametrize(
+    ("config", "argv", "message"),
+    [
+        pytest.param("", ["--run-time", "0s"], "--run-time must be more than 0", id="zero-run-time"),
+        pytest.param("", ["--users", "0"], "--users must be 1 or more, got 0", id="no-users"),
+        pytest.param("", ["--target", "localhost:8080"], "is not an http:// or https:// URL", id="target-scheme"),
+        pytest.param("", ["--target", "http://127.0.0.1:1", "--emulator-arg=--fault=stall"],
+                     "--emulator-arg only applies to the embedded emulator", id="emulator-arg-with-target"),
+        pytest.param("", ["--gate", "rps>=95%", "--target-rps", "0"], "no --target-rps is set", id="relative-rps"),
+        pytest.param("[run]\nspeed = 3\n", [], r"unknown key 'speed' in \[run\]", id="unknown-key"),
+        pytest.param("[run\n", [], "is not a readable TOML file", id="bad-toml"),
+        pytest.param('[run]\ngates = "p95<1ms"\nusers = "many"\n', [], "--users: 'many' is not a whole number",
+                     id="users-text"),
+    ],
+)
+def test_load_names_a_bad_setting_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str, argv: list[str], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    if config:
+        Path("edgeload.toml").write_text(config, encoding="utf-8")
+    with pytest.raises(SettingsError, match=message) as caught:
+        load(argv)
+    assert "\n" not in str(caught.value)
+
+
+def test_load_names_a_missing_config_file(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match=r"--config: .*nowhere.toml does not exist"):
+        load(["--config", str(tmp_path / "nowhere.toml")])
