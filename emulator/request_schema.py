@@ -14,6 +14,7 @@ this runs on every request (it visits only the fields a schema names).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 # A spec is a Python type (str, bool, dict: any object, list: any array), an `Obj`, an `Arr`, a `Map` or an `Enum`.
@@ -104,56 +105,108 @@ class Mismatch(NamedTuple):
     missing: bool  # True: a required field is absent (0103); False: a value of the wrong type (0102)
 
 
-def mismatch(value: object, spec: Spec, path: str) -> Mismatch | None:
-    """The first field of `value` that breaks `spec`, or None; `path` names `value` (e.g. "event")."""
-    if isinstance(spec, Obj):
-        if not isinstance(value, dict):
-            return Mismatch(path, False)
-        for name in spec.required:
-            if name not in value:
-                return Mismatch(f"{path}.{name}", True)
-        for name, field_spec in spec.fields.items():
-            field = value.get(name, _ABSENT)
-            if field is not _ABSENT:
-                found = mismatch(field, field_spec, f"{path}.{name}")
-                if found is not None:
-                    return found
-        return None
-    if isinstance(spec, Arr):
-        if not isinstance(value, list):
-            return Mismatch(path, False)
-        for index, item in enumerate(value):
-            found = mismatch(item, spec.items, f"{path}[{index}]")
-            if found is not None:
-                return found
-        return None
-    if isinstance(spec, Map):
-        if not isinstance(value, dict):
-            return Mismatch(path, False)
-        for key, item in value.items():
-            found = mismatch(item, spec.values, f"{path}.{key}")
-            if found is not None:
-                return found
-        return None
-    if isinstance(spec, Enum):
-        return None if isinstance(value, str) and value in spec.values else Mismatch(path, False)
-    if isinstance(spec, DateTime):
-        return None if isinstance(value, str) and _DATE_TIME.fullmatch(value) else Mismatch(path, False)
-    return None if isinstance(value, spec) else Mismatch(path, False)  # str, bool, dict or list
+class _Fail:
+    """A failure travelling up the walk; the path is built only then (paths cost more than the checks)."""
+
+    __slots__ = ("missing", "parts")
+
+    def __init__(self, missing: bool, part: str | int | None = None) -> None:
+        self.missing = missing
+        self.parts: list[str | int] = [] if part is None else [part]
 
 
 _ABSENT = object()
 
 
-def body_mismatch(document: dict[str, Any], spec: Obj) -> Mismatch | None:
-    """Check a whole request body; paths start at its top-level fields ("event.xdm.timestamp")."""
+def _obj(value: object, spec: Obj) -> _Fail | None:
+    if type(value) is not dict:
+        return _Fail(False)
     for name in spec.required:
-        if name not in document:
-            return Mismatch(name, True)
-    for name, field_spec in spec.fields.items():
-        field = document.get(name, _ABSENT)
-        if field is not _ABSENT:
-            found = mismatch(field, field_spec, name)
-            if found is not None:
-                return found
+        if name not in value:
+            return _Fail(True, name)
+    fields = spec.fields
+    # Walk whichever side is smaller: bodies carry many unknown XDM fields, schemas name few.
+    if len(value) < len(fields):
+        for name, field in value.items():
+            field_spec = fields.get(name, _ABSENT)
+            if field_spec is _ABSENT:
+                continue
+            if type(field_spec) is type:  # a leaf checked inline: a call per field would double the cost
+                if not isinstance(field, field_spec):
+                    return _Fail(False, name)
+                continue
+            failed = _CHECKS[type(field_spec)](field, field_spec)
+            if failed is not None:
+                failed.parts.append(name)
+                return failed
+        return None
+    for name, field_spec in fields.items():
+        field = value.get(name, _ABSENT)
+        if field is _ABSENT:
+            continue
+        if type(field_spec) is type:
+            if not isinstance(field, field_spec):
+                return _Fail(False, name)
+            continue
+        failed = _CHECKS[type(field_spec)](field, field_spec)
+        if failed is not None:
+            failed.parts.append(name)
+            return failed
     return None
+
+
+def _field(value: object, spec: Spec) -> _Fail | None:
+    if type(spec) is type:
+        return None if isinstance(value, spec) else _Fail(False)
+    return _CHECKS[type(spec)](value, spec)
+
+
+def _arr(value: object, spec: Arr) -> _Fail | None:
+    if type(value) is not list:
+        return _Fail(False)
+    items = spec.items
+    for index, item in enumerate(value):
+        failed = _field(item, items)
+        if failed is not None:
+            failed.parts.append(index)
+            return failed
+    return None
+
+
+def _map(value: object, spec: Map) -> _Fail | None:
+    if type(value) is not dict:
+        return _Fail(False)
+    values = spec.values
+    for key, item in value.items():
+        failed = _field(item, values)
+        if failed is not None:
+            failed.parts.append(key)
+            return failed
+    return None
+
+
+def _enum(value: object, spec: Enum) -> _Fail | None:
+    return None if isinstance(value, str) and value in spec.values else _Fail(False)
+
+
+def _date_time(value: object, spec: DateTime) -> _Fail | None:
+    return None if isinstance(value, str) and _DATE_TIME.fullmatch(value) else _Fail(False)
+
+
+def _leaf(value: object, spec: type) -> _Fail | None:
+    return None if isinstance(value, spec) else _Fail(False)  # str, bool, dict or list
+
+
+_Check = Callable[[Any, Any], "_Fail | None"]
+_CHECKS: dict[type, _Check] = {Obj: _obj, Arr: _arr, Map: _map, Enum: _enum, DateTime: _date_time, type: _leaf}
+
+
+def body_mismatch(document: dict[str, Any], spec: Obj) -> Mismatch | None:
+    """The first field of a request body that breaks `spec` ("event.xdm.timestamp", "events[1].xdm"), or None."""
+    failed = _obj(document, spec)
+    if failed is None:
+        return None
+    path = ""
+    for part in reversed(failed.parts):
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else part)
+    return Mismatch(path, failed.missing)
