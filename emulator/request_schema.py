@@ -7,15 +7,15 @@ missing mandatory value with EXEG-0103-400 (troubleshooting.md). The shapes belo
 the contract in contracts/edge-network.openapi.yaml writes them. Unknown fields are allowed, as XDM allows them;
 `data` is any object (every documented example breaks the official array-of-strings schema).
 
-A hand-written walker rather than a JSON Schema library: the emulator may import only uvicorn and orjson, and
-this runs on every request (it visits only the fields a schema names).
+Compiled here rather than checked with a JSON Schema library: the emulator may import only uvicorn and orjson,
+and this runs on every request.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 # A spec is a Python type (str, bool, dict: any object, list: any array), an `Obj`, an `Arr`, a `Map` or an `Enum`.
 Spec = Any
@@ -105,108 +105,81 @@ class Mismatch(NamedTuple):
     missing: bool  # True: a required field is absent (0103); False: a value of the wrong type (0102)
 
 
-class _Fail:
-    """A failure travelling up the walk; the path is built only then (paths cost more than the checks)."""
+# The specs are compiled to straight-line Python (one `.get` and one type test per named field, loops only for
+# arrays and maps), like fastjsonschema does: a generic walker cost as much as parsing the body with orjson.
+# A compiled checker returns None, or (missing, path parts) for the first field that breaks the spec.
+_Checker = Callable[[object], "tuple[bool, tuple[str | int, ...]] | None"]
+_LEAF_TESTS = {str: "type({v}) is not str", bool: "type({v}) is not bool", dict: "type({v}) is not dict",
+               list: "type({v}) is not list"}  # fmt: skip
 
-    __slots__ = ("missing", "parts")
 
-    def __init__(self, missing: bool, part: str | int | None = None) -> None:
-        self.missing = missing
-        self.parts: list[str | int] = [] if part is None else [part]
+class _Compiler:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.constants: dict[str, object] = {"_ABSENT": _ABSENT, "_DATE_TIME": _DATE_TIME.fullmatch}
+        self._names = 0
+
+    def name(self, prefix: str) -> str:
+        self._names += 1
+        return f"{prefix}{self._names}"
+
+    def emit(self, depth: int, line: str) -> None:
+        self.lines.append("    " * depth + line)
+
+    def check(self, spec: Spec, var: str, path: list[str], depth: int) -> None:
+        where = "(" + "".join(part + ", " for part in path) + ")"
+        fail = f"return (False, {where})"
+        if isinstance(spec, Obj):
+            self.emit(depth, f"if type({var}) is not dict: {fail}")
+            for name in spec.required:
+                self.emit(depth, f"if {name!r} not in {var}: return (True, {where[:-1]}{name!r},))")
+            for name, field_spec in spec.fields.items():
+                field = self.name("v")
+                self.emit(depth, f"{field} = {var}.get({name!r}, _ABSENT)")
+                self.emit(depth, f"if {field} is not _ABSENT:")
+                self.check(field_spec, field, [*path, repr(name)], depth + 1)
+        elif isinstance(spec, Arr | Map):
+            key, item = self.name("k"), self.name("v")
+            kind = "list" if isinstance(spec, Arr) else "dict"
+            loop = f"enumerate({var})" if isinstance(spec, Arr) else f"{var}.items()"
+            self.emit(depth, f"if type({var}) is not {kind}: {fail}")
+            self.emit(depth, f"for {key}, {item} in {loop}:")
+            self.check(spec.items if isinstance(spec, Arr) else spec.values, item, [*path, key], depth + 1)
+        elif isinstance(spec, Enum):
+            allowed = self.name("E")
+            self.constants[allowed] = spec.values
+            self.emit(depth, f"if type({var}) is not str or {var} not in {allowed}: {fail}")
+        elif isinstance(spec, DateTime):
+            self.emit(depth, f"if type({var}) is not str or not _DATE_TIME({var}): {fail}")
+        else:
+            self.emit(depth, f"if {_LEAF_TESTS[spec].format(v=var)}: {fail}")
+        self.emit(depth, "pass")
+
+
+def compile_spec(spec: Obj) -> _Checker:
+    """A function checking a whole body against `spec` (paths start at its top-level fields)."""
+    compiler = _Compiler()
+    compiler.emit(0, "def check(v0):")
+    compiler.check(spec, "v0", [], 1)
+    compiler.emit(1, "return None")
+    namespace = dict(compiler.constants)
+    exec("\n".join(compiler.lines), namespace)  # source generated from this module's own specs only
+    return cast(_Checker, namespace["check"])
 
 
 _ABSENT = object()
-
-
-def _obj(value: object, spec: Obj) -> _Fail | None:
-    if type(value) is not dict:
-        return _Fail(False)
-    for name in spec.required:
-        if name not in value:
-            return _Fail(True, name)
-    fields = spec.fields
-    # Walk whichever side is smaller: bodies carry many unknown XDM fields, schemas name few.
-    if len(value) < len(fields):
-        for name, field in value.items():
-            field_spec = fields.get(name, _ABSENT)
-            if field_spec is _ABSENT:
-                continue
-            if type(field_spec) is type:  # a leaf checked inline: a call per field would double the cost
-                if not isinstance(field, field_spec):
-                    return _Fail(False, name)
-                continue
-            failed = _CHECKS[type(field_spec)](field, field_spec)
-            if failed is not None:
-                failed.parts.append(name)
-                return failed
-        return None
-    for name, field_spec in fields.items():
-        field = value.get(name, _ABSENT)
-        if field is _ABSENT:
-            continue
-        if type(field_spec) is type:
-            if not isinstance(field, field_spec):
-                return _Fail(False, name)
-            continue
-        failed = _CHECKS[type(field_spec)](field, field_spec)
-        if failed is not None:
-            failed.parts.append(name)
-            return failed
-    return None
-
-
-def _field(value: object, spec: Spec) -> _Fail | None:
-    if type(spec) is type:
-        return None if isinstance(value, spec) else _Fail(False)
-    return _CHECKS[type(spec)](value, spec)
-
-
-def _arr(value: object, spec: Arr) -> _Fail | None:
-    if type(value) is not list:
-        return _Fail(False)
-    items = spec.items
-    for index, item in enumerate(value):
-        failed = _field(item, items)
-        if failed is not None:
-            failed.parts.append(index)
-            return failed
-    return None
-
-
-def _map(value: object, spec: Map) -> _Fail | None:
-    if type(value) is not dict:
-        return _Fail(False)
-    values = spec.values
-    for key, item in value.items():
-        failed = _field(item, values)
-        if failed is not None:
-            failed.parts.append(key)
-            return failed
-    return None
-
-
-def _enum(value: object, spec: Enum) -> _Fail | None:
-    return None if isinstance(value, str) and value in spec.values else _Fail(False)
-
-
-def _date_time(value: object, spec: DateTime) -> _Fail | None:
-    return None if isinstance(value, str) and _DATE_TIME.fullmatch(value) else _Fail(False)
-
-
-def _leaf(value: object, spec: type) -> _Fail | None:
-    return None if isinstance(value, spec) else _Fail(False)  # str, bool, dict or list
-
-
-_Check = Callable[[Any, Any], "_Fail | None"]
-_CHECKS: dict[type, _Check] = {Obj: _obj, Arr: _arr, Map: _map, Enum: _enum, DateTime: _date_time, type: _leaf}
+_COMPILED: dict[int, _Checker] = {}
 
 
 def body_mismatch(document: dict[str, Any], spec: Obj) -> Mismatch | None:
     """The first field of a request body that breaks `spec` ("event.xdm.timestamp", "events[1].xdm"), or None."""
-    failed = _obj(document, spec)
+    checker = _COMPILED.get(id(spec))
+    if checker is None:
+        checker = _COMPILED[id(spec)] = compile_spec(spec)
+    failed = checker(document)
     if failed is None:
         return None
     path = ""
-    for part in reversed(failed.parts):
+    for part in failed[1]:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else part)
-    return Mismatch(path, failed.missing)
+    return Mismatch(path, failed[0])
