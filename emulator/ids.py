@@ -12,6 +12,9 @@ ECID_DIGITS = 38  # an ECID is 38 decimal digits (EDGE-API.md §3 identity:resul
 ECID_MODULUS = 10**ECID_DIGITS
 
 
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+
+
 class IdSource:
     """Identifiers drawn from a seeded generator; `reseed` restores the state right after construction."""
 
@@ -27,9 +30,10 @@ class IdSource:
 
     def uuid(self) -> str:
         """A version-4 UUID string (the random layout of RFC 9562 §5.4) from the seeded generator."""
-        value = (self._bits(128) & ~(0xF000 << 64) | (0x4000 << 64)) & ~(0xC000 << 48) | (0x8000 << 48)
-        text = f"{value:032x}"
-        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+        # Version nibble 4 and variant bits 10 set on the hex text: cheaper than masking a 128-bit int.
+        text = f"{self._bits(128):032x}"
+        variant = _VARIANT[text[16]]
+        return f"{text[:8]}-{text[8:12]}-4{text[13:16]}-{variant}{text[17:20]}-{text[20:]}"
 
     def entropy(self) -> str:
         """The 16 lowercase hex characters Edge appends to every requestId since 2026-06 (EDGE-API.md §2)."""
