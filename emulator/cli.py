@@ -16,7 +16,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
-from emulator.config import LOCATION_HINTS, LOG_LEVELS, Settings, check_port, check_rate_limit, load_settings
+from emulator.config import (
+    LOCATION_HINTS,
+    LOG_LEVELS,
+    Settings,
+    check_port,
+    check_rate_limit,
+    check_token_ttl,
+    load_settings,
+)
 from emulator.errors import ConfigError
 from emulator.faults import REGISTRY, parse_spec
 from emulator.tls import tls_files
@@ -48,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-level", choices=LOG_LEVELS, help="server log level on stderr (default warning)")
     parser.add_argument("--certfile", type=Path, help="PEM certificate: serve HTTPS (with --keyfile)")
     parser.add_argument("--keyfile", type=Path, help="PEM private key of --certfile")
+    parser.add_argument("--token-ttl", type=float, help="seconds a token of POST /ims/token/v3 lives (default 86399)")
+    parser.add_argument("--server-host", action="store_true", default=None,
+                        help="answer as server.adobedc.net: mixed datastreams require credentials too")
     return parser
 
 
@@ -72,6 +83,10 @@ def settings_from(argv: Sequence[str]) -> Settings:
         changes["log_level"] = args.log_level
     if args.fault:
         changes["faults"] = tuple(parse_spec(spec, "--fault") for spec in args.fault)
+    if args.token_ttl is not None:
+        changes["token_ttl"] = check_token_ttl(args.token_ttl, "--token-ttl")
+    if args.server_host:
+        changes["server_host"] = True
     if args.certfile is not None or args.keyfile is not None:
         changes["tls"] = tls_files(args.certfile, args.keyfile)
     return replace(settings, **changes)  # type: ignore[arg-type]

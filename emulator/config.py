@@ -1,8 +1,9 @@
 """Emulator settings: the TOML config file (parsed with tomllib) merged with command-line flags.
 
 File layout (README "The emulator"): an optional `[emulator]` table (host, port, seed, rate_limit,
-collect_rate_limit, location_hint, log_level), an optional `faults` array (spec strings or `[[faults]]` tables) and
-an optional `[[datastreams]]` array. A file without datastreams uses the shipped `emulator/datastreams.toml`.
+collect_rate_limit, location_hint, log_level, token_ttl, server_host), an optional `faults` array (spec strings or
+`[[faults]]` tables), an optional `[[datastreams]]` array and an optional `[[clients]]` array (OAuth clients of the
+token endpoint, issue 6). A file without datastreams or clients uses those of the shipped `emulator/datastreams.toml`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from emulator.auth import DEFAULT_TOKEN_TTL_S, Client, parse_clients
 from emulator.datastreams import Datastream, parse_datastreams
 from emulator.errors import ConfigError
 from emulator.faults import Fault, parse_entry
@@ -31,8 +33,11 @@ DEFAULT_COLLECT_RATE_LIMIT = 6000
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 
-_EMULATOR_KEYS = frozenset({"host", "port", "seed", "rate_limit", "collect_rate_limit", "location_hint", "log_level"})
-_TOP_KEYS = frozenset({"emulator", "faults", "datastreams"})
+_EMULATOR_KEYS = frozenset(
+    {"host", "port", "seed", "rate_limit", "collect_rate_limit", "location_hint", "log_level", "token_ttl",
+     "server_host"}
+)
+_TOP_KEYS = frozenset({"emulator", "faults", "datastreams", "clients"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +52,9 @@ class Settings:
     log_level: str = "warning"
     faults: tuple[Fault, ...] = ()
     tls: TlsFiles | None = None  # --certfile/--keyfile: serve HTTPS (tls.py)
+    clients: tuple[Client, ...] = ()  # OAuth clients the token endpoint knows (auth.py, issue 6)
+    token_ttl: float = DEFAULT_TOKEN_TTL_S  # seconds an issued token lives
+    server_host: bool = False  # answer as server.adobedc.net: mixed datastreams authenticate too (auth.py)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -81,6 +89,12 @@ def check_hint(value: object, where: str) -> str:
     return str(value)
 
 
+def check_token_ttl(value: object, where: str) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not value > 0:
+        raise ConfigError(f"{where} must be a number of seconds above 0 (e.g. 2 for tests), got {value!r}")
+    return float(value)
+
+
 def check_log_level(value: object, where: str) -> str:
     if not isinstance(value, str) or value.lower() not in LOG_LEVELS:
         raise ConfigError(f"{where} must be one of {', '.join(LOG_LEVELS)}, got {value!r}")
@@ -113,6 +127,12 @@ def _emulator_table(table: object, where: str) -> dict[str, Any]:
         out["location_hint"] = check_hint(table["location_hint"], f"{where}: emulator.location_hint")
     if "log_level" in table:
         out["log_level"] = check_log_level(table["log_level"], f"{where}: emulator.log_level")
+    if "token_ttl" in table:
+        out["token_ttl"] = check_token_ttl(table["token_ttl"], f"{where}: emulator.token_ttl")
+    if "server_host" in table:
+        if not isinstance(table["server_host"], bool):
+            raise ConfigError(f"{where}: emulator.server_host must be true or false")
+        out["server_host"] = table["server_host"]
     return out
 
 
@@ -120,10 +140,14 @@ def load_datastreams(path: Path = DEFAULT_CONFIG_PATH) -> dict[str, Datastream]:
     return parse_datastreams(_read_toml(path).get("datastreams"), str(path))
 
 
+def load_clients(path: Path = DEFAULT_CONFIG_PATH) -> tuple[Client, ...]:
+    return parse_clients(_read_toml(path).get("clients", []), str(path))
+
+
 def load_settings(path: Path | None = None) -> Settings:
-    """Settings from a config file, or the defaults (shipped datastreams, no faults) when path is None."""
+    """Settings from a config file, or the defaults (shipped datastreams and clients, no faults) when path is None."""
     if path is None:
-        return Settings(datastreams=load_datastreams())
+        return Settings(datastreams=load_datastreams(), clients=load_clients())
     document = _read_toml(path)
     where = str(path)
     unknown = sorted(set(document) - _TOP_KEYS)
@@ -134,5 +158,6 @@ def load_settings(path: Path | None = None) -> Settings:
     if not isinstance(faults_value, list):
         raise ConfigError(f"{where}: `faults` must be an array of spec strings or [[faults]] tables")
     faults = tuple(parse_entry(entry, f"{where}: faults[{i}]") for i, entry in enumerate(faults_value))
-    settings = Settings(datastreams=streams, faults=faults)
+    clients = parse_clients(document["clients"], where) if "clients" in document else load_clients()
+    settings = Settings(datastreams=streams, faults=faults, clients=clients)
     return replace(settings, **_emulator_table(document.get("emulator", {}), where))

@@ -8,7 +8,7 @@ collect, identity/acquire, privacy/set-consent, all with `configId`) is one `Ope
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from emulator.config import LOCATION_HINTS
 
@@ -21,11 +21,12 @@ class Operation:
     version: str  # "v2"
     action: str  # "interact", "collect", later "identity/acquire", "privacy/set-consent"
     datastream_params: tuple[str, ...]  # query parameters that may carry the datastream id, in precedence order
+    # The operation label shared by checks, Locust names, reports and fault scoping (brief); computed once, as
+    # every request reads it.
+    label: str = field(init=False)
 
-    @property
-    def label(self) -> str:
-        """The operation label shared by checks, Locust names, reports and fault scoping (brief)."""
-        return f"POST /ee/{self.version}/{self.action}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "label", f"POST /ee/{self.version}/{self.action}")
 
 
 @dataclass(frozen=True, slots=True)
