@@ -32,7 +32,8 @@ async def handle_admin(app: EmulatorApp, scope: Scope, receive: Receive, send: S
     elif method not in allowed.split(", "):
         await send_empty(send, 405, [(b"allow", allowed.encode())])
     elif path == "/_emulator/stats":
-        await send_json(send, 200, app.stats.snapshot())
+        # tokens_issued: what the token endpoint handed out since the last reset (issue 6: one per process).
+        await send_json(send, 200, {**app.stats.snapshot(), "tokens_issued": app.edge.auth.issued})
     elif path == "/_emulator/reset":
         app.reset()
         await send_json(send, 200, {"reset": True})

@@ -25,6 +25,7 @@ from emulator.problems import INTERNAL, PROBLEM_CONTENT_TYPE, problem_body
 from emulator.responses import Reply, send_empty, send_reply
 from emulator.routes import ADMIN_PREFIX, EDGE_PREFIX, ROUTES
 from emulator.stats import Stats
+from emulator.token_endpoint import TOKEN_PATH, handle_token
 
 log = logging.getLogger("emulator")
 _ALLOW_POST = [(b"allow", b"POST")]
@@ -32,11 +33,14 @@ _FAULT_SEED_SALT = 0x5EED_FA17  # faults draw from their own generator: switchin
 
 
 class EmulatorApp:
-    def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, settings: Settings, *, clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
         self.seed = settings.seed if settings.seed is not None else random.SystemRandom().getrandbits(32)
         self.ids = IdSource(self.seed)
         self.board = FaultBoard(settings.faults, seed=self.seed ^ _FAULT_SEED_SALT)
-        self.edge = EdgeService(settings, self.ids, clock)
+        self.edge = EdgeService(settings, self.ids, clock, wall_clock)  # wall_clock: token expiry (auth.py)
         self.stats = Stats()
 
     def reset(self) -> None:
@@ -52,6 +56,9 @@ class EmulatorApp:
         route = ROUTES.get(path)
         stats = self.stats
         if route is None:
+            if path == TOKEN_PATH:  # the emulator's IMS (issue 6): not an Edge path, not counted in stats
+                await handle_token(self.edge.auth, scope, receive, send)
+                return
             if path.startswith(ADMIN_PREFIX):
                 await handle_admin(self, scope, receive, send)
                 return

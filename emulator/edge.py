@@ -1,7 +1,7 @@
 """The Edge operations: validate one request the way the real service does and build its reply.
 
 Checks run in this order, each answering with its documented EXEG problem (problems.py): requestId (0102),
-datastream missing / unknown / disabled (0002, 0003, 0004), credentials on an authenticated datastream (0500),
+datastream missing / unknown / disabled (0002, 0003, 0004), credentials (0500, 0502, 0503; auth.py),
 content type (0111), declared size (0112, before reading), streamed size (0112, reading stops at 64 KB), empty
 body (0109), request units (429), JSON (0101), the operation's required event (0103) and primary identity (0306).
 """
@@ -9,6 +9,7 @@ body (0109), request units (429), JSON (0101), the operation's required event (0
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from urllib.parse import parse_qsl
 
@@ -17,6 +18,7 @@ import orjson
 from emulator import problems as P
 from emulator import v1
 from emulator.asgi import Receive, Scope
+from emulator.auth import Authenticator
 from emulator.config import Settings
 from emulator.handles import DatastreamHandles, requested_scopes, wants_ecid
 from emulator.identity import known_ecid, primary_identity
@@ -105,8 +107,12 @@ async def read_body(receive: Receive, limit: int) -> bytes | None:
 
 
 class EdgeService:
-    def __init__(self, settings: Settings, ids: IdSource, clock: Callable[[], float]) -> None:
+    def __init__(
+        self, settings: Settings, ids: IdSource, clock: Callable[[], float], wall_clock: Callable[[], float] = time.time
+    ) -> None:
         self.ids = ids
+        self.auth = Authenticator(settings.clients, settings.token_ttl, server_host=settings.server_host,
+                                  clock=wall_clock)
         self.default_hint = settings.location_hint
         self.streams = {key: DatastreamHandles.build(stream) for key, stream in settings.datastreams.items()}
         self.interact_limits = RateLimiter(settings.rate_limit, clock)
@@ -115,6 +121,7 @@ class EdgeService:
     def reset(self) -> None:
         self.interact_limits.reset()
         self.collect_limits.reset()
+        self.auth.reset()
 
     async def handle(self, route: Route, scope: Scope, receive: Receive) -> Reply:
         seen: list[bytes | None] = [None] * len(_HEADER_SLOTS)
@@ -161,14 +168,9 @@ class EdgeService:
         reply.config_id = stream.id
         if not stream.enabled:
             return fail(P.DISABLED_DATASTREAM, org, stream.id, datastream=stream.id)
-        if stream.access_type == "authenticated" and not (
-            authorization
-            and authorization[:7].lower() == b"bearer "
-            and authorization[7:].strip()
-            and api_key
-            and ims_org
-        ):
-            return fail(P.UNAUTHORIZED, org, stream.id)
+        refusal = self.auth.refusal(stream.access_type, authorization, api_key, ims_org)
+        if refusal is not None:
+            return fail(refusal, org, stream.id)
         if content_type is None or not accepted_content_type(content_type):
             return fail(P.UNSUPPORTED_TYPE, org, stream.id)
         if content_length is not None and content_length.isdigit() and int(content_length) > P.MAX_BODY_BYTES:
