@@ -2,7 +2,7 @@
 
 `GET /_emulator/stats`, `GET|PUT /_emulator/faults` (`{"faults": ["spec", ...]}` replaces the active faults) and
 `POST /_emulator/reset` (zeroes counters and rate-limit state and reseeds the generators, so a test starts from
-the same state as a fresh emulator). Answers are JSON; a bad fault spec is a 400 with a one-line `error`.
+the same state as a fresh emulator), `GET /_emulator/tokens` (`{"issued": N}`, tokens of POST /ims/token/v3). Answers are JSON; a bad fault spec is a 400 with a one-line `error`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from emulator.responses import send_empty, send_json
 if TYPE_CHECKING:
     from emulator.app import EmulatorApp
 
-_ALLOWED = {"/_emulator/stats": "GET", "/_emulator/faults": "GET, PUT", "/_emulator/reset": "POST"}
+_ALLOWED = {"/_emulator/stats": "GET", "/_emulator/faults": "GET, PUT", "/_emulator/reset": "POST",
+            "/_emulator/tokens": "GET"}
 _MAX_ADMIN_BODY = 1 << 20
 
 
@@ -32,8 +33,9 @@ async def handle_admin(app: EmulatorApp, scope: Scope, receive: Receive, send: S
     elif method not in allowed.split(", "):
         await send_empty(send, 405, [(b"allow", allowed.encode())])
     elif path == "/_emulator/stats":
-        # tokens_issued: what the token endpoint handed out since the last reset (issue 6: one per process).
-        await send_json(send, 200, {**app.stats.snapshot(), "tokens_issued": app.edge.auth.issued})
+        await send_json(send, 200, app.stats.snapshot())
+    elif path == "/_emulator/tokens":  # what the token endpoint issued since the last reset (issue 6)
+        await send_json(send, 200, {"issued": app.edge.auth.issued})
     elif path == "/_emulator/reset":
         app.reset()
         await send_json(send, 200, {"reset": True})
