@@ -2,7 +2,8 @@
 
 `GET /_emulator/stats`, `GET|PUT /_emulator/faults` (`{"faults": ["spec", ...]}` replaces the active faults) and
 `POST /_emulator/reset` (zeroes counters and rate-limit state and reseeds the generators, so a test starts from
-the same state as a fresh emulator), `GET /_emulator/tokens` (`{"issued": N}`, tokens of POST /ims/token/v3). Answers are JSON; a bad fault spec is a 400 with a one-line `error`.
+the same state as a fresh emulator), `GET /_emulator/tokens` (`{"issued": N}`, tokens of POST /ims/token/v3).
+Answers are JSON; a bad fault spec is a 400 with a one-line `error`.
 """
 
 from __future__ import annotations
