@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import http.client
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 from urllib.parse import urlencode, urlsplit
 
 import orjson
 
+from contracts.auth import tls_context
 from contracts.exchange import Exchange, lower_headers
-from contracts.operations import label_for
+from contracts.operations import hint_of, label_for
 
 JSON: Final = "application/json"
 _NO_BODY: Final = object()
@@ -33,6 +34,11 @@ class Edge:
     url: str
     datastream_id: str
     timeout: float = 10.0
+    # The target profile's (issue 6): credentials and extra headers sent with every request unless a test asks
+    # for none, TLS verification, and the location hint put in paths that have none.
+    credentials: Mapping[str, str] = field(default_factory=dict)
+    verify_tls: bool = True
+    location_hint: str | None = None
 
     def post(
         self,
@@ -44,18 +50,22 @@ class Edge:
         headers: Mapping[str, str] | None = None,
         content_type: str | None = JSON,
         datastream: bool = True,
+        authenticated: bool = True,
     ) -> Exchange:
         """POST to `path` (e.g. `/ee/v2/interact`); the datastream goes in `datastreamId` (v2) or `configId` (v1).
 
-        `body` is JSON-encoded; `raw` is sent as is (for broken bodies). `datastream=False` sends no datastream.
+        `body` is JSON-encoded; `raw` is sent as is (for broken bodies). `datastream=False` sends no datastream;
+        `authenticated=False` leaves out the profile's credentials.
         """
         operation = label_for("POST", path)
         if operation is None:
             raise ValueError(f"{path} is not a path of the contract")
+        if self.location_hint and hint_of(path) is None:
+            path = f"/ee/{self.location_hint}/{path[4:]}"
         params = dict(query or {})
         if datastream:
             params.setdefault("configId" if "/v1/" in path else "datastreamId", self.datastream_id)
-        sent_headers = lower_headers(headers or {})
+        sent_headers = lower_headers({**(self.credentials if authenticated else {}), **(headers or {})})
         if content_type is not None:
             sent_headers.setdefault("content-type", content_type)
         if raw is None:
@@ -70,7 +80,7 @@ class Edge:
         self, method: str, target: str, body: bytes, headers: Mapping[str, str]
     ) -> tuple[int, dict[str, str], bytes]:
         parts = urlsplit(self.url)
-        connection = _connection(self.url, self.timeout)
+        connection = _connection(self.url, self.timeout, self.verify_tls)
         try:
             connection.request(method, f"{parts.path}{target}", body=body, headers=dict(headers))
             response = connection.getresponse()
@@ -88,18 +98,20 @@ def _parsed(raw: bytes) -> object:
         return None
 
 
-def _connection(url: str, timeout: float) -> http.client.HTTPConnection:
+def _connection(url: str, timeout: float, verify_tls: bool = True) -> http.client.HTTPConnection:
     parts = urlsplit(url)
-    kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    return kind(parts.hostname or "127.0.0.1", parts.port, timeout=timeout)
+    if parts.scheme == "https":  # verified unless the profile says --insecure (issue 6)
+        return http.client.HTTPSConnection(parts.hostname or "127.0.0.1", parts.port, timeout=timeout,
+                                           context=tls_context(verify_tls))
+    return http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=timeout)
 
 
-def reachable(url: str, timeout: float = 5.0) -> str | None:
+def reachable(url: str, timeout: float = 5.0, verify_tls: bool = True) -> str | None:
     """None when an HTTP server answers at `url`, else one line saying why not."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return f"target {url!r} is not an http(s):// URL with a host; pass e.g. --target http://127.0.0.1:8080"
-    connection = _connection(url, timeout)
+    connection = _connection(url, timeout, verify_tls)
     try:
         connection.request("HEAD", parts.path or "/")
         connection.getresponse().read()
