@@ -2,23 +2,28 @@
 
 `--target URL` names the Edge Network to judge; without it the suite starts the embedded emulator for the run
 (the one place besides the CLI where contracts may import `emulator.server`: starting a target is not verdict
-code). Every exchange goes through the `verdict` fixture, which judges it, records it for the report
-(`--verdict-log`) and fails the test with every broken rule at once.
+code). The target profile (issue 6; `--profile`, or the one `edgeload contract` resolved and handed down in
+$EDGELOAD_PROFILE_JSON) adds its credentials, headers, location hint and TLS setting to every request. Every
+exchange goes through the `verdict` fixture, which judges it, records it for the report (`--verdict-log`) and
+fails the test with every broken rule at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import orjson
 import pytest
 
 from contracts import records
+from contracts.auth import AuthError, credentials_for
 from contracts.checks import REGISTRY
 from contracts.client import Edge, reachable
 from contracts.defaults import AUTHENTICATED_DATASTREAM_ID, DEFAULT_DATASTREAM_ID, DISABLED_DATASTREAM_ID
 from contracts.exchange import Exchange
+from contracts.targets import Overrides, Profile, ProfileError, resolve
 from contracts.verdict import judge
 
 EXPECTED_RESPONSE = "expected_response"  # the functional expectation of a case, reported beside the checks
@@ -34,13 +39,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--disabled-datastream-id", default=None, help="a disabled datastream (EXEG-0004-422 case)")
     group.addoption("--authenticated-datastream-id", default=None, help="an authenticated datastream (401 case)")
     group.addoption("--verdict-log", default=None, help="write one JSON line per judged exchange to this file")
+    group.addoption("--profile", default=None, help="target profile (contracts.targets): URL, auth, headers")
+    group.addoption("--insecure", action="store_true", default=False, help="do not verify TLS certificates")
 
 
 @pytest.fixture(scope="session")
-def target_url(pytestconfig: pytest.Config) -> Iterator[str]:
-    url: str | None = pytestconfig.getoption("--target")
+def profile(pytestconfig: pytest.Config) -> Profile:
+    try:
+        return resolve(Overrides(profile=pytestconfig.getoption("--profile"), target=pytestconfig.getoption("--target"),
+                                 datastream_id=pytestconfig.getoption("--datastream-id"),
+                                 insecure=pytestconfig.getoption("--insecure")))
+    except ProfileError as error:
+        pytest.exit(str(error), returncode=2)
+
+
+@pytest.fixture(scope="session")
+def target_url(profile: Profile) -> Iterator[str]:
+    url = profile.base_url
     if url:
-        problem = reachable(url)
+        problem = reachable(url, verify_tls=profile.verify_tls)
         if problem is not None:
             pytest.exit(problem, returncode=2)
         yield url.rstrip("/")
@@ -52,13 +69,19 @@ def target_url(pytestconfig: pytest.Config) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def spawned(pytestconfig: pytest.Config) -> bool:
-    return not pytestconfig.getoption("--target")
+def spawned(profile: Profile) -> bool:
+    return profile.base_url is None
 
 
 @pytest.fixture(scope="session")
-def edge(target_url: str, pytestconfig: pytest.Config) -> Edge:
-    return Edge(target_url, pytestconfig.getoption("--datastream-id") or DEFAULT_DATASTREAM_ID)
+def edge(target_url: str, profile: Profile) -> Edge:
+    try:
+        credentials = credentials_for(replace(profile, base_url=target_url))
+        credentials.prime()  # one token for the whole session, fetched before the first case
+    except AuthError as error:
+        pytest.exit(str(error), returncode=2)
+    return Edge(target_url, profile.datastream_id or DEFAULT_DATASTREAM_ID, credentials=credentials,
+                verify_tls=profile.verify_tls, location_hint=profile.location_hint)
 
 
 def _datastream(pytestconfig: pytest.Config, option: str, emulator_default: str, spawned: bool) -> str:

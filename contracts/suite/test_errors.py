@@ -32,7 +32,8 @@ def test_disabled_datastream_answers_exeg_0004_422(edge: Edge, verdict: Verdict,
 def test_authenticated_datastream_without_credentials_answers_exeg_0500_401(
     edge: Edge, verdict: Verdict, authenticated_datastream: str
 ) -> None:
-    exchange = edge.post(INTERACT, bodies.interact(), query={"datastreamId": authenticated_datastream})
+    exchange = edge.post(INTERACT, bodies.interact(), query={"datastreamId": authenticated_datastream},
+                         authenticated=False)  # whatever the profile's credentials (issue 6)
     verdict(exchange, status=401, code="EXEG-0500-401")
 
 
