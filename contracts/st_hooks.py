@@ -3,10 +3,17 @@
 Loaded by `hooks = "contracts.st_hooks"` in schemathesis.toml (CLI) or by importing this module (pytest). The
 adapter turns schemathesis' `Response` and `Case` into an `Exchange` from what was actually sent on the wire (the
 prepared request), so schemathesis judges with the very verdict Locust and the pytest suite use.
+
+When `edgeload contract` hands down a target profile ($EDGELOAD_PROFILE_JSON, issue 6), an auth provider adds the
+profile's credentials to every case; its token comes from `contracts.auth` (one fetch per process, refreshed
+before expiry), so schemathesis' own caching is off. Schemathesis' output sanitization (on by default) masks the
+`Authorization` and `x-api-key` values in its reports and curl lines; `edgeload contract` redacts them again.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -14,10 +21,12 @@ import orjson
 import schemathesis
 from schemathesis import Case, CheckContext, Response
 
+from contracts.auth import credentials_for
 from contracts.checks import REGISTRY, Check
 from contracts.context import Context
 from contracts.exchange import Exchange
 from contracts.operations import label_for
+from contracts.targets import RESOLVED_ENV, Profile
 
 
 def exchange_from(response: Response, case: Case[Any]) -> Exchange | None:
@@ -69,3 +78,25 @@ def _register(name: str, rule: Check) -> None:
 
 for _name, _rule in REGISTRY.items():
     _register(_name, _rule)
+
+
+def profile_credentials() -> Mapping[str, str] | None:
+    """The headers of the profile handed down by `edgeload contract`; None when there is none or it sends none."""
+    text = os.environ.get(RESOLVED_ENV)
+    if not text:
+        return None
+    credentials = credentials_for(Profile.from_json(text))
+    return credentials if len(credentials) else None
+
+
+_CREDENTIALS = profile_credentials()
+if _CREDENTIALS is not None:
+
+    @schemathesis.auth(refresh_interval=None)
+    class ProfileAuth:
+        def get(self, case: Case[Any], ctx: Any) -> dict[str, str]:
+            assert _CREDENTIALS is not None
+            return dict(_CREDENTIALS)  # the token is read from contracts.auth's cache, not fetched
+
+        def set(self, case: Case[Any], data: dict[str, str], ctx: Any) -> None:
+            case.headers = {**(case.headers or {}), **data}
