@@ -99,4 +99,4 @@ if _CREDENTIALS is not None:
             return dict(_CREDENTIALS)  # the token is read from contracts.auth's cache, not fetched
 
         def set(self, case: Case[Any], data: dict[str, str], ctx: Any) -> None:
-            case.headers = {**(case.headers or {}), **data}
+            case.headers.update(data)  # case-insensitive: replaces a generated x-gw-ims-org-id too
