@@ -5,8 +5,9 @@
 `emulator_post.lua`); (c) one Locust FastHttpUser process posting the same body to (b). Servers are pinned to
 core 0 and load to core 1 (`taskset`); the three alternate within each repeat so drift hits them alike, and the
 medians are compared. Each figure is also given per CPU-second of the limiting process (the server for
-(a) and (b), Locust for (c)): on a shared machine a neighbour steals cores, not CPU-seconds. Targets: a/b >= 0.5 (the emulator's own work costs at most the server's), a/c >= 2 (one
-emulator out-serves a Locust process twice over).
+(a) and (b), Locust for (c)): on a shared machine a neighbour steals cores, not CPU-seconds. Targets:
+a/b >= 0.5 (the emulator's own work costs at most the server's), a/c >= 2 (one emulator out-serves a Locust
+process twice over).
 
     .venv/bin/python -m benchmarks.emulator_throughput [--duration 10] [--repeats 3] [--connections 50]
 """
