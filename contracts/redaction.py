@@ -15,9 +15,11 @@ run's reports and captured runner output, error lines and logs. Two layers, beca
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
 
@@ -93,6 +95,24 @@ def redact_bytes(data: bytes) -> bytes:
     text = data.decode("utf-8", errors="surrogateescape")
     redacted = redact(text)
     return data if redacted == text else redacted.encode("utf-8", errors="surrogateescape")
+
+
+def redact_tree(directory: Path) -> list[Path]:
+    """Rewrite, atomically, every file under `directory` that holds a secret; the files rewritten.
+
+    For what other programs wrote (schemathesis' reports, the suite's JUnit file): their own masking is a first
+    layer, this is the second, with the exact values this process knows.
+    """
+    rewritten = []
+    for path in sorted(p for p in directory.rglob("*") if p.is_file() and not p.is_symlink()):
+        data = path.read_bytes()
+        clean = redact_bytes(data)
+        if clean is not data:
+            scratch = path.with_name(f".{path.name}.redacting")
+            scratch.write_bytes(clean)
+            os.replace(scratch, path)
+            rewritten.append(path)
+    return rewritten
 
 
 def is_secret_name(name: str) -> bool:

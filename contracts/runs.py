@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +19,7 @@ import orjson
 import contracts
 from contracts import records
 from contracts.operations import label_for
+from contracts.redaction import redact
 from contracts.schemas import CONTRACT_PATH
 from contracts.st_config import render
 
@@ -40,24 +41,26 @@ class RunResult:
         return self.exit_code in (0, 1)
 
 
-def _environment() -> dict[str, str]:
+def _environment(extra: Mapping[str, str] = {}) -> dict[str, str]:
     # The hooks module and the suite's conftest import `contracts`: make it importable from any working directory.
-    environment = dict(os.environ)
+    # `extra`: the resolved target profile (issue 6); secrets stay in the inherited environment, never in argv.
+    environment = {**os.environ, **extra}
     environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_PACKAGE_ROOT), environment.get("PYTHONPATH")]))
     return environment
 
 
-def _run(command: Sequence[str]) -> tuple[int, str]:
-    completed = subprocess.run(command, capture_output=True, text=True, env=_environment(), check=False)
-    return completed.returncode, (completed.stdout + completed.stderr)[-4000:]
+def _run(command: Sequence[str], env: Mapping[str, str] = {}) -> tuple[int, str]:
+    completed = subprocess.run(command, capture_output=True, text=True, env=_environment(env), check=False)
+    return completed.returncode, redact((completed.stdout + completed.stderr)[-4000:])
 
 
-def run_suite(target: str, datastream_id: str, report_dir: Path, extra: Sequence[str] = ()) -> RunResult:
+def run_suite(target: str, datastream_id: str, report_dir: Path, extra: Sequence[str] = (),
+              env: Mapping[str, str] = {}) -> RunResult:
     """The contract suite against `target`; JUnit XML and the verdict log land in `report_dir`."""
     junit, log = report_dir / "suite-junit.xml", report_dir / "suite-verdicts.jsonl"
     command = [sys.executable, "-m", "pytest", str(SUITE), "-q", "-p", "no:cacheprovider", "--target", target,
                "--datastream-id", datastream_id, f"--junitxml={junit}", "--verdict-log", str(log), *extra]
-    exit_code, tail = _run(command)
+    exit_code, tail = _run(command, env)
     result = RunResult("pytest", exit_code, output_tail=tail)
     if log.exists():
         result.records.extend(records.read(log))
@@ -82,7 +85,8 @@ def _unexplained_failures(junit: Path, known: list[records.CaseRecord]) -> Itera
 
 
 def run_schemathesis(
-    target: str, datastream_id: str, report_dir: Path, max_examples: int, phases: str, exclude_checks: Sequence[str]
+    target: str, datastream_id: str, report_dir: Path, max_examples: int, phases: str, exclude_checks: Sequence[str],
+    env: Mapping[str, str] = {}, tls_verify: bool = True,
 ) -> RunResult:
     """`st run` on our contract with our checks (hooks) and the built-in ones; JUnit XML lands in `report_dir`."""
     config = report_dir / "schemathesis.toml"
@@ -95,7 +99,9 @@ def run_schemathesis(
                "--report-ndjson-path", str(ndjson), "--no-color"]
     if exclude_checks:
         command += ["--exclude-checks", ",".join(exclude_checks)]
-    exit_code, tail = _run(command)
+    if not tls_verify:
+        command += ["--tls-verify", "false"]  # --insecure (issue 6)
+    exit_code, tail = _run(command, env)
     result = RunResult("schemathesis", exit_code, output_tail=tail)
     if ndjson.exists():
         result.records.extend(schemathesis_records(ndjson))

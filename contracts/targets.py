@@ -248,8 +248,8 @@ def check(profile: Profile) -> Profile:
     if profile.base_url is not None:
         parts = urlsplit(profile.base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ProfileError(f"target {profile.base_url!r} of profile {profile.name} is not an http:// or "
-                               "https:// URL with a host; pass e.g. --target https://server.adobedc.net")
+            raise ProfileError(f"target {profile.base_url!r} of profile {profile.name} is not an http(s):// URL "
+                               "with a host; pass e.g. --target https://server.adobedc.net")
         profile = replace(profile, base_url=profile.base_url.rstrip("/"))
     if profile.auth not in AUTH_METHODS:
         raise ProfileError(f"auth {profile.auth!r} of profile {profile.name} is not one of {', '.join(AUTH_METHODS)}")
