@@ -2,6 +2,11 @@
 
 Exit code (loadtests.cli): 0 the target keeps the contract, 1 a check failed, 2 the run could not happen (target
 down, a runner crashed), with one line saying what to do.
+
+The target is a profile (contracts.targets, issue 6): `--profile` and the flags below over the config file and
+the environment. Its credentials are checked (a token fetched) before anything runs; both runners get the resolved
+profile through their environment, never a secret on a command line; every file they leave in the report folder
+and every line printed is redacted with the secrets this process knows.
 """
 
 from __future__ import annotations
@@ -10,12 +15,16 @@ import argparse
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from contracts import records, report
+from contracts.auth import AuthError, credentials_for
 from contracts.client import reachable
 from contracts.defaults import AUTHENTICATED_DATASTREAM_ID, DEFAULT_DATASTREAM_ID, DISABLED_DATASTREAM_ID
+from contracts.redaction import redact, redact_tree
 from contracts.runs import RunResult, run_schemathesis, run_suite
+from contracts.targets import AUTH_METHODS, RESOLVED_ENV, Overrides, Profile, ProfileError, require_datastream, resolve
 
 EXIT_OK, EXIT_FAILED, EXIT_COULD_NOT_RUN = 0, 1, 2
 RUNNER_ERROR = "runner_error"
@@ -33,14 +42,26 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--max-examples", type=int, default=20, help="schemathesis examples per operation (default 20)")
     p.add_argument("--phases", default="examples,coverage,fuzzing", help="schemathesis phases (default: %(default)s)")
     p.add_argument("--exclude-checks", default="", help="comma-separated schemathesis checks to skip")
+    p.add_argument("--profile", help="target profile: emulator (default), adobe-server, adobe-edge or [profiles.NAME]")
+    p.add_argument("--config", help="TOML file with [profiles.NAME] tables (default: ./edgeload.toml if present)")
+    p.add_argument("--auth", choices=AUTH_METHODS, help="authentication: none, bearer or oauth (secrets from env)")
+    p.add_argument("--location-hint", help="put /ee/HINT/ in the suite's paths, e.g. or2")
+    p.add_argument("--header", action="append", default=[], help="extra request header 'Name: value', repeatable")
+    p.add_argument("--insecure", action="store_true", help="do not verify TLS certificates (prints a warning)")
     return p
 
 
+def profile_of(args: argparse.Namespace) -> Profile:
+    return resolve(Overrides(profile=args.profile, target=args.target, datastream_id=args.datastream_id,
+                             auth=args.auth, location_hint=args.location_hint, headers=tuple(args.header),
+                             insecure=args.insecure, config=args.config))
+
+
 @contextmanager
-def target_url(url: str | None) -> Iterator[str]:
+def target_url(url: str | None, verify_tls: bool = True) -> Iterator[str]:
     """The given target once it answers, or the embedded emulator started for the run."""
     if url:
-        problem = reachable(url)
+        problem = reachable(url, verify_tls=verify_tls)
         if problem is not None:
             raise CouldNotRun(problem)
         yield url.rstrip("/")
@@ -56,7 +77,8 @@ def target_url(url: str | None) -> Iterator[str]:
 
 
 def _last_line(result: RunResult) -> str:
-    return next((line.strip() for line in reversed(result.output_tail.splitlines()) if line.strip()), "no output")
+    line = next((line.strip() for line in reversed(result.output_tail.splitlines()) if line.strip()), "no output")
+    return redact(line)
 
 
 def _runner_error(result: RunResult) -> records.CaseRecord:
@@ -67,18 +89,33 @@ def _runner_error(result: RunResult) -> records.CaseRecord:
 
 
 def run(args: argparse.Namespace) -> report.Report:
-    datastream = args.datastream_id or DEFAULT_DATASTREAM_ID
+    try:
+        profile = profile_of(args)
+        datastream = require_datastream(profile)
+    except ProfileError as error:
+        raise CouldNotRun(str(error)) from None
+    if not profile.verify_tls:
+        print(f"edgeload contract: warning: --insecure: TLS certificates of {profile.base_url or 'the target'} are "
+              "not verified; credentials may reach whoever answers", file=sys.stderr)
     report_dir: Path = args.report_dir
     report_dir.mkdir(parents=True, exist_ok=True)
-    with target_url(args.target) as url:
+    with target_url(profile.base_url, profile.verify_tls) as url:
+        resolved = replace(profile, base_url=url)
+        try:
+            credentials_for(resolved).prime()  # bad credentials: one line now, not two runners failing later
+        except AuthError as error:
+            raise CouldNotRun(str(error)) from None
+        env = {RESOLVED_ENV: resolved.to_json()}
         # Against the embedded emulator, its disabled and authenticated datastreams provoke 422 and 401 too.
-        extra = [] if args.target else ["--disabled-datastream-id", DISABLED_DATASTREAM_ID,
-                                        "--authenticated-datastream-id", AUTHENTICATED_DATASTREAM_ID]
+        extra = [] if profile.base_url else ["--disabled-datastream-id", DISABLED_DATASTREAM_ID,
+                                             "--authenticated-datastream-id", AUTHENTICATED_DATASTREAM_ID]
         excluded = [name for name in args.exclude_checks.split(",") if name]
         results = [
-            run_suite(url, datastream, report_dir, extra),
-            run_schemathesis(url, datastream, report_dir, args.max_examples, args.phases, excluded),
+            run_suite(url, datastream, report_dir, extra, env),
+            run_schemathesis(url, datastream, report_dir, args.max_examples, args.phases, excluded, env,
+                             profile.verify_tls),
         ]
+    redact_tree(report_dir)  # what the runners wrote: their masking first, ours with the exact values second
     for result in results:
         if not result.could_run:
             raise CouldNotRun(f"{result.runner} could not run (exit code {result.exit_code}): {_last_line(result)}")
@@ -100,9 +137,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         outcome = run(args)
     except CouldNotRun as error:
-        print(f"edgeload contract: {error}", file=sys.stderr)
+        print(f"edgeload contract: {redact(str(error))}", file=sys.stderr)
         return EXIT_COULD_NOT_RUN
     written = report.write(outcome, args.report_dir)
+    redact_tree(args.report_dir)
     failing = sum(1 for row in outcome.rows if not row.passed)
     cases = sum(len(result.records) for result in outcome.results)
     print(f"edgeload contract: {outcome.verdict} ({cases} cases, {failing} of {len(outcome.rows)} operation checks "
