@@ -29,6 +29,7 @@ class CustomOption:
     web_ui: bool = True
     repeat: bool = False
     choices: tuple[str, ...] | None = None
+    native: bool = False  # Locust has this option (and its web UI field) itself: not registered on its parser
 
     @property
     def dest(self) -> str:
@@ -36,12 +37,24 @@ class CustomOption:
 
 
 OPTIONS: tuple[CustomOption, ...] = (
-    CustomOption("--datastream-id", "datastream id sent as ?datastreamId= (default: the emulator's default)",
-                 DEFAULT_DATASTREAM_ID),
+    CustomOption("--datastream-id", "datastream id sent as ?datastreamId= (default: the target profile's; the "
+                 "emulator profile's is the emulator's default datastream)", ""),
+    # The target profile (issue 6, contracts.targets): secrets never appear here, only in environment variables.
+    # Locust's own --profile ("group the test runs") and its web UI's Profile field name the target profile.
+    CustomOption("--profile", "target profile: emulator, adobe-server, adobe-edge or [profiles.NAME] of edgeload.toml "
+                 "(default: $EDGELOAD_PROFILE, else emulator); URL, datastream, auth and headers", "", web_ui=False,
+                 native=True),
+    CustomOption("--auth", "authentication: none, bearer or oauth; secrets come only from environment variables "
+                 "(default: the profile's)", ""),
+    CustomOption("--location-hint", "put /ee/HINT/ in request paths, e.g. or2 (default: the profile's)", ""),
+    CustomOption("--header", "extra request header 'Name: value', repeatable", "", web_ui=False, repeat=True),
+    CustomOption("--insecure", "do not verify TLS certificates of the target (prints a warning)", False),
     CustomOption("--target-rps", "global target rate in requests/s, held whatever the user count and split across "
                  "workers; 0 = closed model, users send as fast as they can", 0.0),
     CustomOption("--user-rps", "per-user pacing in requests/s (clocks spread, never in lock-step); 0 = no pacing",
                  0.0),
+    CustomOption("--max-rps", "ceiling on the request rate, checked against the shape's peak; without --target-rps "
+                 "the run holds it. A non-local target needs --target-rps or --max-rps", 0.0),
     CustomOption("--shape", "load shape over the level (users, or requests/s with --target-rps)", "constant",
                  choices=SHAPE_NAMES),
     CustomOption("--stages", "explicit stages DURATION:LEVEL,... each moving linearly to LEVEL (0s = a jump), "
@@ -76,6 +89,8 @@ OPTIONS: tuple[CustomOption, ...] = (
 def add_locust_options(parser: Any) -> None:
     """Register OPTIONS on Locust's parser (a LocustArgumentParser: `include_in_web_ui` is its keyword)."""
     for option in OPTIONS:
+        if option.native:
+            continue
         kwargs: dict[str, Any] = {"help": option.help, "dest": option.dest, "include_in_web_ui": option.web_ui}
         if option.repeat:
             # A list default would make the web UI cast form values to int (locust/web.py): keep lists out of it.
@@ -184,6 +199,12 @@ class LoadOptions:
     datastream_id: str = DEFAULT_DATASTREAM_ID
     target_rps: float = 0.0
     user_rps: float = 0.0
+    max_rps: float = 0.0
+    profile: str = ""
+    auth: str = ""
+    location_hint: str = ""
+    headers: tuple[str, ...] = ()
+    insecure: bool = False
     shape: str = "constant"
     stages: str = ""
     ramp_up: float = 10.0
@@ -213,6 +234,7 @@ class LoadOptions:
         """
         values: dict[str, Any] = {option.dest: option.default for option in OPTIONS}
         values["gate"] = []
+        values["header"] = []
         if namespace is not None:
             values.update({key: value for key, value in vars(namespace).items() if key in values})
 
@@ -233,9 +255,15 @@ class LoadOptions:
             return parse_duration(text(dest), "--" + dest.replace("_", "-"))
 
         return cls(
-            datastream_id=text("datastream_id"),
+            datastream_id=text("datastream_id") or DEFAULT_DATASTREAM_ID,  # the profile's, once applied
             target_rps=number("target_rps"),
             user_rps=number("user_rps"),
+            max_rps=number("max_rps"),
+            profile=text("profile"),
+            auth=text("auth"),
+            location_hint=text("location_hint"),
+            headers=tuple(str(header) for header in values["header"] or ()),
+            insecure=bool(values["insecure"]),
             shape=text("shape"),
             stages=text("stages"),
             ramp_up=duration("ramp_up"),

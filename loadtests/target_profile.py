@@ -1,0 +1,157 @@
+"""The target profile in a load test (issue 6): which URL, datastream and credentials, and how much may be sent.
+
+`contracts.targets` resolves the profile and `contracts.auth` turns it into request headers; this module applies
+them to a load test, in two places:
+
+- `edgeload run` (no Locust import here: run.py must stay un-patched by gevent) resolves the profile once, refuses
+  a non-local target without an explicit rate ceiling, prints what it will send, and hands the resolved profile to
+  its Locust process through the environment ($EDGELOAD_PROFILE_JSON), never a secret on a command line;
+- every Locust process (`apply`, from the init and test_start listeners, so plain `locust --profile NAME` and the
+  web UI's profile field work too) sets the host, datastream, location hint, TLS verification and credentials,
+  and fetches the token once at start-up where users run.
+
+The ceiling: the real service rate-limits per organisation and costs money, so a load test against a non-local
+target needs `--target-rps N` given explicitly (the rate to hold; a shape's peak is checked) or `--max-rps N` (the
+most it may send; without `--target-rps` the run holds that rate).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from contracts.auth import AuthError, Credentials, credentials_for
+from contracts.targets import RESOLVED_ENV, Overrides, Profile, ProfileError, require_datastream, resolve
+from loadtests.options import LoadOptions, parse_stages
+
+_credentials: dict[Profile, Credentials] = {}  # one per resolved profile and process: one token per process
+_warned: set[str] = set()  # warnings already printed by this process (apply runs at init and at each start)
+
+
+class TargetError(ValueError):
+    """A profile, credential or ceiling problem; str() is the one line shown before exiting with code 2."""
+
+
+def overrides_from(values: Mapping[str, Any] | Any, target: str | None, config: str | None = None) -> Overrides:
+    """The profile flags among our options (a dict of `edgeload run` or Locust's parsed namespace)."""
+    get = values.get if isinstance(values, Mapping) else lambda key: getattr(values, key, None)
+    return Overrides(profile=get("profile") or None, target=target or None,
+                     datastream_id=get("datastream_id") or None, auth=get("auth") or None,
+                     location_hint=get("location_hint") or None, headers=tuple(get("header") or ()),
+                     insecure=bool(get("insecure")), config=config)
+
+
+def insecure_warning(profile: Profile) -> str:
+    return (f"warning: --insecure: TLS certificates of {profile.base_url or 'the target'} are not verified; "
+            "credentials may reach whoever answers")
+
+
+def peak_rate(options: LoadOptions) -> float:
+    """The highest request rate the run's schedule asks for; 0 for a closed model (no global rate)."""
+    if options.target_rps <= 0:
+        return 0.0
+    if options.stages and options.shape in ("constant", "stages"):
+        return max((stage.level for stage in parse_stages(options.stages)), default=0.0)
+    if options.shape == "spike":
+        return options.target_rps * max(1.0, options.spike_factor)
+    return options.target_rps
+
+
+def ceiling_problem(profile: Profile, options: LoadOptions, explicit_rate: bool) -> str | None:
+    """Why this run may not start against this target (None: it may); `explicit_rate`: --target-rps was given."""
+    peak = peak_rate(options)
+    if options.max_rps > 0 and peak > options.max_rps:
+        return (f"the run's peak rate {peak:g} requests/s exceeds --max-rps {options.max_rps:g}; lower --target-rps "
+                "(or the shape's peak) or raise --max-rps")
+    if profile.is_local or options.max_rps > 0 or (explicit_rate and peak > 0):
+        return None
+    return (f"a load test against {profile.base_url} needs an explicit ceiling on the request rate (the real "
+            "service rate-limits per organisation and bills usage): pass --target-rps N or --max-rps N")
+
+
+def held_rate(options: LoadOptions, explicit_rate: bool) -> float | None:
+    """The global rate to hold when --max-rps stands in for a --target-rps that was not given; else None."""
+    if options.max_rps > 0 and not (explicit_rate and options.target_rps > 0):
+        return options.max_rps
+    return None
+
+
+def plan(profile: Profile, options: LoadOptions, users: int, run_time_s: float, workers: int) -> str:
+    """What a run will send, in one line, before it starts (no secret: variable names only)."""
+    weights = ", ".join(f"{name} {weight:g}" for name, weight in (options.persona_weights or {}).items())
+    headers = ", ".join(sorted({name.lower() for name, _ in profile.headers}))
+    rate = (f"at most {peak_rate(options):g} requests/s ({options.shape} shape)" if options.target_rps > 0
+            else "as fast as the users can (closed model)")
+    return (f"about to load {profile.describe()}; personas {weights or 'default'}; {rate}; for {run_time_s:g} s "
+            f"with {users} users" + (f" on {workers} workers" if workers else "")
+            + (f"; extra headers {headers}" if headers else ""))
+
+
+def resolve_for_run(values: Mapping[str, Any], target: str | None, config: str | None) -> Profile:
+    """`edgeload run`: the profile of the run's options and config file; TargetError (one line) if unusable."""
+    try:
+        profile = resolve(overrides_from(values, target, config))
+        require_datastream(profile)
+        return profile
+    except ProfileError as error:
+        raise TargetError(str(error)) from None
+
+
+def credentials(profile: Profile) -> Credentials:
+    """This process's credentials for `profile` (the same object, hence the same token, on every call)."""
+    known = _credentials.get(profile)
+    if known is None:
+        try:
+            known = _credentials[profile] = credentials_for(profile)
+        except AuthError as error:
+            raise TargetError(str(error)) from None
+    return known
+
+
+def apply(environment: Any, state: Any, *, prime: bool) -> Profile:
+    """Set up one Locust process for its target; TargetError (one line) when the run must not start.
+
+    `state` is the process's `ProcessState`; `prime`: fetch the token now (processes that run users).
+    """
+    parsed = environment.parsed_options
+    try:
+        profile = resolve(overrides_from(parsed, environment.host))
+        datastream = require_datastream(profile)
+    except ProfileError as error:
+        raise TargetError(str(error)) from None
+    if not environment.host and profile.base_url:
+        environment.host = profile.base_url  # plain `locust --profile adobe-edge`: the profile names the host
+    if environment.host:
+        profile = replace(profile, base_url=str(environment.host).rstrip("/"))
+    options: LoadOptions = state.options
+    explicit = options.target_rps > 0  # Locust's own default is 0: a rate given here was asked for
+    problem = ceiling_problem(profile, options, explicit) if profile.base_url else None
+    if problem is not None:
+        raise TargetError(problem)
+    held = held_rate(options, explicit)
+    if held is not None:
+        parsed.target_rps = held  # shapes read the namespace on every tick: keep it and the options in step
+    state.options = replace(options, datastream_id=datastream, target_rps=held or options.target_rps)
+    if not profile.verify_tls and RESOLVED_ENV not in os.environ:  # else `edgeload run` has warned already
+        warn_once(insecure_warning(profile))
+    for user_class in environment.user_classes:
+        if hasattr(user_class, "insecure"):
+            # Locust's FastHttpUser skips verification by default: verify unless the profile says --insecure.
+            user_class.insecure = not profile.verify_tls
+    state.location_hint = profile.location_hint
+    state.target_headers = credentials(profile)
+    if prime:
+        try:
+            state.target_headers.prime()
+        except AuthError as error:
+            raise TargetError(str(error)) from None
+    return profile
+
+
+def warn_once(line: str) -> None:
+    if line not in _warned:
+        _warned.add(line)
+        print(f"edgeload: {line}", file=sys.stderr, flush=True)
