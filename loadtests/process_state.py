@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,7 +48,10 @@ class ProcessState:
         self.worker_starts: dict[str, float] = {}  # master: each worker's start, epoch seconds
         self.finals_pending: set[str] = set()  # master: workers whose final measurements are still awaited
         self.stop_reason: str | None = None
-        self.target_headers: dict[str, str] = {}  # headers of the target profile (issue 6 fills them)
+        # The target profile's headers, credentials included: a mapping whose `authorization` is read from the
+        # process's token cache at each access (contracts.auth); set by loadtests.target_profile.apply.
+        self.target_headers: Mapping[str, str] = {}
+        self.location_hint: str | None = None  # the profile's: /ee/{hint}/ in the paths (issue 6)
         self.run_number = 0
         self.running = False
         self.finished = False
