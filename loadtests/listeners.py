@@ -25,7 +25,7 @@ import gevent
 from locust import events
 from locust.runners import STATE_RUNNING, STATE_SPAWNING, MasterRunner, WorkerRunner
 
-from loadtests import run_end
+from loadtests import run_end, target_profile
 from loadtests.exchange_adapter import CheckFailed, status_category, transport_category
 from loadtests.gates import GateError, parse_gates, should_abort, validate_gates
 from loadtests.options import LoadOptions, add_locust_options
@@ -58,6 +58,11 @@ def on_init(environment: Any, **kwargs: Any) -> None:
         print(f"edgeload: {error}", file=sys.stderr)
         sys.exit(2)
     state = set_state(environment, ProcessState(environment, options))
+    try:  # the target profile (issue 6): host, datastream, credentials (a token fetched now where users run)
+        target_profile.apply(environment, state, prime=not isinstance(runner, MasterRunner))
+    except target_profile.TargetError as error:
+        print(f"edgeload: {error}", file=sys.stderr)
+        sys.exit(2)
     if not environment.stop_timeout:
         # Without a stop timeout Locust kills users mid-request: the target would count requests the run never
         # recorded. Let in-flight requests finish (they end by the request timeout at the latest).
@@ -78,6 +83,12 @@ def on_test_start(environment: Any, **kwargs: Any) -> None:
     state = process_state(environment)
     runner = environment.runner
     state.options = LoadOptions.from_namespace(environment.parsed_options)  # the web UI may have changed them
+    try:  # the web UI may have changed the host or the profile too
+        target_profile.apply(environment, state, prime=not isinstance(runner, MasterRunner))
+    except target_profile.TargetError as error:
+        logger.error("edgeload: %s", error)
+        gevent.spawn(runner.stop)
+        return
     state.begin_run(source=_source(runner))
     gevent.spawn(_sample_cpu, state, state.run_number)
     if isinstance(runner, MasterRunner):

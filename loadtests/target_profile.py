@@ -143,7 +143,7 @@ def apply(environment: Any, state: Any, *, prime: bool) -> Profile:
             user_class.insecure = not profile.verify_tls
     state.location_hint = profile.location_hint
     state.target_headers = credentials(profile)
-    if prime:
+    if prime and profile.base_url:  # without a host yet (web UI), the token waits for the start of the run
         try:
             state.target_headers.prime()
         except AuthError as error:
