@@ -29,11 +29,13 @@ import orjson
 from locust import task
 from locust.contrib.fasthttp import FastHttpUser
 
+from contracts.operations import hinted_path
 from loadtests import listeners, web_sdk  # noqa: F401  (listeners: our users need our options and measurements wired)
 from loadtests.exchange_adapter import categorise, response_headers, retry_after_seconds
 from loadtests.pacing import IDLE_S, UserPacing, spread_phase
 from loadtests.process_state import ProcessState, process_state
 
+INTERACT, COLLECT = "POST /ee/v2/interact", "POST /ee/v2/collect"
 RETRY_AFTER_CAP_S = 60.0  # a target asking for more than a minute is treated as asking for a minute
 JSON = "application/json"
 
@@ -146,7 +148,8 @@ class ServerForwarder(EdgeUser):
     def prepare(self) -> Prepared:
         headers = {"content-type": JSON, "x-request-id": self.request_id(), **self.state.target_headers}
         body = self.state.traffic.interact_body(self.next_event())
-        return Prepared("POST /ee/v2/interact", "/ee/v2/interact", {"datastreamId": self.state.options.datastream_id},
+        path = hinted_path(INTERACT, self.state.location_hint) if self.state.location_hint else "/ee/v2/interact"
+        return Prepared(INTERACT, path, {"datastreamId": self.state.options.datastream_id},
                         headers, body)
 
 
@@ -163,7 +166,7 @@ class BrowserVisitor(EdgeUser):
 
     def journey_started(self) -> None:
         self.entries = {}
-        self.hint = None
+        self.hint = self.state.location_hint  # the profile's hint until the Edge names its cluster (issue 6)
 
     def prepare(self) -> Prepared:
         event = self.next_event()
@@ -206,7 +209,8 @@ class BatchCollector(EdgeUser):
         events = [self.next_event() for _ in range(self.state.options.batch_size)]
         body = self.state.traffic.collect_body(events)
         headers = {"content-type": JSON, "x-request-id": self.request_id(), **self.state.target_headers}
-        return Prepared("POST /ee/v2/collect", "/ee/v2/collect", {"datastreamId": self.state.options.datastream_id},
+        path = hinted_path(COLLECT, self.state.location_hint) if self.state.location_hint else "/ee/v2/collect"
+        return Prepared(COLLECT, path, {"datastreamId": self.state.options.datastream_id},
                         headers, body)
 
 
