@@ -21,11 +21,15 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 from urllib.parse import urlsplit
 
+from contracts.auth import AuthError, credentials_for
+from contracts.targets import RESOLVED_ENV
 from emulator.server import EmulatorStartError, RunningEmulator, spawn
+from loadtests import target_profile
 from loadtests.options import option_argv
 from loadtests.settings import RunSettings, SettingsError, load
 
@@ -70,8 +74,10 @@ def locust_command(settings: RunSettings, target: str, report_dir: Path, run_id:
 class _Supervisor:
     """Runs the Locust child; forwards the first Ctrl-C or SIGTERM as one SIGINT, a second one kills it."""
 
-    def __init__(self, command: list[str], emulator: RunningEmulator | None, deadline_s: float) -> None:
+    def __init__(self, command: list[str], emulator: RunningEmulator | None, deadline_s: float,
+                 extra_env: dict[str, str] | None = None) -> None:
         self.command = command
+        self.extra_env = extra_env or {}  # the resolved target profile (issue 6): no secret, those stay in env
         self.emulator = emulator
         self.deadline_s = deadline_s
         self.interrupted: str | None = None
@@ -98,7 +104,7 @@ class _Supervisor:
             os.killpg(self.process.pid, signal.SIGKILL)  # the master and its forked workers
 
     def run(self) -> int:
-        env = dict(os.environ)
+        env = {**os.environ, **self.extra_env}
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
         previous = {sig: signal.signal(sig, self._signal) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
@@ -143,13 +149,33 @@ def _verdict(path: Path, supervisor: _Supervisor, returncode: int) -> int:
 def main(argv: Sequence[str]) -> int:
     try:
         settings = load(argv)
-    except SettingsError as error:
+        profile = target_profile.resolve_for_run(settings.options, settings.target, settings.config_file)
+        credentials_for(profile)  # secrets missing from the environment: one line now, not after start-up
+    except (SettingsError, target_profile.TargetError, AuthError) as error:
         _say(str(error))
         return EXIT_NOT_RUN
+    if profile.base_url is not None and settings.emulator_args:
+        _say(f"--emulator-arg only applies to the embedded emulator, but profile {profile.name} targets "
+             f"{profile.base_url}; drop --emulator-arg or the target")
+        return EXIT_NOT_RUN
+    # A non-local target needs an explicit ceiling on the rate (issue 6): the real service bills and rate-limits.
+    explicit_rate = "target_rps" in settings.explicit
+    problem = target_profile.ceiling_problem(profile, settings.load, explicit_rate)
+    if problem is not None:
+        _say(problem)
+        return EXIT_NOT_RUN
+    held = target_profile.held_rate(settings.load, explicit_rate)
+    if held is not None:  # --max-rps without --target-rps: the run holds the ceiling
+        settings = replace(settings, options={**settings.options, "target_rps": held},
+                           load=replace(settings.load, target_rps=held))
+    if not profile.verify_tls:
+        _say(target_profile.insecure_warning(profile))
+    if not profile.is_local:
+        _say(target_profile.plan(profile, settings.load, settings.users, settings.run_time, settings.workers))
     report_dir = Path(str(settings.options.get("report_dir") or "reports"))
     run_id = str(settings.options.get("run_id") or "") or time.strftime("%Y%m%d-%H%M%S")
     emulator: RunningEmulator | None = None
-    if settings.target is None:
+    if profile.base_url is None:
         try:
             emulator = spawn(settings.emulator_args)
         except (EmulatorStartError, OSError) as error:
@@ -157,7 +183,7 @@ def main(argv: Sequence[str]) -> int:
             return EXIT_NOT_RUN
         target = emulator.url
     else:
-        target = settings.target
+        target = profile.base_url
         reason = check_reachable(target)
         if reason is not None:
             _say(f"target {target} is not reachable ({reason}); start it, fix --target, or leave --target out "
@@ -169,7 +195,8 @@ def main(argv: Sequence[str]) -> int:
             verdict = Path(scratch) / "verdict"
             command = locust_command(settings, target, report_dir, run_id, verdict)
             deadline = settings.run_time + settings.load.request_timeout + 30.0
-            supervisor = _Supervisor(command, emulator, deadline)
+            resolved = replace(profile, base_url=target)  # the Locust process resolves nothing again
+            supervisor = _Supervisor(command, emulator, deadline, {RESOLVED_ENV: resolved.to_json()})
             returncode = supervisor.run()
             return _verdict(verdict, supervisor, returncode)
     except OSError as error:

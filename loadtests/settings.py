@@ -49,6 +49,7 @@ class RunSettings:
     options: dict[str, Any] = field(default_factory=dict)  # OPTIONS dest -> value, passed on to Locust
     load: LoadOptions = field(default_factory=LoadOptions)
     config_file: str | None = None
+    explicit: frozenset[str] = frozenset()  # settings given by a flag or the config file, not by a default
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,7 +128,7 @@ def load(argv: Sequence[str]) -> RunSettings:
     return RunSettings(
         target=str(target).rstrip("/") if target else None, users=users, spawn_rate=spawn_rate, run_time=run_time,
         workers=_int(values, "workers", 0, default=0), emulator_args=emulator_args, options=options,
-        load=load_options, config_file=config_file,
+        load=load_options, config_file=config_file, explicit=frozenset({*file_values, *flags}),
     )
 
 
