@@ -112,6 +112,25 @@ def to_exchange(
     )
 
 
+def transport_failure(
+    operation: str, query: Mapping[str, str], request_headers: Mapping[str, str], request_body: object,
+    error: BaseException,
+) -> CheckFailed:
+    """A request without a complete response: its transport category; status 0 and no body mark the exchange."""
+    sent = Exchange(operation, query, {name.lower(): value for name, value in request_headers.items()},
+                    request_body, 0, {}, b"")
+    return CheckFailed((transport_category(error),), sent)
+
+
+def judge_exchange(exchange: Exchange) -> CheckFailed | None:
+    """None when the exchange keeps the contract and succeeded; else every category it failed, checks first."""
+    categories = [violation.check for violation in judge(exchange)]
+    status = status_category(exchange.status)
+    if status is not None:
+        categories.append(status)
+    return CheckFailed(tuple(categories), exchange) if categories else None
+
+
 def categorise(
     operation: str,
     query: Mapping[str, str],
@@ -119,19 +138,11 @@ def categorise(
     request_body: object,
     response: Any,
 ) -> CheckFailed | None:
-    """Judge one response inside `catch_response`: None when it passed, else every category it failed."""
+    """Judge a Locust FastResponse inside `catch_response`: None when it passed, else every category it failed."""
     error = response.request_meta.get("exception")
     if error is not None and not isinstance(error, LocustBadStatusCode | BadStatusCode):
-        # No complete response to judge; status 0 and no body mark the exchange as a transport failure.
-        sent = Exchange(operation, query, {name.lower(): value for name, value in request_headers.items()},
-                        request_body, 0, {}, b"")
-        return CheckFailed((transport_category(error),), sent)
-    exchange = to_exchange(operation, query, request_headers, request_body, response)
-    categories = [violation.check for violation in judge(exchange)]
-    status = status_category(exchange.status)
-    if status is not None:
-        categories.append(status)
-    return CheckFailed(tuple(categories), exchange) if categories else None
+        return transport_failure(operation, query, request_headers, request_body, error)
+    return judge_exchange(to_exchange(operation, query, request_headers, request_body, response))
 
 
 def retry_after_seconds(headers: Mapping[str, str], now: float) -> float | None:

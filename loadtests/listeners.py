@@ -163,8 +163,8 @@ def on_test_stop(environment: Any, **kwargs: Any) -> None:
     if isinstance(runner, WorkerRunner):
         wire = None if state.measurements is None else state.measurements.to_wire(reset=True)
         runner.send_message(FINAL, {"wire": wire})
-    if not isinstance(runner, MasterRunner):
-        gevent.spawn(state.rebuild_traffic)  # after the final report: the master is waiting for it
+    if not isinstance(runner, MasterRunner) and not _headless(environment):
+        gevent.spawn(state.rebuild_traffic)  # for the next web UI run; after the final report, awaited by the master
     if isinstance(runner, WorkerRunner):
         return
     if not _headless(environment):
