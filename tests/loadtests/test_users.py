@@ -8,6 +8,8 @@ import pytest
 from locust.env import Environment
 
 from emulator.server import RunningEmulator
+from loadtests.options import LoadOptions
+from loadtests.process_state import process_state
 from loadtests.users import BatchCollector, BrowserVisitor, EdgeUser, ServerForwarder
 from tests.loadtests.conftest import received, set_faults
 
@@ -20,8 +22,10 @@ class Recorder:
         self.requests.append(kwargs)
 
 
-def _user(kind: type[EdgeUser], url: str) -> tuple[EdgeUser, Recorder]:
+def _user(kind: type[EdgeUser], url: str, options: LoadOptions | None = None) -> tuple[EdgeUser, Recorder]:
     environment = Environment(host=url)  # its own events: our global listeners stay out of these tests
+    if options is not None:
+        process_state(environment).options = options
     recorder = Recorder()
     environment.events.request.add_listener(recorder)
     # Locust's runner sets `host` on the class before it spawns users; without a runner, a subclass does it.
@@ -88,3 +92,26 @@ def test_forwarder_honours_retry_after_when_asked(emulator: RunningEmulator) -> 
     waited = user.wait_time()
     assert waited > 0.5  # held off until the Retry-After the emulator sent
     assert user.due is False  # and no request is sent when the hold ends without a fresh turn
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("fault", "category"),
+    [
+        pytest.param("truncated-body", "truncated_body", id="truncated"),
+        pytest.param("connection-reset", "connection_reset", id="reset"),
+        pytest.param("stall", "timeout", id="stall"),
+        pytest.param("server-error", "http_5xx", id="503"),
+    ],
+)
+def test_persona_reports_a_transport_failure_under_its_category(
+    emulator: RunningEmulator, fault: str, category: str
+) -> None:
+    set_faults(emulator.url, fault)
+    user, recorder = _user(ServerForwarder, emulator.url, LoadOptions(request_timeout=0.3))
+    user.send()
+    user.send()  # the connection after a failure works too (a broken one is not reused)
+    assert [r["exception"].categories[-1] for r in recorder.requests] == [category, category]
+    assert received(emulator.url) == 2
+    if category == "timeout":
+        assert 300 <= recorder.requests[0]["response_time"] < 1500
