@@ -62,7 +62,8 @@ def peak_rate(options: LoadOptions) -> float:
 
 def ceiling_problem(profile: Profile, options: LoadOptions, explicit_rate: bool) -> str | None:
     """Why this run may not start against this target (None: it may); `explicit_rate`: --target-rps was given."""
-    peak = peak_rate(options)
+    held = held_rate(options, explicit_rate)
+    peak = peak_rate(replace(options, target_rps=held) if held is not None else options)
     if options.max_rps > 0 and peak > options.max_rps:
         return (f"the run's peak rate {peak:g} requests/s exceeds --max-rps {options.max_rps:g}; lower --target-rps "
                 "(or the shape's peak) or raise --max-rps")
