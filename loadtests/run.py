@@ -27,6 +27,7 @@ from types import FrameType
 from urllib.parse import urlsplit
 
 from contracts.auth import AuthError, credentials_for
+from contracts.redaction import redact_tree
 from contracts.targets import RESOLVED_ENV
 from emulator.server import EmulatorStartError, RunningEmulator, spawn
 from loadtests import target_profile
@@ -198,6 +199,8 @@ def main(argv: Sequence[str]) -> int:
             resolved = replace(profile, base_url=target)  # the Locust process resolves nothing again
             supervisor = _Supervisor(command, emulator, deadline, {RESOLVED_ENV: resolved.to_json()})
             returncode = supervisor.run()
+            # Locust's own HTML and CSV files too: the secrets this process read are masked wherever they are.
+            redact_tree(report_dir / run_id)
             return _verdict(verdict, supervisor, returncode)
     except OSError as error:
         _say(f"could not run the load test: {error}")
