@@ -18,9 +18,9 @@ from contracts.auth import AuthError, ClientCredentialsToken, credentials_for, f
 from contracts.client import Edge, reachable
 from contracts.defaults import AUTHENTICATED_DATASTREAM_ID
 from contracts.redaction import forget_secrets
+from contracts.suite.bodies import interact as interact_body
 from contracts.targets import Profile
 from emulator.server import RunningEmulator, spawn
-from contracts.suite.bodies import interact as interact_body
 
 ORG = "8B1F4A6E5CC1D3760A495C11@AdobeOrg"
 ENV = {"EDGELOAD_CLIENT_ID": "e2e-client-4f1a", "EDGELOAD_CLIENT_SECRET": "e2e-secret-9b2c7d"}
