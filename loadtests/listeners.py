@@ -193,9 +193,11 @@ def _source(runner: Any) -> str:
 def _sample_cpu(state: ProcessState, run_number: int) -> None:
     # A greenlet, not a thread: psutil reads /proc without blocking, and cpu_percent averages over the time that
     # actually passed, so a starved sampler reports late, not wrong (loadtests.cpu).
-    while state.run_number == run_number and state.running:
-        state.sample_cpu()
+    while True:
         gevent.sleep(CPU_INTERVAL_S)
+        if state.run_number != run_number or not state.running:
+            return
+        state.sample_cpu()
 
 
 def _watch_abort_gates(environment: Any, state: ProcessState, run_number: int) -> None:

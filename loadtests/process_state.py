@@ -22,6 +22,7 @@ from loadtests.measurements import Measurements
 from loadtests.options import LoadOptions
 from loadtests.pacing import GlobalRate
 
+MIN_CPU_INTERVAL_S = 0.25
 YOUNG_THRESHOLD = 10_000  # CPython's default is 700 allocations
 _STATES: weakref.WeakKeyDictionary[Any, ProcessState] = weakref.WeakKeyDictionary()
 _current: ProcessState | None = None
@@ -63,6 +64,7 @@ class ProcessState:
         self._traffic: Traffic | None = None
         self._traffic_key: tuple[int, tuple[tuple[str, float], ...]] | None = None
         self._sampler: CpuSampler | None = None
+        self._cpu_at = 0.0  # when the last CPU sample (or the baseline) was taken
 
     @property
     def worker_index(self) -> int:
@@ -112,11 +114,18 @@ class ProcessState:
     def sampler_primed(self) -> None:
         """Start psutil's CPU baseline now, so the first sample of the run covers its very start."""
         self._sampler = CpuSampler(interval_s=0.5)
+        self._cpu_at = time.time()
 
-    def sample_cpu(self) -> None:
-        if self._sampler is not None and self.measurements is not None:
-            at = time.time()
-            self.measurements.record_cpu(at, self._sampler.sample().percent)
+    def sample_cpu(self, *, final: bool = False) -> None:
+        """One CPU sample over the time since the previous one; a final one only if that time is long enough
+        to mean something (a percentage over a few milliseconds of start-up or shutdown is noise, not load)."""
+        if self._sampler is None or self.measurements is None:
+            return
+        at = time.time()
+        if final and at - self._cpu_at < MIN_CPU_INTERVAL_S:
+            return
+        self._cpu_at = at
+        self.measurements.record_cpu(at, self._sampler.sample().percent)
 
     def begin_run(self, source: str) -> None:
         started = self.start_at = time.time()
@@ -141,7 +150,7 @@ class ProcessState:
         """The run has stopped; `finish` marks its end in the measurements (not on workers: the master's end
         is the run's end, and a worker's later one would stretch it when merged)."""
         if self.running and self.measurements is not None:
-            self.sample_cpu()  # the last stretch of the run
+            self.sample_cpu(final=True)  # the last stretch of the run
             if finish:
                 self.measurements.finish(self.stopping_at or time.time())
         self.running = False

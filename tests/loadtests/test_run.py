@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 from emulator.server import RunningEmulator
@@ -89,21 +90,48 @@ def test_run_exits_2_with_one_line_on_a_bad_setting(tmp_path: Path, args: list[s
     assert message in err
 
 
-@pytest.mark.slow
-def test_run_interrupted_by_sigint_still_evaluates_gates_and_writes_reports(tmp_path: Path) -> None:
-    process = edgeload_run("--run-time", "60s", "--report-dir", str(tmp_path), "--run-id", "cut")
+def _wait_for_load(process: subprocess.Popen[str]) -> None:
+    """Read Locust's log until its second statistics table: printed at the start and every 2 s after, the second
+    one means the load has run for a while (a run interrupted at once measures nothing worth asserting)."""
     assert process.stderr is not None
-    for line in process.stderr:  # Locust's log line once every user runs: the load is on
-        if "All users spawned" in line:
-            break
-    process.send_signal(signal.SIGINT)
+    tables = 0
+    for line in process.stderr:
+        tables += line.lstrip().startswith("Aggregated")
+        if tables == 2:
+            return
+    raise AssertionError("the load test never printed its statistics twice")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["sigint", "sigterm"])
+def test_run_interrupted_still_evaluates_gates_and_writes_reports(tmp_path: Path, signum: int) -> None:
+    process = edgeload_run("--run-time", "60s", "--report-dir", str(tmp_path), "--run-id", "cut")
+    _wait_for_load(process)
+    process.send_signal(signum)
     code, out, _ = finish(process)
     summary = summary_of(tmp_path / "cut")
     assert summary["stop_reason"].startswith("interrupted after")
     assert summary["total_requests"] > 0
-    assert (tmp_path / "cut" / "locust.html").is_file()
+    assert (tmp_path / "cut" / "locust.html").is_file()  # Locust's own report too: it got SIGINT, not SIGTERM
     assert "verdict: PASS" in out
     assert code == 2  # the gates passed on what was measured, but the run did not complete
+
+
+@pytest.mark.slow
+def test_run_whose_embedded_emulator_dies_stops_and_reports(tmp_path: Path) -> None:
+    process = edgeload_run("--run-time", "60s", "--report-dir", str(tmp_path), "--run-id", "dead")
+    _wait_for_load(process)
+    emulators = [child for child in psutil.Process(process.pid).children()
+                 if "emulator" in " ".join(child.cmdline())]
+    assert len(emulators) == 1
+    emulators[0].kill()
+    code, _, err = finish(process)
+    assert "the embedded emulator exited mid-run" in err
+    summary = summary_of(tmp_path / "dead")
+    assert summary["stop_reason"].startswith("interrupted after")
+    assert summary["total_requests"] > 100  # about two seconds at the default 100 requests/s
+    assert summary["overall"]["failures_by_category"].get("connection_refused", 0) < 20
+    assert code == 2
 
 
 @pytest.mark.slow
