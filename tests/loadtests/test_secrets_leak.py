@@ -1,0 +1,72 @@
+"""A load test with OAuth from the environment, against an emulator whose tokens live 1 s (issue 6, end to end):
+every user of the process shares a token that is refreshed before it expires (not one 401), and none of the
+known fake secrets, nor any token, is in any file written or anything printed."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from contracts.defaults import AUTHENTICATED_DATASTREAM_ID
+from emulator.auth import mint
+from emulator.server import spawn
+
+ROOT = Path(__file__).resolve().parents[2]
+ORG = "8B1F4A6E5CC1D3760A495C11@AdobeOrg"
+SECRETS = {
+    "EDGELOAD_CLIENT_ID": "fake-client-id-3c1d9e7a",
+    "EDGELOAD_CLIENT_SECRET": "fake-client-secret-Q8wLz1",
+    "EDGELOAD_API_KEY": "fake-api-key-H5tR2m9x",
+    "EDGELOAD_BEARER_TOKEN": mint("fake-client-id-3c1d9e7a", ORG, "openid", 0.0, 4102444800.0),
+}
+JWT = re.compile(rb"eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+")
+
+
+def leaks(data: bytes) -> list[str]:
+    found = [name for name, value in SECRETS.items() if value.encode() in data]
+    return found + (["a token (JWT)"] if JWT.search(data) else [])
+
+
+def get(url: str) -> dict[str, object]:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        document: dict[str, object] = json.loads(response.read())
+        return document
+
+
+@pytest.mark.slow
+def test_load_test_with_oauth_shares_refreshed_tokens_and_leaks_no_secret(tmp_path):
+    config = tmp_path / "emulator.toml"
+    config.write_text(f'[[clients]]\nid = "{SECRETS["EDGELOAD_CLIENT_ID"]}"\nsecret = '
+                      f'"{SECRETS["EDGELOAD_CLIENT_SECRET"]}"\norg_id = "{ORG}"\n', encoding="utf-8")
+    env = {**os.environ, **SECRETS, "EDGELOAD_ORG_ID": ORG}
+    with spawn(["--config", str(config), "--token-ttl", "1", "--rate-limit", "0"]) as emulator:
+        run = subprocess.run(
+            [sys.executable, "-m", "loadtests.cli", "run", "--target", emulator.url, "--auth", "oauth",
+             "--datastream-id", AUTHENTICATED_DATASTREAM_ID, "--persona-weights", "forwarder=3,visitor=0,collector=1",
+             "--users", "5", "--run-time", "3s", "--target-rps", "40", "--report-dir", str(tmp_path / "reports"),
+             "--run-id", "leak"],
+            cwd=ROOT, env=env, capture_output=True, timeout=120, check=False)
+        stats = get(emulator.url + "/_emulator/stats")
+        issued = get(emulator.url + "/_emulator/tokens")["issued"]
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert stats["by_status"] == {"200": stats["by_operation"]["POST /ee/v2/interact"],  # type: ignore[index]
+                                  "202": stats["by_operation"]["POST /ee/v2/collect"]}  # type: ignore[index]
+    total = stats["total"]
+    assert isinstance(total, int)
+    assert isinstance(issued, int)
+    # Fetched at start-up, then about every 0.9 s (a tenth of the lifetime early): never per request.
+    assert 3 <= issued <= 6, issued
+    assert total >= 100
+    files = [path for path in (tmp_path / "reports").rglob("*") if path.is_file()]
+    assert {"index.html", "summary.json", "junit.xml", "summary.md", "locust.html", "locust_stats.csv"} <= {
+        path.name for path in files}
+    found = {str(path.relative_to(tmp_path)): leaks(path.read_bytes()) for path in files}
+    found["stdout"], found["stderr"] = leaks(run.stdout), leaks(run.stderr)
+    assert {where: what for where, what in found.items() if what} == {}
