@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -69,4 +70,60 @@ def test_load_test_with_oauth_shares_refreshed_tokens_and_leaks_no_secret(tmp_pa
         path.name for path in files}
     found = {str(path.relative_to(tmp_path)): leaks(path.read_bytes()) for path in files}
     found["stdout"], found["stderr"] = leaks(run.stdout), leaks(run.stderr)
+    assert {where: what for where, what in found.items() if what} == {}
+
+
+WEB_UI_LOCUSTFILE = '''
+from locust import events
+
+from loadtests.locustfile import *  # noqa: F403  (our users, shape and listeners)
+
+
+@events.test_start.add_listener
+def announce_web_port(environment, **kwargs):
+    print("edgeload-test web port", environment.web_ui.server.server_port, flush=True)
+'''
+
+
+@pytest.mark.slow
+def test_locust_web_ui_shows_operation_labels_and_no_secret(tmp_path):
+    """Locust with its web UI on port 0: what the UI serves (page, stats, CSV, report) holds no secret and every
+    request name is an operation label, never a URL that could carry a credential."""
+    config = tmp_path / "emulator.toml"
+    config.write_text(f'[[clients]]\nid = "{SECRETS["EDGELOAD_CLIENT_ID"]}"\nsecret = '
+                      f'"{SECRETS["EDGELOAD_CLIENT_SECRET"]}"\norg_id = "{ORG}"\n', encoding="utf-8")
+    locustfile = tmp_path / "web_ui_locustfile.py"
+    locustfile.write_text(WEB_UI_LOCUSTFILE, encoding="utf-8")
+    env = {**os.environ, **SECRETS, "EDGELOAD_ORG_ID": ORG, "PYTHONPATH": str(ROOT)}
+    with spawn(["--config", str(config), "--rate-limit", "0"]) as emulator:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "locust", "-f", str(locustfile), "--host", emulator.url, "--web-host",
+             "127.0.0.1", "--web-port", "0", "--autostart", "--autoquit", "5", "--users", "4", "--run-time", "30s",
+             "--auth", "oauth", "--datastream-id", AUTHENTICATED_DATASTREAM_ID, "--target-rps", "20",
+             "--persona-weights", "forwarder=3,visitor=0,collector=1", "--report-dir", ""],
+            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            assert process.stdout is not None
+            port = None
+            for line in process.stdout:
+                if line.startswith(b"edgeload-test web port"):
+                    port = int(line.split()[-1])
+                    break
+            assert port, process.stderr.read().decode()[-2000:] if process.stderr else ""
+            base = f"http://127.0.0.1:{port}"
+            names: set[str] = set()
+            deadline = time.monotonic() + 20
+            while "POST /ee/v2/collect" not in names and time.monotonic() < deadline:  # both operations sent
+                stats = json.loads(urllib.request.urlopen(base + "/stats/requests", timeout=5).read())
+                names = {row["name"] for row in stats["stats"]}
+            pages = {path: urllib.request.urlopen(base + path, timeout=5).read()
+                     for path in ("/", "/stats/requests", "/stats/requests/csv", "/stats/failures/csv",
+                                  "/stats/report", "/exceptions")}
+        finally:
+            process.terminate()
+            out, err = process.communicate(timeout=30)
+    assert names == {"POST /ee/v2/interact", "POST /ee/v2/collect", "Aggregated"}
+    assert stats["fail_ratio"] == 0  # every request authenticated
+    found = {path: leaks(data) for path, data in pages.items()}
+    found["stdout"], found["stderr"] = leaks(out), leaks(err)
     assert {where: what for where, what in found.items() if what} == {}
