@@ -92,7 +92,8 @@ def run(args: argparse.Namespace) -> report.Report:
     try:
         profile = profile_of(args)
         datastream = require_datastream(profile)
-    except ProfileError as error:
+        credentials_for(profile)  # a secret missing from the environment: one line before anything starts
+    except (ProfileError, AuthError) as error:
         raise CouldNotRun(str(error)) from None
     if not profile.verify_tls:
         print(f"edgeload contract: warning: --insecure: TLS certificates of {profile.base_url or 'the target'} are "
