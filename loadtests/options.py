@@ -91,7 +91,9 @@ def add_locust_options(parser: Any) -> None:
     for option in OPTIONS:
         if option.native:
             continue
-        kwargs: dict[str, Any] = {"help": option.help, "dest": option.dest, "include_in_web_ui": option.web_ui}
+        # argparse %-formats help texts ('error_rate<1%' would crash --help): escape the percent signs.
+        kwargs: dict[str, Any] = {"help": option.help.replace("%", "%%"), "dest": option.dest,
+                                  "include_in_web_ui": option.web_ui}
         if option.repeat:
             # A list default would make the web UI cast form values to int (locust/web.py): keep lists out of it.
             kwargs.update(action="append", default=[])
@@ -109,7 +111,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     for option in OPTIONS:
         if option.flag == "--verdict-file":
             continue  # internal between `edgeload run` and its Locust process
-        kwargs: dict[str, Any] = {"help": option.help, "dest": option.dest, "default": None}
+        kwargs: dict[str, Any] = {"help": option.help.replace("%", "%%"), "dest": option.dest, "default": None}
         if option.repeat:
             kwargs["action"] = "append"
         elif isinstance(option.default, bool):
