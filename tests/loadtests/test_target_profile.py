@@ -175,3 +175,12 @@ def test_run_names_a_missing_client_secret_before_starting_anything(capsys, tmp_
     code = run.main(["--auth", "oauth", "--report-dir", str(tmp_path)])
     assert code == 2
     assert "set EDGELOAD_CLIENT_SECRET in the environment" in capsys.readouterr().err
+
+
+def test_run_help_lists_the_profile_flags(capsys):
+    with pytest.raises(SystemExit) as exited:
+        run.main(["--help"])
+    out = capsys.readouterr().out
+    assert exited.value.code == 0
+    assert all(flag in out for flag in ("--profile", "--auth", "--location-hint", "--header", "--insecure",
+                                        "--max-rps", "error_rate<1%"))
