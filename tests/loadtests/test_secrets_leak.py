@@ -122,6 +122,8 @@ def test_locust_web_ui_shows_operation_labels_and_no_secret(tmp_path):
         finally:
             process.terminate()
             out, err = process.communicate(timeout=30)
+        issued = get(emulator.url + "/_emulator/tokens")["issued"]
+    assert issued == 1  # one Locust process, 4 users, tokens living a day: one fetch, shared
     assert names == {"POST /ee/v2/interact", "POST /ee/v2/collect", "Aggregated"}
     assert stats["fail_ratio"] == 0  # every request authenticated
     found = {path: leaks(data) for path, data in pages.items()}
