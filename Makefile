@@ -5,6 +5,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.edgeload-installed
+# Defined before the rules that list them: make expands prerequisites when it reads a rule, so `unit` would
+# otherwise depend on empty names and never install the npm packages or Debian chromium.
+CLIENTS := tests/clients
+NODE_STAMP := $(CLIENTS)/node_modules/.edgeload-installed
+CHROMIUM_STAMP := $(VENV)/.edgeload-chromium
 
 .PHONY: run test lint typecheck unit setup bench setup-browser
 
@@ -41,9 +46,6 @@ bench: $(STAMP)
 # Real clients for tests/clients (REAL-CLIENTS.md, issue 7). npm packages come pinned by package-lock.json and are
 # installed without install scripts: none is needed, and playwright-core must never download a browser of its own.
 # Debian's chromium is installed only when the machine lacks it; if that fails, the browser tests skip and say why.
-CLIENTS := tests/clients
-NODE_STAMP := $(CLIENTS)/node_modules/.edgeload-installed
-CHROMIUM_STAMP := $(VENV)/.edgeload-chromium
 
 $(NODE_STAMP): $(CLIENTS)/package-lock.json
 	npm ci --prefix $(CLIENTS) --ignore-scripts --no-audit --no-fund --loglevel=error
