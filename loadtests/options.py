@@ -30,6 +30,9 @@ class CustomOption:
     repeat: bool = False
     choices: tuple[str, ...] | None = None
     native: bool = False  # Locust has this option (and its web UI field) itself: not registered on its parser
+    # Locust's web UI labels a field "Name (help)" on one line and cuts it at the field's width (issue 9): a long
+    # help gets a short form for Locust's parser; `edgeload run --help` keeps the long one.
+    ui_help: str = ""
 
     @property
     def dest(self) -> str:
@@ -38,30 +41,34 @@ class CustomOption:
 
 OPTIONS: tuple[CustomOption, ...] = (
     CustomOption("--datastream-id", "datastream id sent as ?datastreamId= (default: the target profile's; the "
-                 "emulator profile's is the emulator's default datastream)", ""),
+                 "emulator profile's is the emulator's default datastream)", "",
+                 ui_help="?datastreamId= sent; empty: the target profile's"),
     # The target profile (issue 6, contracts.targets): secrets never appear here, only in environment variables.
     # Locust's own --profile ("group the test runs") and its web UI's Profile field name the target profile.
     CustomOption("--profile", "target profile: emulator, adobe-server, adobe-edge or [profiles.NAME] of edgeload.toml "
                  "(default: $EDGELOAD_PROFILE, else emulator); URL, datastream, auth and headers", "", web_ui=False,
                  native=True),
     CustomOption("--auth", "authentication: none, bearer or oauth; secrets come only from environment variables "
-                 "(default: the profile's)", ""),
+                 "(default: the profile's)", "", ui_help="none, bearer or oauth; secrets only from the environment"),
     CustomOption("--location-hint", "put /ee/HINT/ in request paths, e.g. or2 (default: the profile's)", ""),
     CustomOption("--header", "extra request header 'Name: value', repeatable", "", web_ui=False, repeat=True),
     CustomOption("--insecure", "do not verify TLS certificates of the target (prints a warning)", False),
     CustomOption("--target-rps", "global target rate in requests/s, held whatever the user count and split across "
-                 "workers; 0 = closed model, users send as fast as they can", 0.0),
+                 "workers; 0 = closed model, users send as fast as they can", 0.0,
+                 ui_help="requests/s held by all users together; 0: users send flat out"),
     CustomOption("--user-rps", "per-user pacing in requests/s (clocks spread, never in lock-step); 0 = no pacing",
                  0.0),
     CustomOption("--max-rps", "ceiling on the request rate, checked against the shape's peak; without --target-rps "
-                 "the run holds it. A non-local target needs --target-rps or --max-rps", 0.0),
+                 "the run holds it. A non-local target needs --target-rps or --max-rps", 0.0,
+                 ui_help="ceiling on the shape's peak rate; a non-local target needs one"),
     CustomOption("--shape", "load shape over the level (users, or requests/s with --target-rps)", "constant",
-                 choices=SHAPE_NAMES),
+                 choices=SHAPE_NAMES, ui_help="over the users, or over the target rate when one is set"),
     CustomOption("--stages", "explicit stages DURATION:LEVEL,... each moving linearly to LEVEL (0s = a jump), "
-                 "e.g. 10s:100,30s:100,10s:0; replaces the constant shape", ""),
+                 "e.g. 10s:100,30s:100,10s:0; replaces the constant shape", "",
+                 ui_help="DURATION:LEVEL,... e.g. 10s:100,30s:100,10s:0"),
     CustomOption("--ramp-up", "ramp and soak shapes: time to reach the level", "10s"),
     CustomOption("--ramp-down", "ramp and soak shapes: time to fall back to 0 at the end (default: 0 for ramp, "
-                 "the ramp-up time for soak)", ""),
+                 "the ramp-up time for soak)", "", ui_help="ramp and soak shapes: time to fall back to 0"),
     CustomOption("--steps", "step shape: number of equal steps up to the level", 4),
     CustomOption("--step-time", "step shape: how long each step holds", "10s"),
     CustomOption("--spike-factor", "spike shape: peak level as a multiple of the level", 3.0),
@@ -69,8 +76,9 @@ OPTIONS: tuple[CustomOption, ...] = (
     CustomOption("--spike-duration", "spike shape: how long the spike lasts", "5s"),
     CustomOption("--persona-weights", "relative weights of the personas forwarder (server-side v2 interact), "
                  "visitor (browser-like, keeps state), collector (v2 collect batches); 0 leaves one out",
-                 DEFAULT_PERSONA_WEIGHTS),
-    CustomOption("--mix", "event mix for the generators, NAME=WEIGHT,... (empty: the generators' default)", ""),
+                 DEFAULT_PERSONA_WEIGHTS, ui_help="forwarder, visitor, collector; 0 leaves one out"),
+    CustomOption("--mix", "event mix for the generators, NAME=WEIGHT,... (empty: the generators' default)", "",
+                 ui_help="NAME=WEIGHT,... e.g. page-view=70,link-click=20,purchase=10"),
     CustomOption("--batch-size", "events per v2 collect request (collector persona)", 10),
     CustomOption("--seed", "base seed of the generated traffic; each worker derives its own", 1),
     CustomOption("--warmup", "leading period excluded from the gates (violations still count)", "0s"),
@@ -78,6 +86,9 @@ OPTIONS: tuple[CustomOption, ...] = (
     CustomOption("--respect-retry-after", "users wait for Retry-After on 429/503 before their next request", False),
     CustomOption("--gate", "pass/fail gate, repeatable, e.g. 'p95<200ms', 'error_rate<1%', 'rps>=95%'",
                  "", web_ui=False, repeat=True),
+    # The web UI has no repeatable text field (a list option becomes a multi-select of fixed choices): its gates
+    # are one text, added to any --gate. No percent sign in the help: the UI shows it as argparse's '%%'.
+    CustomOption("--gates", "separated by ;  e.g. p99<50ms; error_rate<0.01 (plus violations==0, cpu<90)", ""),
     CustomOption("--report-dir", "folder receiving one report folder per run (empty: no edgeload reports)",
                  "reports"),
     CustomOption("--run-id", "name of this run's report folder (default: a timestamp)", ""),
@@ -92,7 +103,7 @@ def add_locust_options(parser: Any) -> None:
         if option.native:
             continue
         # argparse %-formats help texts ('error_rate<1%' would crash --help): escape the percent signs.
-        kwargs: dict[str, Any] = {"help": option.help.replace("%", "%%"), "dest": option.dest,
+        kwargs: dict[str, Any] = {"help": (option.ui_help or option.help).replace("%", "%%"), "dest": option.dest,
                                   "include_in_web_ui": option.web_ui}
         if option.repeat:
             # A list default would make the web UI cast form values to int (locust/web.py): keep lists out of it.
@@ -106,11 +117,16 @@ def add_locust_options(parser: Any) -> None:
         parser.add_argument(option.flag, **kwargs)
 
 
+# Not flags of `edgeload run`: --verdict-file is internal between it and its Locust process; --gates is the web
+# UI's spelling of --gate (edgeload run has --gate and its config file's `gates` list).
+LOCUST_ONLY = ("--verdict-file", "--gates")
+
+
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     """The same options for `edgeload run`, with no defaults: unset flags fall back to the config file."""
     for option in OPTIONS:
-        if option.flag == "--verdict-file":
-            continue  # internal between `edgeload run` and its Locust process
+        if option.flag in LOCUST_ONLY:
+            continue
         kwargs: dict[str, Any] = {"help": option.help.replace("%", "%%"), "dest": option.dest, "default": None}
         if option.repeat:
             kwargs["action"] = "append"
@@ -282,11 +298,16 @@ class LoadOptions:
             warmup=duration("warmup"),
             request_timeout=number("request_timeout", 0.001),
             respect_retry_after=bool(values["respect_retry_after"]),
-            gates=tuple(str(gate) for gate in values["gate"] or ()),
+            gates=(*(str(gate) for gate in values["gate"] or ()), *split_gates(text("gates"))),
             report_dir=text("report_dir"),
             run_id=text("run_id"),
             verdict_file=text("verdict_file"),
         )
+
+
+def split_gates(text: str) -> tuple[str, ...]:
+    """'p99<50ms; error_rate<0.01' -> ('p99<50ms', 'error_rate<0.01'); commas separate too (no gate holds one)."""
+    return tuple(part.strip() for part in re.split(r"[;,]", text) if part.strip())
 
 
 def _non_negative(value: float, flag: str) -> float:
