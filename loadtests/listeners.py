@@ -9,7 +9,8 @@ What they wire, per Locust process:
   each worker to stop its users and send a final report, and waits for it, so every request a worker sent is in
   the totals (Locust's own quit waits only 0.5 s for its workers' last statistics);
 - the schedule: the master hands each worker its share of the global target rate (its place in the interleave);
-- the end: gates that abort early, then gates, reports, the console table and the exit code (loadtests.run_end).
+- the end: gates that abort early, then gates, reports, the console table and the exit code (loadtests.run_end);
+- the web UI: our tab, its live route, and the embedded emulator when it has no target (loadtests.web_ui, issue 9).
 """
 
 # Locust's EventHook.add_listener is untyped; this one relaxation is local to the listeners (STYLE.md).
@@ -17,6 +18,7 @@ What they wire, per Locust process:
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import time
 from typing import Any
@@ -25,7 +27,7 @@ import gevent
 from locust import events
 from locust.runners import STATE_RUNNING, STATE_SPAWNING, MasterRunner, WorkerRunner
 
-from loadtests import run_end, target_profile
+from loadtests import run_end, target_profile, web_ui
 from loadtests.exchange_adapter import CheckFailed, status_category, transport_category
 from loadtests.gates import GateError, parse_gates, should_abort, validate_gates
 from loadtests.options import LoadOptions, add_locust_options
@@ -58,6 +60,9 @@ def on_init(environment: Any, **kwargs: Any) -> None:
         print(f"edgeload: {error}", file=sys.stderr)
         sys.exit(2)
     state = set_state(environment, ProcessState(environment, options))
+    embedded = web_ui.embedded_emulator(environment)  # plain `locust` with a web UI and no --host (issue 9)
+    if embedded is not None:
+        environment.host = embedded
     try:  # the target profile (issue 6): host, datastream, credentials (a token fetched now where users run)
         target_profile.apply(environment, state, prime=not isinstance(runner, MasterRunner))
     except target_profile.TargetError as error:
@@ -67,6 +72,8 @@ def on_init(environment: Any, **kwargs: Any) -> None:
         # Without a stop timeout Locust kills users mid-request: the target would count requests the run never
         # recorded. Let in-flight requests finish (they end by the request timeout at the latest).
         environment.stop_timeout = options.request_timeout + 1.0
+    if environment.web_ui is not None:
+        web_ui.install(environment)
     if isinstance(runner, MasterRunner):
         runner.register_message(FINAL, _on_final)
         runner.register_message(STARTED, _on_started)
@@ -76,16 +83,20 @@ def on_init(environment: Any, **kwargs: Any) -> None:
     state.sampler_primed()
     if not isinstance(runner, MasterRunner):  # the master runs no users
         state.prepare_traffic()
+    if _headless(environment) and not isinstance(runner, WorkerRunner):
+        gevent.signal_handler(signal.SIGINT, _on_interrupt)
 
 
 @events.test_start.add_listener
 def on_test_start(environment: Any, **kwargs: Any) -> None:
     state = process_state(environment)
     runner = environment.runner
-    state.options = LoadOptions.from_namespace(environment.parsed_options)  # the web UI may have changed them
-    try:  # the web UI may have changed the host or the profile too
+    try:  # the web UI may have changed the options, the host or the profile: a value it cannot use stops the run
+        state.options = LoadOptions.from_namespace(environment.parsed_options)
+        validate_gates(parse_gates(state.options.gates), state.options.target_rps or None)
         target_profile.apply(environment, state, prime=not isinstance(runner, MasterRunner))
-    except target_profile.TargetError as error:
+    except (ValueError, GateError) as error:  # TargetError is a ValueError
+        state.stop_reason = f"not started: {error}"  # our web UI tab shows it (loadtests.live_view)
         logger.error("edgeload: %s", error)
         gevent.spawn(runner.stop)
         return
@@ -176,6 +187,7 @@ def on_quitting(environment: Any, **kwargs: Any) -> None:
     state = process_state(environment)
     if not isinstance(environment.runner, WorkerRunner) and _headless(environment):
         run_end.finish(environment, state)
+    web_ui.stop_embedded_emulator()
 
 
 # --- helpers ----------------------------------------------------------------------------------------------------
@@ -241,6 +253,16 @@ def _on_started(environment: Any, msg: Any, **kwargs: Any) -> None:
     state.start_at = max(state.worker_starts.values())
     if state.measurements is not None:
         state.measurements.started = min(state.worker_starts.values())
+
+
+def _on_interrupt() -> None:
+    """Ctrl-C in a headless run: Locust's own KeyboardInterrupt, delivered to the main greenlet where Locust waits
+    for it (it then stops the run, writes its HTML report and fires `quitting`, where ours are written).
+
+    Python raises the KeyboardInterrupt of a SIGINT in whichever greenlet happens to run; measured here, about
+    one interrupt in eight was lost that way and the run went on to its end (tests/loadtests/test_run.py).
+    """
+    gevent.get_hub().parent.throw(KeyboardInterrupt())
 
 
 def _drain_workers(environment: Any, state: ProcessState) -> None:

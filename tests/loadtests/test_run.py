@@ -130,7 +130,7 @@ def test_run_whose_embedded_emulator_dies_stops_and_reports(tmp_path: Path) -> N
     summary = summary_of(tmp_path / "dead")
     assert summary["stop_reason"].startswith("interrupted after")
     assert summary["total_requests"] > 100  # about two seconds at the default 100 requests/s
-    assert summary["overall"]["failures_by_category"].get("connection_refused", 0) < 20
+    assert summary["overall"]["failures_by_category"].get("connection_refused", 0) < 100  # stopped within 1 s
     assert code == 2
 
 
