@@ -14,6 +14,7 @@ import psutil
 import pytest
 
 from emulator.server import RunningEmulator
+from loadtests import run
 from tests.loadtests.conftest import received
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,20 +62,20 @@ def test_run_fails_with_the_failing_checks_name_when_the_emulator_breaks_the_con
     assert "FAIL" in out
 
 
-@pytest.mark.slow
-def test_run_exits_2_with_one_line_when_the_target_is_down(tmp_path: Path) -> None:
+def test_run_exits_2_with_one_line_when_the_target_is_down(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    code, out, err = finish(edgeload_run("--target", f"http://127.0.0.1:{port}", "--report-dir", str(tmp_path)))
-    assert code == 2
+    assert run.main(["--target", f"http://127.0.0.1:{port}", "--report-dir", str(tmp_path)]) == 2
+    out, err = capsys.readouterr()
     assert out == ""
     assert err.strip().splitlines() == [
         f"edgeload run: target http://127.0.0.1:{port} is not reachable (Connection refused); start it, fix "
         "--target, or leave --target out to use the embedded emulator"]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -83,9 +84,11 @@ def test_run_exits_2_with_one_line_when_the_target_is_down(tmp_path: Path) -> No
         pytest.param(["--persona-weights", "robot=1"], "--persona-weights: unknown name 'robot'", id="persona"),
     ],
 )
-def test_run_exits_2_with_one_line_on_a_bad_setting(tmp_path: Path, args: list[str], message: str) -> None:
-    code, _, err = finish(edgeload_run(*args, "--report-dir", str(tmp_path)))
-    assert code == 2
+def test_run_exits_2_with_one_line_on_a_bad_setting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    assert run.main([*args, "--report-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1
     assert message in err
 
