@@ -187,7 +187,6 @@ def on_quitting(environment: Any, **kwargs: Any) -> None:
     state = process_state(environment)
     if not isinstance(environment.runner, WorkerRunner) and _headless(environment):
         run_end.finish(environment, state)
-    web_ui.stop_embedded_emulator()
 
 
 # --- helpers ----------------------------------------------------------------------------------------------------

@@ -1,0 +1,121 @@
+"""The live figures of our web UI tab (issue 9): gates on a live summary, violations with one redacted example
+each, the generator's CPU; rows in the order the tab shows them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from loadtests.live_view import NOT_YET, compact_example, live_document, live_rows
+from loadtests.measurements import Measurements
+from loadtests.options import LoadOptions
+from loadtests.process_state import ProcessState
+from loadtests.reports import format_exchange
+from loadtests.reports.redaction import forget_secrets, register_secret
+
+INTERACT = "POST /ee/v2/interact"
+STARTED = 1_700_000_000.0
+SECRET = "FAKE-live-s3cr3t-4b3a2c1d"
+
+
+class _Environment:
+    runner = None  # a local run: ProcessState only reads the runner's kind
+
+
+def _state(gates: tuple[str, ...] = ("p99<5ms", "error_rate<0.01")) -> tuple[ProcessState, _Environment]:
+    environment = _Environment()  # kept alive by the caller: ProcessState holds it weakly
+    return ProcessState(environment, replace(LoadOptions(), gates=gates)), environment
+
+
+def _example(secret: str) -> dict[str, str]:
+    return dict(format_exchange(
+        INTERACT, method="POST", url="http://127.0.0.1:9/ee/v2/interact?datastreamId=ds",
+        request_headers={"x-request-id": "sent-id", "x-api-key": secret},
+        request_body={"event": {"xdm": {"eventType": "web.webpagedetails.pageViews", "note": secret}}},
+        status=200, response_headers={"x-request-id": "other-id"}, response_body=b'{"requestId": "other-id"}'))
+
+
+def _running(state: ProcessState) -> Measurements:
+    measurements = Measurements(STARTED)
+    for index in range(100):
+        failure = "request_id_echo" if index % 10 == 0 else None
+        measurements.record(INTERACT, 1000 + index * 10, failure, STARTED + index / 50)
+    measurements.record_example("request_id_echo", _example(SECRET))  # type: ignore[arg-type]
+    measurements.record_cpu(STARTED + 0.5, 20.0)
+    measurements.record_cpu(STARTED + 1.0, 35.0)
+    measurements.record_cpu(STARTED + 1.5, 25.0)
+    state.measurements = measurements
+    state.running = True
+    state.run_id = "run-1"
+    return measurements
+
+
+def test_live_document_before_any_run_lists_the_gates_waiting() -> None:
+    state, _keep = _state()
+    document = live_document(state, STARTED)
+    assert document["state"] == "ready"
+    assert [(g["gate"], g["threshold"], g["current"], g["passed"]) for g in document["gates"]] == [
+        ("p99<5ms", "< 5 ms", NOT_YET, None), ("error_rate<0.01", "< 1%", NOT_YET, None),
+        ("violations==0", "== 0", NOT_YET, None), ("cpu<90%", "< 90%", NOT_YET, None)]
+
+
+def test_live_document_evaluates_every_gate_on_the_running_figures() -> None:
+    state, _keep = _state()
+    _running(state)
+    document = live_document(state, STARTED + 2.0)
+    by_gate = {g["gate"]: (g["current"], g["passed"]) for g in document["gates"]}
+    assert by_gate == {"p99<5ms": ("1.980 ms", True), "error_rate<0.01": ("10% (10/100)", False),
+                       "violations==0": ("10 (request_id_echo 10)", False), "cpu<90%": ("35% of one core (max)", True)}
+    assert (document["state"], document["requests"], document["elapsed_s"]) == ("running", 100, 2.0)
+
+
+def test_live_document_keeps_one_redacted_example_per_violated_check() -> None:
+    state, _keep = _state()
+    register_secret(SECRET)
+    try:
+        _running(state)
+        document = live_document(state, STARTED + 2.0)
+    finally:
+        forget_secrets()
+    assert [(v["check"], v["count"]) for v in document["violations"]] == [("request_id_echo", 10)]
+    example = document["violations"][0]["example"]
+    assert example is not None
+    assert "x-request-id: sent-id" in example["request"]
+    assert SECRET not in example["request"] + example["response"]
+
+
+def test_live_document_reports_the_latest_and_highest_cpu_sample() -> None:
+    state, _keep = _state()
+    _running(state)
+    assert live_document(state, STARTED + 2.0)["cpu"] == [{"source": "local", "now": 25.0, "max": 35.0}]
+
+
+def test_live_document_names_a_gate_it_cannot_read_and_still_shows_the_defaults() -> None:
+    state, _keep = _state(("p99 under 5ms",))
+    document = live_document(state, STARTED)
+    assert document["problem"] is not None
+    assert "p99 under 5ms" in document["problem"]
+    assert [g["gate"] for g in document["gates"]] == ["violations==0", "cpu<90%"]
+
+
+def test_live_rows_show_run_then_gates_then_violations_then_cpu() -> None:
+    state, _keep = _state()
+    _running(state)
+    rows = live_rows(live_document(state, STARTED + 2.0))
+    assert [(row["kind"], row["item"], row["result"]) for row in rows] == [
+        ("run", "run-1", "FAIL so far"), ("gate", "p99<5ms", "pass"), ("gate", "error_rate<0.01", "FAIL"),
+        ("gate", "violations==0", "FAIL"), ("gate", "cpu<90%", "pass"), ("violation", "request_id_echo", "FAIL"),
+        ("cpu", "generator CPU (local)", "")]
+    assert rows[-1]["threshold"] == "< 90% (max)"
+    assert rows[-1]["current"] == "now 25%, max 35% of one core"
+    assert all("name" not in row for row in rows)  # Locust sorts by `name`: without one, this order stays
+
+
+def test_compact_example_puts_headers_on_one_line_and_cuts_long_bodies() -> None:
+    example = _example("x" * 2000)
+    text = compact_example(example)  # type: ignore[arg-type]
+    request, response = text.split("\n→ ")
+    assert request.splitlines()[:2] == ["POST http://127.0.0.1:9/ee/v2/interact?datastreamId=ds",
+                                        "x-api-key: [REDACTED]; x-request-id: sent-id"]
+    assert request.splitlines()[2].startswith('{ "event": { "xdm": {')
+    assert request.endswith("more characters)")
+    assert response.splitlines() == ["HTTP 200", "x-request-id: other-id", '{"requestId": "other-id"}']

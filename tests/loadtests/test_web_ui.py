@@ -1,0 +1,64 @@
+"""Our tab in Locust's web UI, wired into a real (unstarted) Locust WebUI and asked through Flask's test client:
+the page declares the tab and its table, `/stats/requests` carries its rows, `/edgeload/live` the whole document.
+The browser test (tests/ui) shows the same tab rendered."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from locust.argument_parser import get_parser
+from locust.env import Environment
+
+from loadtests import listeners  # noqa: F401  (registers our options on Locust's parser)
+from loadtests.options import LoadOptions
+from loadtests.process_state import ProcessState, set_state
+from loadtests.users import ServerForwarder
+from loadtests.web_ui import LIVE_PATH, TAB_KEY, embedded_emulator, install
+
+
+@pytest.fixture
+def web_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    monkeypatch.setattr("sys.argv", ["locust"])  # Locust's UI reads its form's defaults from the command line
+    environment = Environment(user_classes=[ServerForwarder], parsed_options=get_parser().parse_args([]))
+    environment.create_local_runner()
+    environment.create_web_ui(host="127.0.0.1", port=0, delayed_start=True)
+    set_state(environment, ProcessState(environment, replace(LoadOptions(), gates=("p99<5ms",))))
+    announcer = install(environment)
+    yield environment
+    announcer.kill()  # it waits for a server this test never starts
+
+
+def test_index_page_declares_our_tab_and_its_columns(web_environment: Any) -> None:
+    page = web_environment.web_ui.app.test_client().get("/").get_data(as_text=True)
+    args = json.loads(re.search(r"window\.templateArgs = (\{.*\})", page).group(1))  # type: ignore[union-attr]
+    assert args["extended_tabs"] == [{"title": "edgeload: gates, violations, CPU", "key": TAB_KEY}]
+    columns = [column["key"] for column in args["extended_tables"][0]["structure"]]
+    assert columns == ["kind", "item", "threshold", "current", "result", "example"]
+    assert "table:has(th[data-sortkey=example])" in page  # example cells keep their lines
+
+
+def test_stats_requests_carries_our_rows_on_each_poll(web_environment: Any) -> None:
+    client = web_environment.web_ui.app.test_client()
+    for _ in range(2):  # Locust memoizes the answer: the second poll must not double the rows
+        stats = client.get("/stats/requests").get_json()
+        assert "stats" in stats  # Locust's own answer is kept
+        [extended] = stats["extended_stats"]
+        assert extended["key"] == TAB_KEY
+        assert [(row["kind"], row["item"]) for row in extended["data"]] == [
+            ("run", "-"), ("gate", "p99<5ms"), ("gate", "violations==0"), ("gate", "cpu<90%")]
+
+
+def test_live_route_serves_the_whole_document(web_environment: Any) -> None:
+    document = web_environment.web_ui.app.test_client().get(LIVE_PATH).get_json()
+    assert document["state"] == "ready"
+    assert [gate["gate"] for gate in document["gates"]] == ["p99<5ms", "violations==0", "cpu<90%"]
+
+
+def test_embedded_emulator_is_not_started_when_a_host_is_given(web_environment: Any) -> None:
+    web_environment.host = "http://127.0.0.1:9"
+    assert embedded_emulator(web_environment) is None
