@@ -9,10 +9,15 @@ Locust runs as a child process, not in this one, for three reasons:
 - `--workers N` is Locust's own `--processes N`, which forks the process that calls it: better a fresh one;
 - the target: if the embedded emulator dies mid-run, this process sees it and stops the run, whose listeners then
   evaluate the gates on what was measured and write every report (loadtests.run_end).
+
+`edgeload run --web` (issue 9) runs the same Locust child with its web UI on 127.0.0.1 instead of headless: the
+child prints the UI's address once it listens (loadtests.web_ui), each run started there writes its own report
+folder, and Ctrl-C ends it all, the embedded emulator included.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import socket
@@ -70,6 +75,35 @@ def locust_command(settings: RunSettings, target: str, report_dir: Path, run_id:
     if settings.workers:
         command += ["--processes", str(settings.workers)]
     return command
+
+
+def locust_web_command(settings: RunSettings, target: str, report_dir: Path) -> list[str]:
+    """The Locust command line of `--web`: the web UI on 127.0.0.1, our options as its form's defaults."""
+    command = [
+        sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--host", target, "--web-host", "127.0.0.1",
+        "--web-port", str(settings.web_port), "--users", str(settings.users),
+        "--spawn-rate", f"{settings.spawn_rate:g}", "--stop-timeout", str(math.ceil(settings.load.request_timeout + 1)),
+        # No --run-id: every run started from the UI gets a folder of its own (a timestamp).
+        *option_argv({**settings.options, "report_dir": str(report_dir), "run_id": None}),
+    ]
+    if "run_time" in settings.explicit:  # else the UI's run time field stays empty: the run goes on until stopped
+        command += ["--run-time", f"{settings.run_time:g}s"]
+    if settings.workers:
+        command += ["--processes", str(settings.workers)]
+    return command
+
+
+def _run_web(settings: RunSettings, target: str, report_dir: Path, emulator: RunningEmulator | None,
+             extra_env: dict[str, str]) -> int:
+    started = time.time()
+    report_dir.mkdir(parents=True, exist_ok=True)
+    _say(f"starting Locust's web UI against {target}; Ctrl-C ends it")
+    supervisor = _Supervisor(locust_web_command(settings, target, report_dir), emulator, math.inf, extra_env)
+    returncode = supervisor.run()
+    for folder in report_dir.iterdir():  # the folders of the runs started from the UI
+        if folder.is_dir() and folder.stat().st_mtime >= started:
+            redact_tree(folder)
+    return {0: EXIT_PASS, 1: EXIT_FAILED}.get(returncode, EXIT_NOT_RUN)
 
 
 class _Supervisor:
@@ -191,6 +225,9 @@ def main(argv: Sequence[str]) -> int:
                  "to use the embedded emulator")
             return EXIT_NOT_RUN
     try:
+        if settings.web:
+            return _run_web(settings, target, report_dir, emulator,
+                            {RESOLVED_ENV: replace(profile, base_url=target).to_json()})
         (report_dir / run_id).mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="edgeload-run-") as scratch:
             verdict = Path(scratch) / "verdict"

@@ -50,6 +50,8 @@ class RunSettings:
     load: LoadOptions = field(default_factory=LoadOptions)
     config_file: str | None = None
     explicit: frozenset[str] = frozenset()  # settings given by a flag or the config file, not by a default
+    web: bool = False  # Locust's web UI instead of a headless run (issue 9)
+    web_port: int = 0  # 0: a free port, printed once the UI listens
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--emulator-arg", action="append", dest="emulator_args",
                         help="argument for the embedded emulator, repeatable, e.g. --emulator-arg=--fault=stall:0.01")
     parser.add_argument("--config", help=f"TOML file with a [run] table (default: ./{DEFAULT_CONFIG} if present)")
+    parser.add_argument("--web", action="store_true", default=None,
+                        help="start Locust's web UI on 127.0.0.1 instead of a headless run: our options are fields of "
+                             "its start form, gates and violations are shown live in the edgeload tab; each run "
+                             "started there writes its reports; Ctrl-C ends")
+    parser.add_argument("--web-port", type=int, help="port of the web UI (default 0: a free one, printed)")
     add_run_options(parser)
     return parser
 
@@ -129,6 +136,7 @@ def load(argv: Sequence[str]) -> RunSettings:
         target=str(target).rstrip("/") if target else None, users=users, spawn_rate=spawn_rate, run_time=run_time,
         workers=_int(values, "workers", 0, default=0), emulator_args=emulator_args, options=options,
         load=load_options, config_file=config_file, explicit=frozenset({*file_values, *flags}),
+        web=bool(flags.get("web")), web_port=_int(values, "web_port", 0, default=0),
     )
 
 
