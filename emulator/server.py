@@ -102,7 +102,11 @@ def spawn(
     # A file, not a pipe: a chatty child can never block on a full pipe. RunningEmulator.stop() closes it.
     stderr = tempfile.TemporaryFile()  # noqa: SIM115
     command = [*wrapper, sys.executable, "-m", module, "--port", "0", *args]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, env=env)
+    # Its own session: a terminal's Ctrl-C goes to the load test, which stops its users first and then the
+    # emulator; otherwise the emulator dies first and the last in-flight requests read as connection_refused.
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, env=env, start_new_session=True
+    )
     url = _read_url(process, time.monotonic() + timeout)
     if url is None:
         try:  # at EOF the child is exiting: give it a moment to be reaped so its exit code is known
