@@ -17,7 +17,7 @@ import orjson
 
 from contracts import records
 from contracts.checks import REGISTRY
-from contracts.report_html import render_html
+from contracts.report_html import FILES, render_html
 from contracts.runs import RunResult
 
 _KEPT_CASES = 20  # failing case ids kept per row: enough to reproduce, small enough to read
@@ -139,5 +139,6 @@ def write(report: Report, report_dir: Path) -> list[Path]:
     summary, junit_path, html = report_dir / "summary.json", report_dir / "junit.xml", report_dir / "report.html"
     summary.write_bytes(orjson.dumps(report.summary(), option=orjson.OPT_INDENT_2) + b"\n")
     junit(report).write(junit_path, encoding="utf-8", xml_declaration=True)
-    html.write_text(render_html(report), encoding="utf-8")
+    present = {name for name, _ in FILES if (report_dir / name).is_file()}  # linked from the page
+    html.write_text(render_html(report, present), encoding="utf-8")
     return [summary, junit_path, html]

@@ -1,26 +1,76 @@
 """The HTML contract report: one self-contained page (inline CSS, no script, no CDN) to open from a CI artifact.
 
-Order: the verdict, then one table per operation (a row per check, a column per runner), then every failing check
-with its messages and the cases to reproduce.
+The same shape as a load test's index.html (issue 9, "Reports that read at a glance"): the verdict first (pass or
+fail, and why: each failing check on its operation), then one row per operation, one row per check, the failing
+checks with their messages and the cases that reproduce them, every check on every operation (folded unless one
+failed), the settings of the run and links to the other files.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from contracts.report import Report, Row
 
+# The load-test report's look (loadtests/reports/index_page.py), so both read alike.
 _CSS = """
-body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;color:#1d2330}
-h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}code{font-size:.92em}
-.verdict{padding:1rem 1.25rem;border-radius:.5rem;font-size:1.25rem;font-weight:600}
-.pass{background:#e3f5e8;color:#135c2a}.fail{background:#fde8e7;color:#8a1c12}.skip{background:#eef0f4;color:#4a5263}
-table{border-collapse:collapse;width:100%;margin:.5rem 0}
-th,td{border:1px solid #d7dbe3;padding:.3rem .6rem;text-align:left}
-th{background:#f3f5f8}td.pass,td.fail{font-weight:600}pre{background:#f6f7f9;padding:.6rem;overflow:auto}
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:960px;padding:1.5rem;
+color:#1f2328;background:#fff}
+h1{font-size:1.6rem;margin:0 0 .3rem}h2{font-size:1.15rem;margin:2rem 0 .6rem;border-bottom:1px solid #d0d7de}
+h3{font-size:1rem;margin:1.2rem 0 .4rem}
+.verdict{border-radius:8px;padding:1rem 1.2rem;color:#fff}.verdict.pass{background:#1a7f37}
+.verdict.fail{background:#cf222e}.verdict ul{margin:.4rem 0 0;padding-left:1.2rem}
+table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid #d0d7de;padding:.3rem .5rem;
+text-align:left;vertical-align:top}th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
+td.pass,.ok{color:#1a7f37;font-weight:600}td.fail,.ko{color:#cf222e;font-weight:600}td.skip{color:#59636e}
+pre{background:#f6f8fa;padding:.6rem;overflow:auto;max-height:20rem;font-size:.8rem}
+code{font-size:.85rem}.muted{color:#59636e}details{margin:.3rem 0}summary{cursor:pointer}
 """
+FILES = (("summary.json", "JSON summary"), ("junit.xml", "JUnit XML, one test case per operation and check"),
+         ("suite-junit.xml", "the pytest suite's own JUnit XML"), ("suite-verdicts.jsonl", "the suite's verdicts"),
+         ("schemathesis/junit.xml", "schemathesis' own JUnit XML"))
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Collection[int] = ()) -> str:
+    """Cells are HTML already (callers escape); header cells are plain text."""
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td{' class=n' if i in numeric else ''}>{c}</td>" for i, c in enumerate(row))
+                   + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _result(failing: int) -> str:
+    return "<span class=ok>pass</span>" if not failing else f"<span class=ko>{failing} failing</span>"
+
+
+def _reason(row: Row) -> str:
+    message = row.messages.most_common(1)[0][0] if row.messages else row.check
+    return f"{row.name} ({row.runner}): {row.failures} of {row.cases} cases, {message}"
+
+
+def _operations(report: Report) -> str:
+    rows = []
+    for operation in dict.fromkeys(row.operation for row in report.rows):
+        mine = [row for row in report.rows if row.operation == operation]
+        cases = sum(max(row.cases for row in mine if row.runner == runner) for runner in {r.runner for r in mine})
+        failing = sum(1 for row in mine if not row.passed)
+        rows.append((f"<code>{escape(operation)}</code>", str(len({row.check for row in mine})), str(cases),
+                     str(failing), _result(failing)))
+    return _table(("operation", "checks", "cases judged", "failing checks", "result"), rows, numeric=(1, 2, 3))
+
+
+def _checks(report: Report) -> str:
+    rows = []
+    for check in dict.fromkeys(row.check for row in report.rows):  # our checks first (contracts.report order)
+        mine = [row for row in report.rows if row.check == check]
+        failures = sum(row.failures for row in mine)
+        rows.append((f"<code>{escape(check)}</code>", str(len({row.operation for row in mine})),
+                     escape(", ".join(dict.fromkeys(row.runner for row in mine))), str(sum(row.cases for row in mine)),
+                     str(failures), _result(failures)))
+    return _table(("check", "operations", "runners", "cases", "failures", "result"), rows, numeric=(1, 3, 4))
 
 
 def _cell(row: Row | None) -> str:
@@ -31,47 +81,64 @@ def _cell(row: Row | None) -> str:
     return f'<td class="fail">{row.failures} of {row.cases} failed</td>'
 
 
-def _operation_table(operation: str, rows: list[Row], runners: list[str]) -> str:
+def _operation_detail(operation: str, rows: list[Row], runners: list[str]) -> str:
     by_key = {(row.check, row.runner): row for row in rows}
     checks = list(dict.fromkeys(row.check for row in rows))
+    failing = sum(1 for row in rows if not row.passed)
     header = "".join(f"<th>{escape(runner)}</th>" for runner in runners)
     body = "".join(
         f"<tr><td><code>{escape(check)}</code></td>{''.join(_cell(by_key.get((check, r))) for r in runners)}</tr>"
         for check in checks
     )
-    return f"<h2>{escape(operation)}</h2><table><tr><th>check</th>{header}</tr>{body}</table>"
+    state = f"{failing} failing" if failing else "all pass"
+    return (f"<details{' open' if failing else ''}><summary><code>{escape(operation)}</code>: {len(checks)} checks, "
+            f"{state}</summary><table><tr><th>check</th>{header}</tr>{body}</table></details>")
 
 
 def _failure(row: Row) -> str:
     messages = "".join(f"<li>{escape(message)} &times; {count}</li>" for message, count in row.messages.most_common())
     cases = escape("\n".join(row.failed_cases))
-    return (f"<h3>{escape(row.name)} <small>({escape(row.runner)})</small></h3><ul>{messages}</ul>"
-            f"<details><summary>failing cases</summary><pre>{cases}</pre></details>")
+    return (f"<h3><code>{escape(row.check)}</code> on <code>{escape(row.operation)}</code> "
+            f"<small class=muted>({escape(row.runner)}, {row.failures} of {row.cases} cases)</small></h3>"
+            f"<ul>{messages}</ul><p class=muted>Failing cases (test ids, or schemathesis' case ids in its own "
+            f"report):</p><pre>{cases}</pre>")
 
 
-def render_html(report: Report) -> str:
-    verdict_class = {"pass": "pass", "fail": "fail"}.get(report.verdict, "skip")
+def render_html(report: Report, files: Collection[str] = ()) -> str:
+    """The page; `files` names the report folder's files present, linked at the end."""
     runners = [result.runner for result in report.results]
-    runs = "".join(
-        f"<li>{escape(result.runner)}: exit code {result.exit_code}, {len(result.records)} cases judged</li>"
-        for result in report.results
-    )
+    failing = [row for row in report.rows if not row.passed]
+    passed = report.verdict == "pass"
+    headline = (f"Verdict: {report.verdict} (every check passed on every case)" if passed else
+                f"Verdict: {report.verdict} ({len(failing)} of {len(report.rows)} operation checks failed)")
+    reasons = "".join(f"<li>{escape(_reason(row))}</li>" for row in failing)
+    cases = sum(len(result.records) for result in report.results)
+    facts = (f"{cases} cases judged by {' and '.join(runners) or 'no runner'} against <code>{escape(report.target)}"
+             f"</code>, datastream <code>{escape(report.datastream_id)}</code>.")
     operations = list(dict.fromkeys(row.operation for row in report.rows))
-    tables = "".join(
-        _operation_table(operation, [row for row in report.rows if row.operation == operation], runners)
+    details = "".join(
+        _operation_detail(operation, [row for row in report.rows if row.operation == operation], runners)
         for operation in operations
     )
-    failing = [row for row in report.rows if not row.passed]
-    failures = "".join(_failure(row) for row in failing) or "<p>None: every check passed on every case.</p>"
+    failures = "".join(_failure(row) for row in failing) or "<p class=ok>None: every check passed on every case.</p>"
+    settings = _table(("setting", "value"), [
+        ("<code>target</code>", escape(report.target)), ("<code>datastream_id</code>", escape(report.datastream_id)),
+        ("<code>exit_code</code>", str(report.exit_code)),
+        *((f"<code>{escape(result.runner)}</code>", f"exit code {result.exit_code}, {len(result.records)} cases")
+          for result in report.results)])
+    links = "".join(f"<li><a href='{escape(name)}'>{escape(label)}</a> <code>{escape(name)}</code></li>"
+                    for name, label in FILES if name in files) or "<li class=muted>none</li>"
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>edgeload contract: {escape(report.verdict)}</title>
-<style>{_CSS}</style></head><body>
-<h1>edgeload contract report</h1>
-<p class="verdict {verdict_class}">Verdict: {escape(report.verdict)} (exit code {report.exit_code}),
-{len(failing)} failing of {len(report.rows)} operation checks</p>
-<p>Target <code>{escape(report.target)}</code>, datastream <code>{escape(report.datastream_id)}</code>.</p>
-<ul>{runs}</ul>
-<h2>Per operation</h2>{tables}
-<h2>Failing checks</h2>{failures}
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>edgeload contract: {escape(report.verdict)}</title><style>{_CSS}</style></head><body>
+<section class="verdict {'pass' if passed else 'fail'}" id="verdict">
+<h1>{escape(headline)}</h1>{f'<ul>{reasons}</ul>' if reasons else ''}</section>
+<p>{facts}</p>
+<h2 id="operations">Per operation</h2>{_operations(report)}
+<h2 id="checks">Per check</h2>{_checks(report)}
+<h2 id="failures">Failing checks</h2>{failures}
+<h2 id="details">Every check on every operation</h2>{details}
+<h2 id="settings">Settings</h2>{settings}
+<h2 id="files">Files</h2><ul>{links}</ul>
 </body></html>
 """

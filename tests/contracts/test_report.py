@@ -50,7 +50,12 @@ def test_summary_and_html_lead_with_the_verdict(tmp_path):
     assert (summary["verdict"], summary["exit_code"], summary["runners"]["pytest"]["failed_cases"]) == ("fail", 1, 1)
     assert summary["failing_checks"][0]["check"] == "request_id_echo"
     html = (tmp_path / "report.html").read_text()
-    assert html.index("Verdict: fail") < html.index("<h2>POST /ee/v2/interact</h2>") < html.index("Failing checks")
+    # The load-test report's shape (issue 9): verdict and why, per operation, per check, then the failing checks.
+    order = ["Verdict: fail (1 of 2 operation checks failed)",
+             "<li>POST /ee/v2/interact :: request_id_echo (pytest): 1 of 2 cases, request_id_echo: rule</li>",
+             'id="operations"', 'id="checks"', 'id="failures"', 'id="details"', 'id="settings"', 'id="files"']
+    assert [html.index(text) for text in order] == sorted(html.index(text) for text in order)
+    assert "<a href='summary.json'>" in html
     assert "<script" not in html
     assert "src=" not in html
     assert "<link" not in html
@@ -59,8 +64,8 @@ def test_summary_and_html_lead_with_the_verdict(tmp_path):
 def test_html_says_pass_when_every_check_passed(tmp_path):
     write(report(OK, exit_code=0), tmp_path)
     html = (tmp_path / "report.html").read_text()
-    assert 'class="verdict pass">Verdict: pass' in html
-    assert "every check passed" in html
+    verdict = '<section class="verdict pass" id="verdict">\n<h1>Verdict: pass (every check passed on every case)</h1>'
+    assert verdict in html
 
 
 def test_schemathesis_records_read_the_ndjson_checks_with_operation_labels(tmp_path):
