@@ -9,6 +9,7 @@ file:// with no server and no network (nothing from a CDN).
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Collection, Sequence
 from html import escape
 
@@ -26,7 +27,8 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid
 text-align:left;vertical-align:top}th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .ok{color:#1a7f37;font-weight:600}.ko{color:#cf222e;font-weight:600}
 img{max-width:100%;height:auto;border:1px solid #d0d7de;margin:.3rem 0}
-pre{background:#f6f8fa;padding:.6rem;overflow-x:auto;font-size:.8rem;white-space:pre-wrap;word-break:break-all}
+pre{background:#f6f8fa;padding:.6rem;overflow:auto;font-size:.8rem;white-space:pre-wrap;word-break:break-all;
+max-height:22rem}
 code{font-size:.85rem}.muted{color:#59636e}
 """
 _CHARTS = (("rps.png", "Requests per second"), ("latency.png", "Latency percentiles (p50, p95, p99)"),
@@ -94,15 +96,18 @@ def render(summary: RunSummary, gate_results: Sequence[GateResult], *, present: 
     outcome = verdict(summary, gate_results)
     reasons = "".join(f"<li>{escape(reason)}</li>" for reason in outcome.reasons)
     warmup = summary.overall["warmup_requests"]
-    facts = (f"{summary.total_requests} requests in {summary.duration_s:.1f} s"
+    started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(summary.started))
+    target, run_id = summary.settings.get("target"), summary.settings.get("run_id")
+    context = (f"Run {run_id} " if run_id else "Run ") + (f"against {target} " if target else "") + f"at {started}: "
+    facts = context + (f"{summary.total_requests} requests in {summary.duration_s:.1f} s"
              + (f", {warmup} in the warm-up (excluded from the gates)" if warmup else "")
              + (f"; {summary.late} could not be sent on time" if summary.late else ""))
     cpu = summary.cpu
     if cpu["max"] is not None and cpu["mean"] is not None:
         facts += f"; generator CPU max {cpu['max']:.0f}%, mean {cpu['mean']:.0f}% of one core"
     charts = "".join(
-        f"<figure><img src='{escape(name)}' alt='{escape(label)}' width=800 height=300>"
-        f"<figcaption class=muted>{escape(label)}</figcaption></figure>" if name in present
+        # No caption: each chart carries its own title; the alt text names it for readers without images.
+        f"<figure><img src='{escape(name)}' alt='{escape(label)}' width=800 height=300></figure>" if name in present
         else f"<p class=muted>{escape(label)}: chart not written.</p>" for name, label in _CHARTS)
     links = [(name, label) for name, label in _OWN_FILES if name in present] + list(extra)
     link_items = "".join(f"<li><a href='{escape(name)}'>{escape(label)}</a> <code>{escape(name)}</code></li>"
