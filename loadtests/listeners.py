@@ -32,6 +32,7 @@ from loadtests.exchange_adapter import CheckFailed, status_category, transport_c
 from loadtests.gates import GateError, parse_gates, should_abort, validate_gates
 from loadtests.options import LoadOptions, add_locust_options
 from loadtests.pacing import GlobalRate
+from loadtests.preload import preload
 from loadtests.process_state import ProcessState, Schedule, current_state, process_state, set_state
 from loadtests.shapes import rate_profile, run_time_of, shape_name_of
 
@@ -80,6 +81,7 @@ def on_init(environment: Any, **kwargs: Any) -> None:
     elif isinstance(runner, WorkerRunner):
         runner.register_message(SCHEDULE, _on_schedule)
         runner.register_message(DRAIN, _on_drain, concurrent=True)
+    preload()  # nothing that blocks the event loop for milliseconds may happen mid-run (issue 8)
     state.sampler_primed()
     if not isinstance(runner, MasterRunner):  # the master runs no users
         state.prepare_traffic()

@@ -67,7 +67,9 @@ def locust_command(settings: RunSettings, target: str, report_dir: Path, run_id:
     command = [
         sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", target,
         "--users", str(settings.users), "--spawn-rate", f"{settings.spawn_rate:g}",
-        "--run-time", f"{settings.run_time:g}s", "--stop-timeout", f"{settings.load.request_timeout + 1:g}",
+        "--run-time", f"{settings.run_time:g}s", "--stop-timeout",
+        # Locust takes whole seconds only ("1.5" is refused): a --request-timeout of 0.5 must not stop the run.
+        str(math.ceil(settings.load.request_timeout + 1)),
         "--html", str(directory / "locust.html"), "--csv", str(directory / "locust"),
         *option_argv({**settings.options, "report_dir": str(report_dir), "run_id": run_id}),
         "--verdict-file", str(verdict),

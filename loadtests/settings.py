@@ -130,6 +130,8 @@ def load(argv: Sequence[str]) -> RunSettings:
         raise SettingsError(str(error)) from None
     if run_time <= 0:
         raise SettingsError("--run-time must be more than 0, e.g. 30s")
+    if run_time != int(run_time):  # Locust's --run-time takes whole seconds: 1.5s would stop it at start-up
+        raise SettingsError(f"--run-time must be a whole number of seconds, e.g. {max(1, round(run_time))}s")
     if spawn_rate <= 0:
         raise SettingsError("--spawn-rate must be more than 0")
     return RunSettings(
