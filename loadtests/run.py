@@ -74,9 +74,22 @@ def locust_command(settings: RunSettings, target: str, report_dir: Path, run_id:
         *option_argv({**settings.options, "report_dir": str(report_dir), "run_id": run_id}),
         "--verdict-file", str(verdict),
     ]
-    if settings.workers:
-        command += ["--processes", str(settings.workers)]
-    return command
+    return command + _worker_argv(settings)
+
+
+def _worker_argv(settings: RunSettings) -> list[str]:
+    """`--processes N`, with the master bound to loopback on a free port.
+
+    Locust's defaults bind the master to every interface on port 5557: a second run on the machine (or anything
+    else on 5557) then fails to start, and the port would be open beyond loopback.
+    """
+    if not settings.workers:
+        return []
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    return ["--processes", str(settings.workers), "--master-bind-host", "127.0.0.1", "--master-bind-port", port,
+            "--master-host", "127.0.0.1", "--master-port", port]
 
 
 def locust_web_command(settings: RunSettings, target: str, report_dir: Path) -> list[str]:
@@ -90,9 +103,7 @@ def locust_web_command(settings: RunSettings, target: str, report_dir: Path) -> 
     ]
     if "run_time" in settings.explicit:  # else the UI's run time field stays empty: the run goes on until stopped
         command += ["--run-time", f"{settings.run_time:g}s"]
-    if settings.workers:
-        command += ["--processes", str(settings.workers)]
-    return command
+    return command + _worker_argv(settings)
 
 
 def _run_web(settings: RunSettings, target: str, report_dir: Path, emulator: RunningEmulator | None,
