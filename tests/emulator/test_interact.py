@@ -126,7 +126,7 @@ def test_interact_personalization_decisions_for_configured_scopes_only(app):
 
 
 def test_interact_personalization_decisions_for_a_configured_surface(app):
-    surface = "web://edgeload.example/#hero-offer"
+    surface = "web://example.com/#hero"
     body = interact_body(query={"personalization": {"surfaces": [surface]}})
     (proposition,) = handles_by_type(call(app, body=body, query=DEFAULT).json())["personalization:decisions"]["payload"]
     assert proposition["scope"] == surface

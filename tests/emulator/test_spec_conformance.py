@@ -18,7 +18,7 @@ from tests.emulator.conftest import SHARED
 SCOPES = {
     "personalization": {
         "decisionScopes": ["__view__", "serverapimbox"],
-        "surfaces": ["web://edgeload.example/#hero-offer"],
+        "surfaces": ["web://example.com/#hero"],
     }
 }
 
