@@ -25,7 +25,7 @@ from typing import Any
 
 import gevent
 from locust import events
-from locust.runners import STATE_RUNNING, STATE_SPAWNING, MasterRunner, WorkerRunner
+from locust.runners import STATE_RUNNING, STATE_SPAWNING, WORKER_REPORT_INTERVAL, MasterRunner, WorkerRunner
 
 from loadtests import run_end, target_profile, web_ui
 from loadtests.exchange_adapter import CheckFailed, status_category, transport_category
@@ -269,16 +269,22 @@ def _on_interrupt() -> None:
 def _drain_workers(environment: Any, state: ProcessState) -> None:
     """Stop every worker's users and wait for their final measurements (bounded by the stop timeout)."""
     runner = environment.runner
-    pending = {client.id for client in runner.clients.all}
+    # A worker without a heartbeat for 3 s is killed or hung (Locust marks it missing): waiting for it would only
+    # delay the reports by the stop timeout (issue 8).
+    lost = {client.id for client in runner.clients.missing}
+    pending = {client.id for client in runner.clients.all} - lost
     state.finals_pending = pending
     for client_id in pending:
         runner.send_message(DRAIN, None, client_id=client_id)
     deadline = time.monotonic() + (environment.stop_timeout or 0.0) + DRAIN_MARGIN_S
     while state.finals_pending and time.monotonic() < deadline:
         gevent.sleep(0.02)
-    if state.finals_pending:
-        logger.warning("edgeload: %d worker(s) sent no final measurements; their last requests are missing",
-                       len(state.finals_pending))
+    lost |= state.finals_pending
+    if lost:
+        names = ", ".join(sorted(f"worker-{runner.get_worker_index(client_id)}" for client_id in lost))
+        state.incidents.append(f"lost {names} mid-run: the requests sent after its last report (they come every "
+                               f"{WORKER_REPORT_INTERVAL:g} s) are missing from the figures")
+        logger.warning("edgeload: %s", state.incidents[-1])
 
 
 def _on_drain(environment: Any, **kwargs: Any) -> None:

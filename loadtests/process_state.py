@@ -51,6 +51,7 @@ class ProcessState:
         self.worker_starts: dict[str, float] = {}  # master: each worker's start, epoch seconds
         self.finals_pending: set[str] = set()  # master: workers whose final measurements are still awaited
         self.stop_reason: str | None = None
+        self.incidents: list[str] = []  # what went wrong without ending the run (a lost worker, issue 8)
         # The target profile's headers, credentials included: a mapping whose `authorization` is read from the
         # process's token cache at each access (contracts.auth); set by loadtests.target_profile.apply.
         self.target_headers: Mapping[str, str] = {}
@@ -136,6 +137,7 @@ class ProcessState:
         self.running = True
         self.finished = False
         self.stop_reason = None
+        self.incidents = []
         self.stopping_at = None
         self.run_id = self.options.run_id or time.strftime("%Y%m%d-%H%M%S", time.localtime(started))
         self._users = 0

@@ -186,8 +186,12 @@ def _verdict(path: Path, supervisor: _Supervisor, returncode: int) -> int:
         return EXIT_NOT_RUN
     verdict, _, table = text.partition("\n")
     print(table.rstrip(), flush=True)
-    if verdict.strip() != "pass":
+    word = verdict.strip()
+    if word not in ("pass", "incomplete"):
         return EXIT_FAILED
+    if word == "incomplete":
+        _say("the gates passed on what was measured, but part of the run's measurements was lost (see above)")
+        return EXIT_NOT_RUN
     if supervisor.interrupted:
         _say(f"the gates passed on what was measured, but the run did not complete ({supervisor.interrupted})")
         return EXIT_NOT_RUN

@@ -13,6 +13,7 @@ from typing import Any
 
 import locust
 
+from loadtests.atomic import write_atomic
 from loadtests.exchange_adapter import CheckFailed
 from loadtests.gates import evaluate, parse_gates, passed
 from loadtests.measurements import ExampleExchange
@@ -88,6 +89,11 @@ def run_settings(environment: Any, state: ProcessState) -> dict[str, Any]:
 
 
 def _stop_reason(environment: Any, state: ProcessState) -> str | None:
+    """Why the run ended early, and what went wrong on the way (a lost worker): None when nothing did."""
+    return "; ".join(filter(None, [_early_end(environment, state), *state.incidents])) or None
+
+
+def _early_end(environment: Any, state: ProcessState) -> str | None:
     if state.stop_reason:
         return state.stop_reason
     measurements = state.measurements
@@ -123,7 +129,9 @@ def finish(environment: Any, state: ProcessState) -> None:
         text += f"\nreports: {directory}/index.html"
     if options.verdict_file:
         # `edgeload run` prints this after Locust's own final tables, so that the console ends with the gates.
-        Path(options.verdict_file).write_text(("pass" if ok else "fail") + "\n" + text + "\n", encoding="utf-8")
+        # "incomplete": the gates passed, but part of what was sent was not measured (edgeload run exits 2).
+        word = "fail" if not ok else "incomplete" if state.incidents else "pass"
+        write_atomic(options.verdict_file, word + "\n" + text + "\n")
     else:
         print(text, flush=True)
     environment.process_exit_code = 0 if ok else 1
