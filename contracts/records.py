@@ -11,6 +11,8 @@ from typing import TypedDict
 
 import orjson
 
+from contracts.atomic import write_atomic
+
 
 class Violation(TypedDict):
     check: str
@@ -26,10 +28,8 @@ class CaseRecord(TypedDict):
 
 
 def write(path: Path, records: Iterable[CaseRecord]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        for record in records:
-            handle.write(orjson.dumps(record) + b"\n")
+    """All records at once, atomically: a suite killed mid-write leaves no half line for the report to misread."""
+    write_atomic(path, b"".join(orjson.dumps(record) + b"\n" for record in records))
 
 
 def read(path: Path) -> Iterator[CaseRecord]:

@@ -15,13 +15,14 @@ run's reports and captured runner output, error lines and logs. Two layers, beca
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
+
+from contracts.atomic import write_atomic
 
 MASK = "[REDACTED]"
 Redactor = Callable[[str], str]
@@ -108,9 +109,7 @@ def redact_tree(directory: Path) -> list[Path]:
         data = path.read_bytes()
         clean = redact_bytes(data)
         if clean is not data:
-            scratch = path.with_name(f".{path.name}.redacting")
-            scratch.write_bytes(clean)
-            os.replace(scratch, path)
+            write_atomic(path, clean)
             rewritten.append(path)
     return rewritten
 

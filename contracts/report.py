@@ -6,6 +6,7 @@ which rule broke on which operation (issue 3). The HTML rendering lives in contr
 
 from __future__ import annotations
 
+import io
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -16,6 +17,7 @@ from typing import Any
 import orjson
 
 from contracts import records
+from contracts.atomic import write_atomic
 from contracts.checks import REGISTRY
 from contracts.report_html import FILES, render_html
 from contracts.runs import RunResult
@@ -137,8 +139,11 @@ def write(report: Report, report_dir: Path) -> list[Path]:
     """summary.json, junit.xml and report.html in `report_dir`."""
     report_dir.mkdir(parents=True, exist_ok=True)
     summary, junit_path, html = report_dir / "summary.json", report_dir / "junit.xml", report_dir / "report.html"
-    summary.write_bytes(orjson.dumps(report.summary(), option=orjson.OPT_INDENT_2) + b"\n")
-    junit(report).write(junit_path, encoding="utf-8", xml_declaration=True)
+    # Atomic writes: a run killed while writing leaves the previous report or the new one, never half (issue 8).
+    write_atomic(summary, orjson.dumps(report.summary(), option=orjson.OPT_INDENT_2) + b"\n")
+    xml = io.BytesIO()
+    junit(report).write(xml, encoding="utf-8", xml_declaration=True)
+    write_atomic(junit_path, xml.getvalue())
     present = {name for name, _ in FILES if (report_dir / name).is_file()}  # linked from the page
-    html.write_text(render_html(report, present), encoding="utf-8")
+    write_atomic(html, render_html(report, present))
     return [summary, junit_path, html]

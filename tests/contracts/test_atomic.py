@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from loadtests import atomic
-from loadtests.atomic import write_atomic
+from contracts import atomic
+from contracts.atomic import write_atomic
 
 
 class _Crash(BaseException):
