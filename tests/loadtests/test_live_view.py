@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from loadtests.live_view import NOT_YET, compact_example, live_document, live_rows
-from loadtests.measurements import Measurements
+from loadtests.measurements import ExampleExchange, Measurements
 from loadtests.options import LoadOptions
 from loadtests.process_state import ProcessState
 from loadtests.reports import format_exchange
@@ -26,12 +26,12 @@ def _state(gates: tuple[str, ...] = ("p99<5ms", "error_rate<0.01")) -> tuple[Pro
     return ProcessState(environment, replace(LoadOptions(), gates=gates)), environment
 
 
-def _example(secret: str) -> dict[str, str]:
-    return dict(format_exchange(
+def _example(secret: str) -> ExampleExchange:
+    return format_exchange(
         INTERACT, method="POST", url="http://127.0.0.1:9/ee/v2/interact?datastreamId=ds",
         request_headers={"x-request-id": "sent-id", "x-api-key": secret},
         request_body={"event": {"xdm": {"eventType": "web.webpagedetails.pageViews", "note": secret}}},
-        status=200, response_headers={"x-request-id": "other-id"}, response_body=b'{"requestId": "other-id"}'))
+        status=200, response_headers={"x-request-id": "other-id"}, response_body=b'{"requestId": "other-id"}')
 
 
 def _running(state: ProcessState) -> Measurements:
@@ -39,7 +39,7 @@ def _running(state: ProcessState) -> Measurements:
     for index in range(100):
         failure = "request_id_echo" if index % 10 == 0 else None
         measurements.record(INTERACT, 1000 + index * 10, failure, STARTED + index / 50)
-    measurements.record_example("request_id_echo", _example(SECRET))  # type: ignore[arg-type]
+    measurements.record_example("request_id_echo", _example(SECRET))
     measurements.record_cpu(STARTED + 0.5, 20.0)
     measurements.record_cpu(STARTED + 1.0, 35.0)
     measurements.record_cpu(STARTED + 1.5, 25.0)
@@ -112,7 +112,7 @@ def test_live_rows_show_run_then_gates_then_violations_then_cpu() -> None:
 
 def test_compact_example_puts_headers_on_one_line_and_cuts_long_bodies() -> None:
     example = _example("x" * 2000)
-    text = compact_example(example)  # type: ignore[arg-type]
+    text = compact_example(example)
     request, response = text.split("\n→ ")
     assert request.splitlines()[:2] == ["POST http://127.0.0.1:9/ee/v2/interact?datastreamId=ds",
                                         "x-api-key: [REDACTED]; x-request-id: sent-id"]

@@ -5,9 +5,17 @@ The browser test (tests/ui) shows the same tab rendered."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +26,9 @@ from loadtests import listeners  # noqa: F401  (registers our options on Locust'
 from loadtests.options import LoadOptions
 from loadtests.process_state import ProcessState, set_state
 from loadtests.users import ServerForwarder
-from loadtests.web_ui import LIVE_PATH, TAB_KEY, embedded_emulator, install
+from loadtests.web_ui import LIVE_PATH, TAB_KEY, URL_LINE, embedded_emulator, install
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -62,3 +72,40 @@ def test_live_route_serves_the_whole_document(web_environment: Any) -> None:
 def test_embedded_emulator_is_not_started_when_a_host_is_given(web_environment: Any) -> None:
     web_environment.host = "http://127.0.0.1:9"
     assert embedded_emulator(web_environment) is None
+
+
+@pytest.mark.slow
+def test_plain_locust_web_ui_without_a_host_runs_against_the_embedded_emulator(tmp_path: Path) -> None:
+    """`locust` with its web UI and no --host starts the emulator, runs against it from the UI's start, and stops
+    it when Locust exits."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    log = tmp_path / "locust.log"
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "locust", "-f", str(ROOT / "loadtests" / "locustfile.py"), "--web-host",
+             "127.0.0.1", "--web-port", "0", "--users", "2", "--spawn-rate", "2", "--report-dir", "",
+             "--target-rps", "20"],  # paced: flat out, the emulator's request-unit limit answers 429
+            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL)
+    try:
+        assert process.stdout is not None
+        url = next((line.split()[-1].decode() for line in process.stdout if line.startswith(URL_LINE.encode())),
+                   None)
+        assert url is not None, log.read_text()[-2000:]
+        page = urllib.request.urlopen(url, timeout=5).read().decode()
+        host = json.loads(re.search(r"window\.templateArgs = (\{.*\})", page).group(1))["host"]  # type: ignore[union-attr]
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+", host)
+        form = urllib.parse.urlencode({"user_count": 2, "spawn_rate": 2, "host": host}).encode()
+        assert json.loads(urllib.request.urlopen(url + "swarm", data=form, timeout=5).read())["success"] is True
+        deadline = time.monotonic() + 20
+        requests = 0
+        while requests == 0 and time.monotonic() < deadline:  # until the emulator has answered some
+            stats = json.loads(urllib.request.urlopen(url + "stats/requests", timeout=5).read())
+            requests = stats["stats"][-1]["num_requests"]
+            failures = stats["stats"][-1]["num_failures"]
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+    assert requests > 0
+    assert failures == 0, stats["errors"]
+    with pytest.raises(ConnectionRefusedError):  # the embedded emulator left with Locust
+        socket.create_connection(("127.0.0.1", int(host.rsplit(":", 1)[1])), timeout=2).close()
