@@ -94,8 +94,17 @@ def test_plain_locust_web_ui_without_a_host_runs_against_the_embedded_emulator(t
         page = urllib.request.urlopen(url, timeout=5).read().decode()
         host = json.loads(re.search(r"window\.templateArgs = (\{.*\})", page).group(1))["host"]  # type: ignore[union-attr]
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+", host)
-        form = urllib.parse.urlencode({"user_count": 2, "spawn_rate": 2, "host": host}).encode()
-        assert json.loads(urllib.request.urlopen(url + "swarm", data=form, timeout=5).read())["success"] is True
+        def swarm(gates: str) -> None:
+            form = urllib.parse.urlencode({"user_count": 2, "spawn_rate": 2, "host": host, "gates": gates}).encode()
+            assert json.loads(urllib.request.urlopen(url + "swarm", data=form, timeout=5).read())["success"] is True
+
+        swarm("p99 under 5ms")  # a gate the run cannot read: that start is refused, and our tab says why
+        problem, state = None, ""
+        deadline = time.monotonic() + 20
+        while (problem is None or state != "stopped") and time.monotonic() < deadline:
+            problem = json.loads(urllib.request.urlopen(url + LIVE_PATH.lstrip("/"), timeout=5).read())["problem"]
+            state = json.loads(urllib.request.urlopen(url + "stats/requests", timeout=5).read())["state"]
+        swarm("p99<500ms")
         deadline = time.monotonic() + 20
         requests = 0
         while requests == 0 and time.monotonic() < deadline:  # until the emulator has answered some
@@ -105,6 +114,9 @@ def test_plain_locust_web_ui_without_a_host_runs_against_the_embedded_emulator(t
     finally:
         process.terminate()
         process.communicate(timeout=30)
+    assert state == "stopped"
+    assert problem is not None
+    assert "gate 'p99 under 5ms' is not METRIC OP VALUE" in problem
     assert requests > 0
     assert failures == 0, stats["errors"]
     with pytest.raises(ConnectionRefusedError):  # the embedded emulator left with Locust
