@@ -16,6 +16,7 @@ BENCHMARKS: dict[str, str] = {
     "verdict_speed": "our contract verdict vs schemathesis' validate_response on the same response",
     "generator_speed": "pooled page-view generator vs a naive Faker-per-field baseline",
     "locust_overhead": "our forwarder with generated events and the verdict vs a bare FastHttpUser",
+    "emulator_soak": "the emulator's RSS at the end of a 5-minute wrk soak vs after its warm-up",
 }
 
 
