@@ -99,6 +99,23 @@ BATCH_V2_REQUEST = Obj(
     required=("events",),
 )
 
+# API v1 (the Web SDK's): BatchV1Request for interact and collect, which may also carry a request-level `xdm`
+# (XdmContextData) whose identityMap covers every event; identity/acquire and set-consent share `query`, `meta`,
+# a context `xdm` and the visitor's top-level `identityMap` (set-consent's `consent[]` is checked by state.py,
+# which knows its documented standards).
+BATCH_V1_REQUEST = Obj(
+    {
+        "events": Arr(Obj({"xdm": XDM_EVENT, "data": dict, "query": EVENT_QUERY})),
+        "query": EVENT_QUERY,
+        "meta": REQUEST_META,
+        "xdm": XDM_EVENT,
+    },
+    required=("events",),
+)
+V1_STATE_REQUEST = Obj(
+    {"query": EVENT_QUERY, "meta": REQUEST_META, "xdm": XDM_EVENT, "identityMap": Map(Arr(IDENTITY_ITEM))}
+)
+
 
 class Mismatch(NamedTuple):
     path: str

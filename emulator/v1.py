@@ -17,6 +17,7 @@ from emulator import problems as P
 from emulator.handles import DatastreamHandles, Handle, requested_scopes, wants_ecid
 from emulator.identity import known_ecid, primary_identity
 from emulator.ids import IdSource
+from emulator.request_schema import BATCH_V1_REQUEST, V1_STATE_REQUEST, Obj, body_mismatch
 from emulator.state import ConsentError, consent_items, general_consent
 
 
@@ -108,10 +109,17 @@ def _set_consent(document: dict[str, Any], handles: DatastreamHandles, hint: str
     return Answer(200, answer)
 
 
+_BODY_SPECS: dict[str, Obj] = {"interact": BATCH_V1_REQUEST, "collect": BATCH_V1_REQUEST}
+
+
 def respond(
     action: str, document: dict[str, Any], handles: DatastreamHandles, hint: str, ids: IdSource
 ) -> Answer | Rejection:
     """The v1 answer to a parsed body; `action` is one of the v1 operations' actions in `routes.OPERATIONS`."""
+    # Documented fields of the wrong type are refused as on v2 (EXEG-0102-400 naming the path), before any answer.
+    wrong = body_mismatch(document, _BODY_SPECS.get(action, V1_STATE_REQUEST))
+    if wrong is not None:
+        return Rejection(P.MISSING_VALUE if wrong.missing else P.INVALID_FIELD, {"field": wrong.path[:200]})
     if action == "interact":
         return _interact(document, handles, hint, ids)
     if action == "collect":

@@ -123,3 +123,27 @@ def test_v1_responses_carry_no_url_for_the_client_to_fetch(web_app):
     types = {handle["type"] for answer in answers for handle in answer.json()["handle"]}
     assert types.isdisjoint({"identity:exchange", "activation:push"})
     assert types == {"personalization:decisions", "locationHint:result", "state:store", "identity:result"}
+
+
+_WRONG_OVERRIDE = {"configOverrides": {"com_adobe_target": {"propertyToken": 7}}}
+
+
+@pytest.mark.parametrize(
+    ("action", "document"),
+    [
+        pytest.param("interact", {"events": [event()], "meta": _WRONG_OVERRIDE}, id="interact-meta"),
+        pytest.param("collect", {"events": [event()], "meta": _WRONG_OVERRIDE}, id="collect-meta"),
+        pytest.param("identity/acquire", {"meta": _WRONG_OVERRIDE}, id="acquire-meta"),
+        pytest.param("privacy/set-consent", {"query": {"identity": {"fetch": "ECID"}}}, id="consent-query"),
+        pytest.param("interact", {"events": [{"xdm": {"timestamp": "yesterday"}}]}, id="interact-timestamp"),
+        pytest.param("privacy/set-consent", {"identityMap": {"ECID": [{"id": "1", "primary": {}}]}}, id="consent-map"),
+        pytest.param("identity/acquire", {"xdm": {"identityMap": {"ECID": [{"id": "1", "primary": 1}]}}}, id="xdm"),
+    ],
+)
+def test_v1_rejects_a_documented_field_of_the_wrong_type_naming_its_path(web_app, action, document):
+    # As on v2 (request_schema.py): schemathesis' negative_data_rejection found v1 accepting these.
+    answer = post(web_app, action, document)
+    assert answer.status == 400
+    problem = answer.json()
+    assert problem["type"].endswith("EXEG-0102-400")
+    assert any(part in problem["detail"] for part in ("propertyToken", "fetch", "timestamp", "primary"))
