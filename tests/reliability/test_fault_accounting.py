@@ -74,7 +74,7 @@ def expected_counts(by_operation: Mapping[str, int]) -> dict[str, tuple[float, f
 def test_mixed_faults_land_in_their_categories_exactly_as_often_as_injected(tmp_path: Path) -> None:
     with emulator(*(injected.spec for injected in MIX)) as target:
         code, summary, err = run_against(target.url, tmp_path, "mix", "--target-rps", "0", "--users", "100",
-                                         "--run-time", "5s", "--request-timeout", TIMEOUT_S)
+                                         "--run-time", "6s", "--request-timeout", TIMEOUT_S)
         received = stats(target.url)
     injected: dict[str, int] = received["faults"]
     found: dict[str, int] = summary["total_failures_by_category"]

@@ -65,7 +65,8 @@ def test_run_that_loses_a_worker_writes_every_report_and_names_the_loss(tmp_path
     # What the surviving worker sent is all there; at most the killed one's last report interval is missing.
     lost = received - summary["total_requests"]
     assert 0 <= lost <= RATE / WORKERS * (WORKER_REPORT_S + 0.5)
-    assert summary["total_requests"] >= RATE * 6 / WORKERS  # the survivor's whole share, and what the dead one reported
+    # The survivor's whole share (its schedule runs from its own start), and what the dead one reported.
+    assert summary["total_requests"] >= 0.98 * RATE * 6 / WORKERS
     assert summary["violations"] == 0
 
 
