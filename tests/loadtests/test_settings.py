@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from loadtests.run import locust_command
 from loadtests.settings import SettingsError, load
 
 
@@ -35,6 +36,8 @@ def test_load_reads_the_config_and_flags_win(tmp_path: Path, monkeypatch: pytest
     ("config", "argv", "message"),
     [
         pytest.param("", ["--run-time", "0s"], "--run-time must be more than 0", id="zero-run-time"),
+        pytest.param("", ["--run-time", "1500ms"], "--run-time must be a whole number of seconds, e.g. 2s",
+                     id="fractional-run-time"),  # Locust's --run-time takes whole seconds (issue 8)
         pytest.param("", ["--users", "0"], "--users must be 1 or more, got 0", id="no-users"),
         pytest.param("", ["--target", "localhost:8080"], "is not an http:// or https:// URL", id="target-scheme"),
         pytest.param("", ["--target", "http://127.0.0.1:1", "--emulator-arg=--fault=stall"],
@@ -60,3 +63,8 @@ def test_load_names_a_bad_setting_in_one_line(
 def test_load_names_a_missing_config_file(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match=r"--config: .*nowhere.toml does not exist"):
         load(["--config", str(tmp_path / "nowhere.toml")])
+
+
+def test_locust_command_gives_locust_a_stop_timeout_in_whole_seconds(tmp_path: Path) -> None:
+    command = locust_command(load(["--request-timeout", "0.5"]), "http://127.0.0.1:1", tmp_path, "r", tmp_path / "v")
+    assert command[command.index("--stop-timeout") + 1] == "2"  # "1.5" made Locust refuse to start (issue 8)
