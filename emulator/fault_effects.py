@@ -53,10 +53,6 @@ def replace(fault: Fault, reply: Reply) -> Reply:
     return _problem(reply, P.INVALID_JSON, code="EXEG-0104-422", status=400)
 
 
-def _collect_handle(reply: Reply, handle: object) -> None:
-    assert reply.document is not None
-    reply.document["handle"] = handle
-
 
 def _first_state_store(handles: list[dict[str, Any]]) -> dict[str, Any]:
     return next(h for h in handles if h.get("type") == "state:store")
@@ -82,8 +78,8 @@ def damage(fault: Fault, reply: Reply, ids: IdSource) -> bool:
     }
     if name in actions:
         actions[name]()
-    elif handles is None:  # collect answers carry no handle: add a defective one
-        _collect_handle(reply, _defective_collect_handle(name, reply))
+    elif handles is None:  # handle faults never apply to collect (faults.FaultKind.handles_only)
+        return False
     elif name == "handle-not-array":
         reply.document["handle"] = handles[0]
     elif name == "handle-item-no-type":
@@ -95,16 +91,6 @@ def damage(fault: Fault, reply: Reply, ids: IdSource) -> bool:
         handles[0] = {**handles[0], "eventIndex": reply.events}
     return True
 
-
-def _defective_collect_handle(name: str, reply: Reply) -> object:
-    if name == "handle-not-array":
-        return {"type": "state:store", "payload": []}
-    if name == "handle-item-no-type":
-        return [{"payload": []}]
-    if name == "handle-payload-invalid":
-        return [{"type": "state:store", "payload": [{"value": "", "maxAge": 1800}]}]
-    hint = {"scope": "EdgeNetwork", "hint": reply.hint, "ttlSeconds": 1800}  # bad-event-index
-    return [{"type": "locationHint:result", "payload": [hint], "eventIndex": reply.events}]
 
 
 def _upstream_error(reply: Reply, service: str) -> None:

@@ -31,6 +31,9 @@ class FaultKind:
     summary: str
     defaults: Mapping[str, ParamValue] = field(default_factory=dict)
     choices: Mapping[str, tuple[ParamValue, ...]] = field(default_factory=dict)
+    # Damages what only handle-carrying answers have (`handle[]`, a 207 with errors[]): collect answers have neither
+    # in the contract, so such a fault there would be counted by the emulator yet invisible to every check.
+    handles_only: bool = False
 
 
 _LATENCY_DEFAULTS: dict[str, ParamValue] = {
@@ -69,6 +72,7 @@ REGISTRY: dict[str, FaultKind] = {
             "shape",
             "207 with the normal body plus errors[] (EXEG-0201-503 item naming service=...)",
             {"service": "com.adobe.experience.platform.ode"},
+            handles_only=True,
         ),
         FaultKind(
             "request-id-not-echoed", "shape", "requestId in body and x-request-id header unrelated to the sent one"
@@ -78,10 +82,12 @@ REGISTRY: dict[str, FaultKind] = {
         ),
         FaultKind("undocumented-status", "shape", "the normal body with status=299", {"status": 299.0}),
         FaultKind("wrong-content-type", "shape", "the normal body with content-type text/html"),
-        FaultKind("handle-not-array", "shape", "`handle` is an object, not an array"),
-        FaultKind("handle-item-no-type", "shape", "one handle item lacks `type`"),
-        FaultKind("handle-payload-invalid", "shape", "a state:store payload item lacks `key`"),
-        FaultKind("bad-event-index", "shape", "a handle's eventIndex points past the events sent"),
+        FaultKind("handle-not-array", "shape", "`handle` is an object, not an array", handles_only=True),
+        FaultKind("handle-item-no-type", "shape", "one handle item lacks `type`", handles_only=True),
+        FaultKind("handle-payload-invalid", "shape", "a state:store payload item lacks `key`", handles_only=True),
+        FaultKind(
+            "bad-event-index", "shape", "a handle's eventIndex points past the events sent", handles_only=True
+        ),
         FaultKind("malformed-json", "shape", "application/json content type with a body that is not JSON"),
         FaultKind("truncated-body", "transport", "full Content-Length, connection closed after half of the body"),
         FaultKind("connection-reset", "transport", "TCP reset (RST) without any response"),
@@ -105,6 +111,8 @@ class Fault:
         return REGISTRY[self.name].stage
 
     def applies_to(self, label: str) -> bool:
+        if REGISTRY[self.name].handles_only and label.endswith("/collect"):
+            return False
         return self.operation is None or label == self.operation or label.endswith("/" + self.operation)
 
     def spec(self) -> str:

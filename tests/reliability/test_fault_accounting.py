@@ -38,8 +38,8 @@ class Injected:
 # In the emulator's spec order: of the faults that fire on a request, the first acts (emulator/faults.py), so
 # fault k acts with probability r_k times the product of (1 - r_j) over the earlier faults that apply.
 # `upstream-error` and `handle-not-array` act on interact only: the contract documents 207 and `handle` for
-# interact, not for collect (on collect the emulator's 207 is an undocumented status and its defective handle
-# an undocumented member, which no check may judge).
+# interact, not for collect, so the emulator never fires them there (FaultKind.handles_only); the explicit
+# scope below keeps the expected counts readable.
 MIX = (
     Injected("server-error:0.02", ("http_5xx",)),
     Injected("rate-limit:0.02", ("http_429",)),
