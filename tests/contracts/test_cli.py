@@ -15,11 +15,6 @@ from tests.contracts.reference import CHECKOUT
 
 # Bounded schemathesis: its coverage phase alone sends thousands of requests (README "The contract").
 QUICK = ["--phases", "examples,fuzzing", "--max-examples", "2"]
-# The emulator accepts request bodies whose optional fields break their documented types (it answers 200 where
-# Edge documents EXEG-0102-400), so schemathesis' negative_data_rejection fails on it; reported, not hidden here.
-LENIENT_EMULATOR = ["--exclude-checks", "negative_data_rejection"]
-
-
 def edgeload_contract(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "loadtests.cli", "contract", *args], capture_output=True,
                           text=True, cwd=CHECKOUT, timeout=120, check=False)
@@ -27,7 +22,7 @@ def edgeload_contract(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.slow
 def test_edgeload_contract_passes_on_the_embedded_emulator_and_writes_the_reports(tmp_path):
-    run = edgeload_contract("--report-dir", str(tmp_path), *QUICK, *LENIENT_EMULATOR)
+    run = edgeload_contract("--report-dir", str(tmp_path), *QUICK)
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.startswith("edgeload contract: pass (")
     summary = json.loads((tmp_path / "summary.json").read_text())
@@ -43,7 +38,7 @@ def test_edgeload_contract_passes_on_the_embedded_emulator_and_writes_the_report
 @pytest.mark.slow
 def test_edgeload_contract_fails_with_exit_1_on_a_target_that_breaks_a_rule(tmp_path):
     with spawn(["--fault", "request-id-not-echoed,operation=POST /ee/v2/interact"]) as emulator:
-        run = edgeload_contract("--target", emulator.url, "--report-dir", str(tmp_path), *QUICK, *LENIENT_EMULATOR)
+        run = edgeload_contract("--target", emulator.url, "--report-dir", str(tmp_path), *QUICK)
     assert run.returncode == 1, run.stdout + run.stderr
     failing = json.loads((tmp_path / "summary.json").read_text())["failing_checks"]
     broken = {(row["runner"], row["operation"], row["check"]) for row in failing}

@@ -29,7 +29,7 @@ def report_dirs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
                  "--gate", "p99<500ms", "--emulator-arg=--fault=request-id-not-echoed:0.2",
                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
         edgeload("contract", "--report-dir", str(contract), "--phases", "examples", "--max-examples", "1",
-                 "--exclude-checks", "negative_data_rejection", stdout=subprocess.DEVNULL,
+                 stdout=subprocess.DEVNULL,
                  stderr=subprocess.DEVNULL),
     ]
     codes = [drain(run, timeout=120)[0] for run in runs]
