@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from emulator.server import RunningEmulator, spawn
+from tests.certificates import self_signed
 from tests.clients.alloy_scenarios import CONFIG, web_sdk_scenarios
 from tests.clients.node_runs import CHROMIUM, ScenarioReport, missing_node_setup, run_scenarios
 
@@ -34,18 +33,7 @@ def chromium_ready(node_ready: None) -> None:
 @pytest.fixture(scope="session")
 def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A throwaway self-signed certificate for edge.test (Chromium is told to ignore certificate errors)."""
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.fail("openssl is not on PATH; install Debian's openssl to make the test certificate")
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-         "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=edge.test",
-         "-addext", "subjectAltName=DNS:edge.test"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    return cert, key
+    return self_signed(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture(scope="session")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 import ssl
-import subprocess
 import urllib.request
 from pathlib import Path
 
@@ -13,21 +11,12 @@ import pytest
 from emulator.errors import ConfigError
 from emulator.server import spawn
 from emulator.tls import TlsFiles, tls_files
+from tests.certificates import self_signed
 
 
 @pytest.fixture(scope="module")
 def pem_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.fail("openssl is not on PATH; install Debian's openssl to make the test certificate")
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-         "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=edge.test"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    return cert, key
+    return self_signed(tmp_path_factory.mktemp("tls"))
 
 
 def test_tls_files_none_means_plain_http():

@@ -5,22 +5,12 @@ A subprocess, never a server in a thread of the test process: the test run is ge
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
 from emulator.server import RunningEmulator, spawn
-
-
-def admin(url: str, method: str, path: str, document: object | None = None) -> dict[str, object]:
-    data = None if document is None else json.dumps(document).encode()
-    request = urllib.request.Request(url + path, data=data, method=method,
-                                     headers={"content-type": "application/json"})
-    with urllib.request.urlopen(request, timeout=5) as response:
-        answer: dict[str, object] = json.loads(response.read() or b"{}")
-        return answer
+from tests.edgeload_runs import admin, stats
 
 
 def set_faults(url: str, *faults: str) -> None:
@@ -29,7 +19,7 @@ def set_faults(url: str, *faults: str) -> None:
 
 def received(url: str) -> int:
     """The emulator's own count of requests received on Edge paths."""
-    total = admin(url, "GET", "/_emulator/stats")["total"]
+    total = stats(url)["total"]
     assert isinstance(total, int)
     return total
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from emulator.server import RunningEmulator
-from tests.loadtests.conftest import admin, set_faults
+from tests.edgeload_runs import admin
+from tests.loadtests.conftest import set_faults
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCUSTFILE = str(ROOT / "loadtests" / "locustfile.py")

@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import signal
 import socket
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import psutil
 import pytest
 
 from emulator.server import RunningEmulator
 from loadtests import run
+from tests.edgeload_runs import edgeload_run, finish, summary_of, wait_for_load
 from tests.loadtests.conftest import received
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def edgeload_run(*args: str, **popen: Any) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "loadtests.cli", "run", *args], cwd=ROOT, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
-
-
-def finish(process: subprocess.Popen[str], timeout: float = 90) -> tuple[int, str, str]:
-    out, err = process.communicate(timeout=timeout)
-    return process.returncode, out, err
-
-
-def summary_of(directory: Path) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads((directory / "summary.json").read_text(encoding="utf-8"))
-    return document
 
 
 @pytest.mark.slow
@@ -93,23 +73,11 @@ def test_run_exits_2_with_one_line_on_a_bad_setting(
     assert message in err
 
 
-def _wait_for_load(process: subprocess.Popen[str]) -> None:
-    """Read Locust's log until its second statistics table: printed at the start and every 2 s after, the second
-    one means the load has run for a while (a run interrupted at once measures nothing worth asserting)."""
-    assert process.stderr is not None
-    tables = 0
-    for line in process.stderr:
-        tables += line.lstrip().startswith("Aggregated")
-        if tables == 2:
-            return
-    raise AssertionError("the load test never printed its statistics twice")
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["sigint", "sigterm"])
 def test_run_interrupted_still_evaluates_gates_and_writes_reports(tmp_path: Path, signum: int) -> None:
     process = edgeload_run("--run-time", "60s", "--report-dir", str(tmp_path), "--run-id", "cut")
-    _wait_for_load(process)
+    wait_for_load(process)
     process.send_signal(signum)
     code, out, _ = finish(process)
     summary = summary_of(tmp_path / "cut")
@@ -123,7 +91,7 @@ def test_run_interrupted_still_evaluates_gates_and_writes_reports(tmp_path: Path
 @pytest.mark.slow
 def test_run_whose_embedded_emulator_dies_stops_and_reports(tmp_path: Path) -> None:
     process = edgeload_run("--run-time", "60s", "--report-dir", str(tmp_path), "--run-id", "dead")
-    _wait_for_load(process)
+    wait_for_load(process)
     emulators = [child for child in psutil.Process(process.pid).children()
                  if "emulator" in " ".join(child.cmdline())]
     assert len(emulators) == 1

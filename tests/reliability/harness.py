@@ -1,5 +1,5 @@
-"""What the reliability tests share: a fresh emulator subprocess, its admin endpoints, `edgeload run` as a
-subprocess, and the run's `summary.json`.
+"""What the reliability tests share: a fresh emulator subprocess and a whole run against it (the admin
+endpoints, `edgeload run` and `summary.json` come from tests/edgeload_runs.py).
 
 A fresh emulator per test, not the session's: its fault draws come from a generator seeded at start, so a test
 that resets it before the run sees the same sequence of draws every time (the latency tests rely on it).
@@ -8,10 +8,6 @@ that resets it before the run sees the same sequence of draws every time (the la
 from __future__ import annotations
 
 import http.client
-import json
-import subprocess
-import sys
-import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,24 +16,10 @@ from urllib.parse import urlsplit
 
 from emulator.config import DEFAULT_DATASTREAM_ID
 from emulator.server import RunningEmulator, spawn
+from tests.edgeload_runs import ROOT, admin, edgeload_run, finish, summary_of
 
-ROOT = Path(__file__).resolve().parents[2]
 INTERACT_PATH = f"/ee/v2/interact?datastreamId={DEFAULT_DATASTREAM_ID}"
 PAGE_VIEW = (ROOT / "benchmarks" / "emulator_page_view.json").read_bytes()  # a valid 1.2 KB v2 interact body
-
-
-def admin(url: str, method: str, path: str, document: object | None = None) -> dict[str, Any]:
-    data = None if document is None else json.dumps(document).encode()
-    request = urllib.request.Request(url + path, data=data, method=method,
-                                     headers={"content-type": "application/json"})
-    with urllib.request.urlopen(request, timeout=5) as response:
-        answer: dict[str, Any] = json.loads(response.read() or b"{}")
-        return answer
-
-
-def stats(url: str) -> dict[str, Any]:
-    """The emulator's own counts: `total`, `by_operation`, `by_status`, `faults`."""
-    return admin(url, "GET", "/_emulator/stats")
 
 
 def port_of(url: str) -> int:
@@ -70,27 +52,12 @@ def emulator(*faults: str, args: Sequence[str] = ()) -> Iterator[RunningEmulator
         yield running
 
 
-def edgeload_run(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "loadtests.cli", "run", *args], cwd=ROOT, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
-def finish(process: subprocess.Popen[str], timeout: float = 120) -> tuple[int, str, str]:
-    out, err = process.communicate(timeout=timeout)
-    return process.returncode, out, err
-
-
 def run_against(url: str, report_dir: Path, run_id: str, *args: str) -> tuple[int, dict[str, Any], str]:
     """`edgeload run --target URL ...` to its end: exit code, summary.json, stderr."""
     code, _, err = finish(edgeload_run("--target", url, "--report-dir", str(report_dir), "--run-id", run_id, *args))
     summary_file = report_dir / run_id / "summary.json"
     assert summary_file.is_file(), f"exit {code}, no summary.json; stderr tail:\n{err[-3000:]}"
     return code, summary_of(report_dir / run_id), err
-
-
-def summary_of(directory: Path) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads((directory / "summary.json").read_text(encoding="utf-8"))
-    return document
 
 
 REPORT_FILES = ("index.html", "summary.json", "summary.md", "junit.xml", "rps.png", "latency.png", "errors.png",

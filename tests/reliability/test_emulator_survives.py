@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 
 from emulator.server import RunningEmulator
 from emulator.serving import HEAD_TIMEOUT_S, MAX_HEAD_BYTES, SWEEP_S
-from tests.reliability.harness import INTERACT_PATH, PAGE_VIEW, ROOT, emulator, port_of, post_page_view
+from tests.edgeload_runs import ROOT
+from tests.reliability.harness import INTERACT_PATH, PAGE_VIEW, emulator, port_of, post_page_view
 
 SHARED = ROOT / ".." / "shared" / "reference"
 CODES_FILE = SHARED / "adobe-openapi" / "exeg-error-codes.from-docs.json"

@@ -22,7 +22,8 @@ from emulator.faults import parse_spec
 from loadtests.options import LoadOptions
 from loadtests.process_state import process_state
 from loadtests.users import ServerForwarder
-from tests.reliability.harness import admin, emulator, missing_reports, run_against, stats
+from tests.edgeload_runs import admin, stats
+from tests.reliability.harness import emulator, missing_reports, run_against
 
 
 @dataclass(frozen=True)

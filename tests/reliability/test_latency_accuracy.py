@@ -16,7 +16,8 @@ from statistics import NormalDist
 
 import pytest
 
-from tests.reliability.harness import emulator, run_against, stats
+from tests.edgeload_runs import stats
+from tests.reliability.harness import emulator, run_against
 
 OPERATION = "POST /ee/v2/interact"
 QUANTILES = (0.50, 0.95, 0.99)

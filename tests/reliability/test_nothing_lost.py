@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import os
 import stat
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,21 +22,11 @@ from contracts.runs import RunResult
 from loadtests.gates import evaluate, parse_gates
 from loadtests.measurements import Measurements
 from loadtests.reports import write_reports
-from tests.reliability.harness import ROOT, edgeload_run, emulator, finish, missing_reports, stats, summary_of
+from tests.edgeload_runs import ROOT, edgeload_run, finish, stats, summary_of, wait_for_load
+from tests.reliability.harness import emulator, missing_reports
 
 RATE, WORKERS = 400, 2
 WORKER_REPORT_S = 3.0  # Locust's WORKER_REPORT_INTERVAL: how much a killed worker can take with it
-
-
-def _wait_for_load(process: subprocess.Popen[str]) -> None:
-    """Locust prints its statistics at the start and every 2 s: the second table means the load is running."""
-    assert process.stderr is not None
-    tables = 0
-    for line in process.stderr:
-        tables += line.lstrip().startswith("Aggregated")
-        if tables == 2:
-            return
-    raise AssertionError("the load test never printed its statistics twice")
 
 
 @pytest.mark.slow
@@ -46,7 +35,7 @@ def test_run_that_loses_a_worker_writes_every_report_and_names_the_loss(tmp_path
         process = edgeload_run("--target", target.url, "--workers", str(WORKERS), "--target-rps", str(RATE),
                                "--users", "20", "--run-time", "6s", "--request-timeout", "1",
                                "--report-dir", str(tmp_path), "--run-id", "lost")
-        _wait_for_load(process)
+        wait_for_load(process)
         master = next(child for child in psutil.Process(process.pid).children() if "locust" in child.name()
                       or "locust" in " ".join(child.cmdline()))
         workers = master.children()

@@ -1,0 +1,56 @@
+"""What end-to-end tests share: the emulator's admin endpoints, `edgeload run` as a subprocess, its summary.
+
+One place, so the load-test and reliability tests drive runs and read the emulator's own counts the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def admin(url: str, method: str, path: str, document: object | None = None) -> dict[str, Any]:
+    data = None if document is None else json.dumps(document).encode()
+    request = urllib.request.Request(url + path, data=data, method=method,
+                                     headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        answer: dict[str, Any] = json.loads(response.read() or b"{}")
+        return answer
+
+
+def stats(url: str) -> dict[str, Any]:
+    """The emulator's own counts: `total`, `by_operation`, `by_status`, `faults`."""
+    return admin(url, "GET", "/_emulator/stats")
+
+
+def edgeload_run(*args: str, **popen: Any) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "loadtests.cli", "run", *args], cwd=ROOT, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
+
+
+def finish(process: subprocess.Popen[str], timeout: float = 120) -> tuple[int, str, str]:
+    out, err = process.communicate(timeout=timeout)
+    return process.returncode, out, err
+
+
+def summary_of(directory: Path) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads((directory / "summary.json").read_text(encoding="utf-8"))
+    return document
+
+
+def wait_for_load(process: subprocess.Popen[str]) -> None:
+    """Read Locust's log until its second statistics table: printed at the start and every 2 s after, the second
+    one means the load has run for a while (a run interrupted at once measures nothing worth asserting)."""
+    assert process.stderr is not None
+    tables = 0
+    for line in process.stderr:
+        tables += line.lstrip().startswith("Aggregated")
+        if tables == 2:
+            return
+    raise AssertionError("the load test never printed its statistics twice")
