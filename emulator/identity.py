@@ -18,15 +18,32 @@ from emulator.ids import ECID_DIGITS, ECID_MODULUS
 _FIELD_1_STRING = 0x0A  # protobuf tag: field number 1, wire type 2 (length-delimited)
 
 
+# Per org, a BLAKE2b state that has already absorbed "{org}\0": copying it costs half of starting afresh. Orgs are
+# the configured datastreams' few, so this never grows with traffic (bounded all the same).
+_ORG_HASHES: dict[str, hashlib.blake2b] = {}
+
+
 def ecid_for(org_id: str, namespace: str, identity: str) -> str:
     """The ECID this org gives to `identity` in `namespace`: a 38-digit hash, stable across runs and seeds."""
-    digest = hashlib.blake2b(f"{org_id}\x00{namespace}\x00{identity}".encode(), digest_size=16).digest()
-    return f"{int.from_bytes(digest, 'big') % ECID_MODULUS:038d}"
+    seeded = _ORG_HASHES.get(org_id)
+    if seeded is None:
+        seeded = hashlib.blake2b(f"{org_id}\x00".encode(), digest_size=16)
+        if len(_ORG_HASHES) < 64:
+            _ORG_HASHES[org_id] = seeded
+    hashed = seeded.copy()
+    hashed.update(f"{namespace}\x00{identity}".encode())  # the same bytes as hashing the whole text at once
+    return str(int.from_bytes(hashed.digest(), "big") % ECID_MODULUS).zfill(ECID_DIGITS)  # half f"{:038d}"'s cost
+
+
+_ECID_STATE_PREFIX = bytes((_FIELD_1_STRING, ECID_DIGITS))
+_URL_SAFE = bytes.maketrans(b"+/", b"-_")
 
 
 def encode_identity_state(ecid: str) -> str:
     raw = ecid.encode("ascii")
-    return base64.urlsafe_b64encode(bytes((_FIELD_1_STRING, len(raw))) + raw).decode("ascii")
+    # binascii directly: base64.urlsafe_b64encode is this plus two Python-level calls (twice the cost).
+    prefix = _ECID_STATE_PREFIX if len(raw) == ECID_DIGITS else bytes((_FIELD_1_STRING, len(raw)))
+    return binascii.b2a_base64(prefix + raw, newline=False).translate(_URL_SAFE).decode("ascii")
 
 
 def decode_identity_state(value: str) -> str | None:
