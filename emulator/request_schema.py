@@ -128,12 +128,18 @@ class Mismatch(NamedTuple):
 _Checker = Callable[[object], "tuple[bool, tuple[str | int, ...]] | None"]
 _LEAF_TESTS = {str: "type({v}) is not str", bool: "type({v}) is not bool", dict: "type({v}) is not dict",
                list: "type({v}) is not list"}  # fmt: skip
+# An optional leaf field is read with a default of its own type, so an absent field passes the one type test
+# (`type(o.get("web", _DICT)) is not dict`) without a separate presence test: a third fewer steps per field, and
+# most documented fields are absent from a given body. The defaults are only compared, never changed.
+_LEAF_DEFAULTS = {str: '""', bool: "False", dict: "_DICT", list: "_LIST"}
 
 
 class _Compiler:
     def __init__(self) -> None:
         self.lines: list[str] = []
-        self.constants: dict[str, object] = {"_ABSENT": _ABSENT, "_DATE_TIME": _DATE_TIME.fullmatch}
+        self.constants: dict[str, object] = {
+            "_ABSENT": _ABSENT, "_DATE_TIME": _DATE_TIME.fullmatch, "_DICT": {}, "_LIST": []
+        }
         self._names = 0
 
     def name(self, prefix: str) -> str:
@@ -151,10 +157,18 @@ class _Compiler:
             for name in spec.required:
                 self.emit(depth, f"if {name!r} not in {var}: return (True, {where[:-1]}{name!r},))")
             for name, field_spec in spec.fields.items():
-                field = self.name("v")
-                self.emit(depth, f"{field} = {var}.get({name!r}, _ABSENT)")
-                self.emit(depth, f"if {field} is not _ABSENT:")
-                self.check(field_spec, field, [*path, repr(name)], depth + 1)
+                field_path = [*path, repr(name)]
+                if name in spec.required:  # present: tested just above
+                    field = self.name("v")
+                    self.emit(depth, f"{field} = {var}[{name!r}]")
+                    self.check(field_spec, field, field_path, depth)
+                elif isinstance(field_spec, type):
+                    self.check(field_spec, f"{var}.get({name!r}, {_LEAF_DEFAULTS[field_spec]})", field_path, depth)
+                else:
+                    field = self.name("v")
+                    self.emit(depth, f"{field} = {var}.get({name!r}, _ABSENT)")
+                    self.emit(depth, f"if {field} is not _ABSENT:")
+                    self.check(field_spec, field, field_path, depth + 1)
         elif isinstance(spec, Arr | Map):
             key, item = self.name("k"), self.name("v")
             kind = "list" if isinstance(spec, Arr) else "dict"
