@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
 
 from emulator import problems as P
 from emulator import v1
-from emulator.asgi import Receive, Scope
+from emulator.asgi import Message, Receive, Scope
 from emulator.auth import Authenticator
 from emulator.config import Settings
 from emulator.handles import DatastreamHandles, requested_scopes, wants_ecid
@@ -30,23 +31,6 @@ from emulator.routes import Route
 
 ACCEPTED_MEDIA_TYPES = frozenset({"application/json", "text/plain"})  # issue 2; EXEG-0111-415 otherwise
 _PRINTABLE_ID = re.compile(r"[!-~]{1,128}")  # echoed in a header: visible ASCII only, bounded
-
-
-# The request headers the checks read, by position in `handle`'s unpacking.
-_HEADER_SLOTS = {
-    name: slot
-    for slot, name in enumerate(
-        (
-            b"content-type",
-            b"content-length",
-            b"x-request-id",
-            b"authorization",
-            b"x-api-key",
-            b"x-gw-ims-org-id",
-            b"origin",
-        )
-    )
-}
 
 
 def parse_query(raw: bytes) -> dict[str, str]:
@@ -83,9 +67,13 @@ class ClientGone(Exception):
     """The client disconnected before its body arrived: there is nobody to answer."""
 
 
-async def read_body(receive: Receive, limit: int) -> bytes | None:
-    """The request body, or None as soon as more than `limit` bytes have arrived (the rest is never read)."""
-    message = await receive()
+async def read_body(receive: Receive, limit: int, message: Message | None = None) -> bytes | None:
+    """The request body, or None as soon as more than `limit` bytes have arrived (the rest is never read).
+
+    `message`: the first message, when the caller has received it already (see `EdgeService.handle`).
+    """
+    if message is None:
+        message = await receive()
     if message["type"] != "http.request":
         raise ClientGone
     body: bytes = message.get("body", b"")
@@ -124,34 +112,24 @@ class EdgeService:
         self.auth.reset()
 
     async def handle(self, route: Route, scope: Scope, receive: Receive) -> Reply:
-        seen: list[bytes | None] = [None] * len(_HEADER_SLOTS)
-        for name, value in scope["headers"]:
-            slot = _HEADER_SLOTS.get(name)
-            if slot is not None:
-                seen[slot] = value
-        content_type, content_length, raw_id, authorization, api_key, ims_org, origin = seen
-        header_id = raw_id.decode("latin-1") if raw_id is not None else None
+        headers = dict(scope["headers"])  # of repeated headers the last wins, as before; cheaper than a scan
         params = parse_query(scope["query_string"])
-
-        sent = params.get("requestId") or header_id
+        sent = params.get("requestId")
         bad_id_field = None
-        if sent and not _PRINTABLE_ID.fullmatch(sent):
-            bad_id_field = "requestId" if params.get("requestId") else "x-request-id"
-            sent = None
-        request_id = (sent or self.ids.uuid()) + "-" + self.ids.entropy()
+        if sent:
+            if not _PRINTABLE_ID.fullmatch(sent):
+                bad_id_field, sent = "requestId", None
+        elif raw_id := headers.get(b"x-request-id"):
+            sent = raw_id.decode("latin-1")
+            if not _PRINTABLE_ID.fullmatch(sent):
+                bad_id_field, sent = "x-request-id", None
         hint = route.hint or self.default_hint
-        reply = Reply(0, request_id, hint=hint)
+        reply = Reply(0, self.ids.request_id(sent), hint=hint)
+        origin = headers.get(b"origin")
         if origin is not None and _PRINTABLE_ID.fullmatch(origin.decode("latin-1")):
             reply.origin = origin
-
-        def fail(kind: P.ProblemKind, org: str | None = None, config: str | None = None, **detail: object) -> Reply:
-            reply.status = kind.status
-            reply.document = dict(P.problem_body(kind, request_id, org_id=org, config_id=config, **detail))
-            reply.content_type = P.PROBLEM_CONTENT_TYPE
-            return reply
-
         if bad_id_field is not None:
-            return fail(P.INVALID_FIELD, field=bad_id_field)
+            return _refuse(reply, P.INVALID_FIELD, field=bad_id_field)
         op = route.operation
         config_id = None
         for param in op.datastream_params:
@@ -159,86 +137,111 @@ class EdgeService:
             if config_id:
                 break
         if not config_id:
-            return fail(P.MISSING_DATASTREAM, param=op.datastream_params[0])
+            return _refuse(reply, P.MISSING_DATASTREAM, param=op.datastream_params[0])
         handles = self.streams.get(config_id.lower())
         if handles is None:
-            return fail(P.UNKNOWN_DATASTREAM, datastream=config_id[:200])
+            return _refuse(reply, P.UNKNOWN_DATASTREAM, datastream=config_id[:200])
         stream = handles.datastream
         org = reply.org_id = stream.org_id
-        reply.config_id = stream.id
+        reply.config_id = stream.id  # from here on, problems carry the org and datastream in their report
         if not stream.enabled:
-            return fail(P.DISABLED_DATASTREAM, org, stream.id, datastream=stream.id)
-        refusal = self.auth.refusal(stream.access_type, authorization, api_key, ims_org)
+            return _refuse(reply, P.DISABLED_DATASTREAM, datastream=stream.id)
+        get = headers.get
+        refusal = self.auth.refusal(
+            stream.access_type, get(b"authorization"), get(b"x-api-key"), get(b"x-gw-ims-org-id")
+        )
         if refusal is not None:
-            return fail(refusal, org, stream.id)
+            return _refuse(reply, refusal)
+        content_type = headers.get(b"content-type")
         if content_type is None or not accepted_content_type(content_type):
-            return fail(P.UNSUPPORTED_TYPE, org, stream.id)
+            return _refuse(reply, P.UNSUPPORTED_TYPE)
+        content_length = headers.get(b"content-length")
         if content_length is not None and content_length.isdigit() and int(content_length) > P.MAX_BODY_BYTES:
             reply.close = True
-            return fail(P.TOO_LARGE, org, stream.id)
-        body = await read_body(receive, P.MAX_BODY_BYTES)
+            return _refuse(reply, P.TOO_LARGE)
+        message = await receive()
+        if message["type"] == "http.request" and not message.get("more_body", False):
+            whole: bytes = message.get("body", b"")  # all in one message (a small body): no coroutine to run
+            body = whole if len(whole) <= P.MAX_BODY_BYTES else None
+        else:
+            body = await read_body(receive, P.MAX_BODY_BYTES, message)
         if body is None:
             reply.close = True
-            return fail(P.TOO_LARGE, org, stream.id)
+            return _refuse(reply, P.TOO_LARGE)
         if not body:
-            return fail(P.EMPTY_BODY, org, stream.id)
+            return _refuse(reply, P.EMPTY_BODY)
         limiter = self.collect_limits if op.action == "collect" else self.interact_limits
         admission = limiter.admit(org, request_units(len(body), len(stream.services)))
         if not admission.allowed:
             reply.retry_after = admission.retry_after_s
-            return fail(P.TOO_MANY_REQUESTS, org, stream.id)
+            return _refuse(reply, P.TOO_MANY_REQUESTS)
         if limiter.capacity:
             reply.remaining = admission.remaining
         try:
             document = orjson.loads(body)
         except orjson.JSONDecodeError:
-            return fail(P.INVALID_JSON, org, stream.id)
+            return _refuse(reply, P.INVALID_JSON)
         if not isinstance(document, dict):
-            return fail(P.INVALID_JSON, org, stream.id)
+            return _refuse(reply, P.INVALID_JSON)
 
         if op.version == "v1":  # the Web SDK's API: its own bodies and answers (v1.py)
             answer = v1.respond(op.action, document, handles, hint, self.ids)
             if isinstance(answer, v1.Rejection):
-                return fail(answer.kind, org, stream.id, **answer.detail)
+                return _refuse(reply, answer.kind, **answer.detail)
             reply.status, reply.events = answer.status, answer.events
             if answer.handles is not None:
-                reply.document = {"requestId": request_id, "handle": answer.handles}
+                reply.document = {"requestId": reply.request_id, "handle": answer.handles}
             return reply
         if op.action == "interact":
-            event = document.get("event")
-            if not isinstance(event, dict):
-                return fail(P.MISSING_VALUE, org, stream.id, field="event")
-            wrong = body_mismatch(document, SINGLE_EVENT_REQUEST)
-            if wrong is not None:
-                return fail(
-                    P.MISSING_VALUE if wrong.missing else P.INVALID_FIELD, org, stream.id, field=wrong.path[:200]
-                )
-            xdm = event.get("xdm")
-            primary = primary_identity(xdm)
-            if primary is None and stream.requires_primary_identity:
-                return fail(P.NO_PRIMARY_IDENTITY, org, stream.id, index=0)
-            query = document.get("query")
-            ecid = known_ecid(org, xdm, document.get("meta"), handles.identity_key, primary) or self.ids.ecid()
-            reply.status = 200
-            reply.document = {
-                "requestId": request_id,
-                "handle": handles.interact(hint, ecid, wants_ecid(query), requested_scopes(query)),
-            }
-            return reply
+            return self._interact(reply, document, handles)
+        return _collect(reply, document, stream.requires_primary_identity, params)
 
-        events = document.get("events")
-        if not isinstance(events, list) or not events:
-            return fail(P.MISSING_VALUE, org, stream.id, field="events")
-        wrong = body_mismatch(document, BATCH_V2_REQUEST)
+    def _interact(self, reply: Reply, document: dict[str, Any], handles: DatastreamHandles) -> Reply:
+        event = document.get("event")
+        if not isinstance(event, dict):
+            return _refuse(reply, P.MISSING_VALUE, field="event")
+        wrong = body_mismatch(document, SINGLE_EVENT_REQUEST)
         if wrong is not None:
-            return fail(P.MISSING_VALUE if wrong.missing else P.INVALID_FIELD, org, stream.id, field=wrong.path[:200])
-        for index, event in enumerate(events):
-            if stream.requires_primary_identity and primary_identity(event.get("xdm")) is None:
-                return fail(P.NO_PRIMARY_IDENTITY, org, stream.id, index=index)
-        reply.events = len(events)
-        if params.get("silent", "").lower() == "true":
-            reply.status = 204  # collect/index.md: silent=true answers 204 without a body
-            return reply
-        reply.status = 202
-        reply.document = {"requestId": request_id}
+            return _refuse(reply, P.MISSING_VALUE if wrong.missing else P.INVALID_FIELD, field=wrong.path[:200])
+        xdm = event.get("xdm")
+        primary = primary_identity(xdm)
+        stream = handles.datastream
+        if primary is None and stream.requires_primary_identity:
+            return _refuse(reply, P.NO_PRIMARY_IDENTITY, index=0)
+        query = document.get("query")
+        ecid = known_ecid(stream.org_id, xdm, document.get("meta"), handles.identity_key, primary) or self.ids.ecid()
+        reply.status = 200
+        reply.document = {
+            "requestId": reply.request_id,
+            "handle": handles.interact(reply.hint, ecid, wants_ecid(query), requested_scopes(query)),
+        }
         return reply
+
+
+def _collect(reply: Reply, document: dict[str, Any], requires_primary: bool, params: dict[str, str]) -> Reply:
+    events = document.get("events")
+    if not isinstance(events, list) or not events:
+        return _refuse(reply, P.MISSING_VALUE, field="events")
+    wrong = body_mismatch(document, BATCH_V2_REQUEST)
+    if wrong is not None:
+        return _refuse(reply, P.MISSING_VALUE if wrong.missing else P.INVALID_FIELD, field=wrong.path[:200])
+    for index, event in enumerate(events):
+        if requires_primary and primary_identity(event.get("xdm")) is None:
+            return _refuse(reply, P.NO_PRIMARY_IDENTITY, index=index)
+    reply.events = len(events)
+    if params.get("silent", "").lower() == "true":
+        reply.status = 204  # collect/index.md: silent=true answers 204 without a body
+        return reply
+    reply.status = 202
+    reply.document = {"requestId": reply.request_id}
+    return reply
+
+
+def _refuse(reply: Reply, kind: P.ProblemKind, **detail: object) -> Reply:
+    """`reply` turned into the problem `kind`; its report names the org and datastream once they are known."""
+    reply.status = kind.status
+    reply.document = dict(
+        P.problem_body(kind, reply.request_id, org_id=reply.org_id, config_id=reply.config_id, **detail)
+    )
+    reply.content_type = P.PROBLEM_CONTENT_TYPE
+    return reply

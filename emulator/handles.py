@@ -24,6 +24,8 @@ IDENTITY_MAX_AGE = 34128000
 CLUSTER_MAX_AGE = 1800
 HINT_TTL_SECONDS = 1800
 _SAME_SITE_NONE = {"SameSite": "None"}
+_ECID_NAMESPACE = {"code": "ECID"}
+_DECISIONS_LIMIT = 256  # distinct scope lists remembered per datastream: a fuzzer must not grow it without end
 
 # Location hints of other upstreams, as in dcapi-interact-response.json; only sent when that service is on.
 _UPSTREAM_HINTS = {"target": {"scope": "Target", "hint": "35"}, "audience_manager": {"scope": "AAM", "hint": "9"}}
@@ -90,6 +92,8 @@ class DatastreamHandles:
     # Per cluster, built on first use and shared by every reply (nobody mutates them: fault_effects copies first).
     _hint_handles: dict[str, Handle] = field(default_factory=dict)
     _cluster_items: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Per list of requested scopes (a page template asks for the same few), the decisions handle or none.
+    _decisions: dict[tuple[str, ...], tuple[Handle, ...]] = field(default_factory=dict)
 
     def _for_hint(self, hint: str) -> tuple[Handle, dict[str, Any]]:
         handle = self._hint_handles.get(hint)
@@ -114,30 +118,28 @@ class DatastreamHandles:
         )
         return cls(stream, stream.cookie_prefix + "identity", stream.cookie_prefix + "cluster", props, hints)
 
+    def _decided(self, scopes: list[str]) -> tuple[Handle, ...]:
+        key = tuple(scopes)
+        found = self._decisions.get(key)
+        if found is None:
+            payload = [self.propositions[s] for s in scopes if s in self.propositions]
+            found = ({"type": "personalization:decisions", "payload": payload, "eventIndex": 0},) if payload else ()
+            if len(self._decisions) < _DECISIONS_LIMIT:
+                self._decisions[key] = found
+        return found
+
     def interact(self, hint: str, ecid: str, wants_ecid: bool, scopes: list[str]) -> list[Handle]:
-        handles: list[Handle] = []
-        if scopes:
-            found = [self.propositions[s] for s in scopes if s in self.propositions]
-            if found:
-                handles.append({"type": "personalization:decisions", "payload": found, "eventIndex": 0})
         hint_handle, cluster_item = self._for_hint(hint)
-        handles.append(hint_handle)
-        handles.append(
-            {
-                "type": "state:store",
-                "payload": [
-                    {
-                        "key": self.identity_key,
-                        "value": encode_identity_state(ecid),
-                        "maxAge": IDENTITY_MAX_AGE,
-                        "attrs": _SAME_SITE_NONE,
-                    },
-                    cluster_item,
-                ],
-            }
-        )
+        identity_item = {
+            "key": self.identity_key,
+            "value": encode_identity_state(ecid),
+            "maxAge": IDENTITY_MAX_AGE,
+            "attrs": _SAME_SITE_NONE,
+        }
+        state: Handle = {"type": "state:store", "payload": [identity_item, cluster_item]}
+        handles: list[Handle] = [*self._decided(scopes), hint_handle, state] if scopes else [hint_handle, state]
         if wants_ecid:
-            handles.append({"type": "identity:result", "payload": [{"id": ecid, "namespace": {"code": "ECID"}}]})
+            handles.append({"type": "identity:result", "payload": [{"id": ecid, "namespace": _ECID_NAMESPACE}]})
         return handles
 
 
@@ -146,11 +148,11 @@ def requested_scopes(query: object) -> list[str]:
     personalization = query.get("personalization") if isinstance(query, dict) else None
     if not isinstance(personalization, dict):
         return []
-    names: list[str] = []
-    for key in ("decisionScopes", "surfaces"):
-        values = personalization.get(key)
-        if isinstance(values, list):
-            names.extend(v for v in values if isinstance(v, str))
+    scopes = personalization.get("decisionScopes")
+    names = [v for v in scopes if isinstance(v, str)] if isinstance(scopes, list) else []
+    surfaces = personalization.get("surfaces")
+    if isinstance(surfaces, list):
+        names += [v for v in surfaces if isinstance(v, str)]
     return names
 
 
