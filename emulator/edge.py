@@ -211,10 +211,8 @@ class EdgeService:
         query = document.get("query")
         ecid = known_ecid(stream.org_id, xdm, document.get("meta"), handles.identity_key, primary) or self.ids.ecid()
         reply.status = 200
-        reply.document = {
-            "requestId": reply.request_id,
-            "handle": handles.interact(reply.hint, ecid, wants_ecid(query), requested_scopes(query)),
-        }
+        scopes = requested_scopes(query)
+        reply.body = handles.interact_body(reply.request_id, reply.hint, ecid, wants_ecid(query), scopes)
         return reply
 
 

@@ -13,6 +13,8 @@ import struct
 from collections.abc import Callable
 from typing import Any
 
+import orjson
+
 from emulator import problems as P
 from emulator.asgi import TRANSPORT_EXTENSION, Receive, Scope, Send
 from emulator.faults import Fault
@@ -62,7 +64,9 @@ def damage(fault: Fault, reply: Reply, ids: IdSource) -> bool:
     """Apply a shape fault to a successful reply; False (nothing done) when the reply is an error."""
     if not reply.success:
         return False
-    if reply.document is None:  # silent collect (204): the fault needs a body, answer as without silent
+    if reply.document is None and reply.body:  # serialised up front (handles.interact_body): shape its parsed form
+        reply.document = orjson.loads(reply.body)
+    elif reply.document is None:  # silent collect (204): the fault needs a body, answer as without silent
         reply.status = 202
         reply.document = {"requestId": reply.request_id}
     found = reply.document.get("handle")

@@ -17,7 +17,7 @@ from typing import Any, TypedDict
 import orjson
 
 from emulator.datastreams import Datastream, Proposition
-from emulator.identity import encode_identity_state
+from emulator.identity import encode_identity_state, identity_state_bytes
 
 # maxAge values from eplen-client-state-state-store-response.json and dcapi-interact-response.json.
 IDENTITY_MAX_AGE = 34128000
@@ -25,7 +25,6 @@ CLUSTER_MAX_AGE = 1800
 HINT_TTL_SECONDS = 1800
 _SAME_SITE_NONE = {"SameSite": "None"}
 _ECID_NAMESPACE = {"code": "ECID"}
-_DECISIONS_LIMIT = 256  # distinct scope lists remembered per datastream: a fuzzer must not grow it without end
 
 # Location hints of other upstreams, as in dcapi-interact-response.json; only sent when that service is on.
 _UPSTREAM_HINTS = {"target": {"scope": "Target", "hint": "35"}, "audience_manager": {"scope": "AAM", "hint": "9"}}
@@ -92,8 +91,9 @@ class DatastreamHandles:
     # Per cluster, built on first use and shared by every reply (nobody mutates them: fault_effects copies first).
     _hint_handles: dict[str, Handle] = field(default_factory=dict)
     _cluster_items: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # Per list of requested scopes (a page template asks for the same few), the decisions handle or none.
-    _decisions: dict[tuple[str, ...], tuple[Handle, ...]] = field(default_factory=dict)
+    # Per (hint, identity.fetch has ECID, requested scopes...): the serialised answer cut around its per-request
+    # values (`interact_body`), None when it cannot be cut. Pages ask for the same few scope lists.
+    _frames: dict[tuple[str | bool, ...], tuple[bytes, ...] | None] = field(default_factory=dict)
 
     def _for_hint(self, hint: str) -> tuple[Handle, dict[str, Any]]:
         handle = self._hint_handles.get(hint)
@@ -118,29 +118,71 @@ class DatastreamHandles:
         )
         return cls(stream, stream.cookie_prefix + "identity", stream.cookie_prefix + "cluster", props, hints)
 
-    def _decided(self, scopes: list[str]) -> tuple[Handle, ...]:
-        key = tuple(scopes)
-        found = self._decisions.get(key)
-        if found is None:
-            payload = [self.propositions[s] for s in scopes if s in self.propositions]
-            found = ({"type": "personalization:decisions", "payload": payload, "eventIndex": 0},) if payload else ()
-            if len(self._decisions) < _DECISIONS_LIMIT:
-                self._decisions[key] = found
-        return found
-
     def interact(self, hint: str, ecid: str, wants_ecid: bool, scopes: list[str]) -> list[Handle]:
+        return self._handles(hint, encode_identity_state(ecid), ecid, wants_ecid, scopes)
+
+    def _handles(self, hint: str, state: str, ecid: str, wants_ecid: bool, scopes: list[str]) -> list[Handle]:
+        handles: list[Handle] = []
+        if scopes:
+            found = [self.propositions[s] for s in scopes if s in self.propositions]
+            if found:
+                handles.append({"type": "personalization:decisions", "payload": found, "eventIndex": 0})
         hint_handle, cluster_item = self._for_hint(hint)
-        identity_item = {
-            "key": self.identity_key,
-            "value": encode_identity_state(ecid),
-            "maxAge": IDENTITY_MAX_AGE,
-            "attrs": _SAME_SITE_NONE,
-        }
-        state: Handle = {"type": "state:store", "payload": [identity_item, cluster_item]}
-        handles: list[Handle] = [*self._decided(scopes), hint_handle, state] if scopes else [hint_handle, state]
+        handles.append(hint_handle)
+        identity_item = {"key": self.identity_key, "value": state, "maxAge": IDENTITY_MAX_AGE, "attrs": _SAME_SITE_NONE}
+        handles.append({"type": "state:store", "payload": [identity_item, cluster_item]})
         if wants_ecid:
             handles.append({"type": "identity:result", "payload": [{"id": ecid, "namespace": _ECID_NAMESPACE}]})
         return handles
+
+    def interact_body(self, request_id: str, hint: str, ecid: str, wants_ecid: bool, scopes: list[str]) -> bytes:
+        """`orjson.dumps({"requestId": request_id, "handle": self.interact(...)})`, byte for byte, but cheaper.
+
+        For one hint, scope list and ECID choice, every answer is the same JSON but for the requestId, the identity
+        state and the ECID. Building the handles and serialising them cost about 1.5 µs per request; joining the
+        pieces of the serialised answer (its frame, made once by orjson with markers in those three places) around
+        the three values costs a third of that (issue 2). Faults shaping an answer parse it back (fault_effects).
+        """
+        key: tuple[str | bool, ...] = (hint, wants_ecid, *scopes)
+        frame = self._frames.get(key, _UNKNOWN)
+        if frame is _UNKNOWN:
+            handles = self._handles(hint, _STATE_MARK, _ECID_MARK, wants_ecid, scopes)
+            frame = _frame(orjson.dumps({"requestId": _ID_MARK, "handle": handles}), wants_ecid)
+            if len(self._frames) < _FRAMES_LIMIT:
+                self._frames[key] = frame
+        if frame is None:
+            return orjson.dumps({"requestId": request_id, "handle": self.interact(hint, ecid, wants_ecid, scopes)})
+        # The state (base64url) and the ECID (ASCII digits: identity_state_bytes refuses others) need no escaping.
+        state = identity_state_bytes(ecid)
+        if wants_ecid:
+            return b"".join((frame[0], orjson.dumps(request_id), frame[1], state, frame[2], ecid.encode(), frame[3]))
+        return b"".join((frame[0], orjson.dumps(request_id), frame[1], state, frame[2]))
+
+
+# Markers: orjson writes "\x00state" as "\u0000state", which no configured payload holds (`_frame` makes sure).
+_ID_MARK, _STATE_MARK, _ECID_MARK = "\x00requestId", "\x00state", "\x00ecid"
+_UNKNOWN: tuple[bytes, ...] = (b"not built yet",)
+_FRAMES_LIMIT = 1024  # frames remembered per datastream: a fuzzer's scope lists must not grow it without end
+
+
+def _frame(sample: bytes, wants_ecid: bool) -> tuple[bytes, ...] | None:
+    """`sample` cut where its marker strings are, or None unless each is there once, as a whole JSON string.
+
+    The requestId goes back JSON-escaped with its quotes (a sent one may hold `"`), so its cut takes the quotes;
+    the state and the ECID go back raw between the frame's own quotes.
+    """
+    markers = [b'"\\u0000requestId"', b'"\\u0000state"'] + ([b'"\\u0000ecid"'] if wants_ecid else [])
+    pieces: list[bytes] = []
+    rest = sample
+    for index, marker in enumerate(markers):
+        if sample.count(marker[1:-1]) != 1 or marker not in sample:
+            return None  # a payload holds a marker: the caller serialises the whole answer instead
+        head, _, rest = rest.partition(marker)
+        if index:  # the state or the ECID: the frame keeps the quotes
+            head, rest = head + b'"', b'"' + rest
+        pieces.append(head)
+    pieces.append(rest)
+    return tuple(pieces)
 
 
 def requested_scopes(query: object) -> list[str]:

@@ -40,10 +40,15 @@ _URL_SAFE = bytes.maketrans(b"+/", b"-_")
 
 
 def encode_identity_state(ecid: str) -> str:
+    return identity_state_bytes(ecid).decode("ascii")
+
+
+def identity_state_bytes(ecid: str) -> bytes:
+    """`encode_identity_state` as ASCII bytes, ready to go into a serialised answer (handles.interact_body)."""
     raw = ecid.encode("ascii")
     # binascii directly: base64.urlsafe_b64encode is this plus two Python-level calls (twice the cost).
     prefix = _ECID_STATE_PREFIX if len(raw) == ECID_DIGITS else bytes((_FIELD_1_STRING, len(raw)))
-    return binascii.b2a_base64(prefix + raw, newline=False).translate(_URL_SAFE).decode("ascii")
+    return binascii.b2a_base64(prefix + raw, newline=False).translate(_URL_SAFE)
 
 
 def decode_identity_state(value: str) -> str | None:

@@ -20,8 +20,8 @@ FRAGMENT_BYTES = 8192  # guardrails.md: a request unit is one 8 KB fragment per 
 
 def request_units(body_bytes: int, services: int) -> int:
     """Request units for a body of `body_bytes` on a datastream with `services` upstreams (at least 1 each)."""
-    fragments = max(1, -(-body_bytes // FRAGMENT_BYTES))
-    return fragments * max(1, services)
+    fragments = -(-body_bytes // FRAGMENT_BYTES)
+    return (fragments if fragments > 1 else 1) * (services if services > 1 else 1)  # max(1, ...) costs twice this
 
 
 @dataclass(slots=True)
@@ -54,13 +54,18 @@ class RateLimiter:
         now = self._clock()
         bucket = self._buckets.get(org_id)
         if bucket is None:
-            bucket = self._buckets[org_id] = [float(capacity), now]
+            tokens = float(capacity)
+            bucket = self._buckets[org_id] = [tokens, now]
         else:
-            bucket[0] = min(float(capacity), bucket[0] + (now - bucket[1]) * capacity)
+            tokens = bucket[0] + (now - bucket[1]) * capacity
+            if tokens > capacity:  # comparisons, not min(): every request comes here
+                tokens = float(capacity)
             bucket[1] = now
         # A request larger than a whole second's capacity still passes once the bucket is full.
-        need = min(units, capacity)
-        if bucket[0] >= need:
-            bucket[0] -= need
-            return Admission(True, int(bucket[0]), 0)
-        return Admission(False, int(bucket[0]), max(1, math.ceil((need - bucket[0]) / capacity)))
+        need = units if units < capacity else capacity
+        if tokens >= need:
+            tokens -= need
+            bucket[0] = tokens
+            return Admission(True, int(tokens), 0)
+        bucket[0] = tokens
+        return Admission(False, int(tokens), max(1, math.ceil((need - tokens) / capacity)))
