@@ -76,8 +76,9 @@ class EmulatorApp:
             stats.status(405)
             await send_empty(send, 405, _ALLOW_POST)
             return
-        stats.operation(route.operation.label)
-        plan = self.board.draw(route.operation.label) if self.board.faults else None
+        label = route.operation.label
+        stats.operation(label)
+        plan = self.board.draw(label) if self.board.faults else None
         try:
             reply = await self.edge.handle(route, scope, receive)
         except ClientGone:
@@ -94,7 +95,7 @@ class EmulatorApp:
         await send({"type": "http.response.body", "body": body})
 
     def _internal_error(self) -> Reply:
-        request_id = self.ids.uuid() + "-" + self.ids.entropy()
+        request_id = self.ids.request_id(None)
         document = dict(problem_body(INTERNAL, request_id))
         return Reply(INTERNAL.status, request_id, document=document, content_type=PROBLEM_CONTENT_TYPE)
 

@@ -43,6 +43,9 @@ def parse_query(raw: bytes) -> dict[str, str]:
         for key, value in parse_qsl(text, keep_blank_values=True):
             params.setdefault(key, value)
         return params
+    if "&" not in text:  # one parameter (`datastreamId=...`), the usual query
+        key, _, value = text.partition("=")
+        return {key: value}
     for pair in text.split("&"):
         if pair:
             key, _, value = pair.partition("=")
