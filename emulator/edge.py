@@ -25,12 +25,13 @@ from emulator.handles import DatastreamHandles, requested_scopes, wants_ecid
 from emulator.identity import known_ecid, primary_identity
 from emulator.ids import IdSource
 from emulator.ratelimit import RateLimiter, request_units
-from emulator.request_schema import BATCH_V2_REQUEST, SINGLE_EVENT_REQUEST, body_mismatch
+from emulator.request_schema import BATCH_V2_REQUEST, SINGLE_EVENT_REQUEST, body_mismatch, compiled, described
 from emulator.responses import Reply
 from emulator.routes import Route
 
 ACCEPTED_MEDIA_TYPES = frozenset({"application/json", "text/plain"})  # issue 2; EXEG-0111-415 otherwise
 _PRINTABLE_ID = re.compile(r"[!-~]{1,128}")  # echoed in a header: visible ASCII only, bounded
+_CHECK_INTERACT = compiled(SINGLE_EVENT_REQUEST)  # called directly: body_mismatch's extra frame costs 0.1 µs
 
 
 def parse_query(raw: bytes) -> dict[str, str]:
@@ -203,8 +204,9 @@ class EdgeService:
         event = document.get("event")
         if not isinstance(event, dict):
             return _refuse(reply, P.MISSING_VALUE, field="event")
-        wrong = body_mismatch(document, SINGLE_EVENT_REQUEST)
-        if wrong is not None:
+        failed = _CHECK_INTERACT(document)
+        if failed is not None:
+            wrong = described(failed)
             return _refuse(reply, P.MISSING_VALUE if wrong.missing else P.INVALID_FIELD, field=wrong.path[:200])
         xdm = event.get("xdm")
         primary = primary_identity(xdm)

@@ -190,11 +190,13 @@ def requested_scopes(query: object) -> list[str]:
     personalization = query.get("personalization") if isinstance(query, dict) else None
     if not isinstance(personalization, dict):
         return []
-    scopes = personalization.get("decisionScopes")
-    names = [v for v in scopes if isinstance(v, str)] if isinstance(scopes, list) else []
-    surfaces = personalization.get("surfaces")
-    if isinstance(surfaces, list):
-        names += [v for v in surfaces if isinstance(v, str)]
+    names: list[str] = []
+    for key in ("decisionScopes", "surfaces"):
+        values = personalization.get(key)
+        if isinstance(values, list):
+            for value in values:  # a loop, not a comprehension: a 3.11 comprehension is a function call
+                if isinstance(value, str):
+                    names.append(value)
     return names
 
 

@@ -120,7 +120,7 @@ def known_ecid(
             for item in items:
                 if isinstance(item, dict) and _is_ecid(item.get("id")):
                     return str(item["id"])
-    from_state = _state_ecid(meta, state_key)
+    from_state = _state_ecid(meta, state_key) if meta is not None else None  # most requests send no meta
     if from_state is not None:
         return from_state
     if isinstance(identity_map, dict):

@@ -125,7 +125,7 @@ class Mismatch(NamedTuple):
 # The specs are compiled to straight-line Python (one `.get` and one type test per named field, loops only for
 # arrays and maps), like fastjsonschema does: a generic walker cost as much as parsing the body with orjson.
 # A compiled checker returns None, or (missing, path parts) for the first field that breaks the spec.
-_Checker = Callable[[object], "tuple[bool, tuple[str | int, ...]] | None"]
+Checker = Callable[[object], "tuple[bool, tuple[str | int, ...]] | None"]
 _LEAF_TESTS = {str: "type({v}) is not str", bool: "type({v}) is not bool", dict: "type({v}) is not dict",
                list: "type({v}) is not list"}  # fmt: skip
 # An optional leaf field is read with a default of its own type, so an absent field passes the one type test
@@ -187,7 +187,7 @@ class _Compiler:
         self.emit(depth, "pass")
 
 
-def compile_spec(spec: Obj) -> _Checker:
+def compile_spec(spec: Obj) -> Checker:
     """A function checking a whole body against `spec` (paths start at its top-level fields)."""
     compiler = _Compiler()
     compiler.emit(0, "def check(v0):")
@@ -195,22 +195,30 @@ def compile_spec(spec: Obj) -> _Checker:
     compiler.emit(1, "return None")
     namespace = dict(compiler.constants)
     exec("\n".join(compiler.lines), namespace)  # source generated from this module's own specs only
-    return cast(_Checker, namespace["check"])
+    return cast(Checker, namespace["check"])
 
 
 _ABSENT = object()
-_COMPILED: dict[int, _Checker] = {}
+_COMPILED: dict[int, Checker] = {}
 
 
-def body_mismatch(document: dict[str, Any], spec: Obj) -> Mismatch | None:
-    """The first field of a request body that breaks `spec` ("event.xdm.timestamp", "events[1].xdm"), or None."""
+def compiled(spec: Obj) -> Checker:
+    """The checker of `spec`, compiled on first use: None, or (missing, path parts) of the first bad field."""
     checker = _COMPILED.get(id(spec))
     if checker is None:
         checker = _COMPILED[id(spec)] = compile_spec(spec)
-    failed = checker(document)
-    if failed is None:
-        return None
+    return checker
+
+
+def described(failed: tuple[bool, tuple[str | int, ...]]) -> Mismatch:
+    """A checker's failure as a field path ("event.xdm.timestamp", "events[1].xdm")."""
     path = ""
     for part in failed[1]:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else part)
     return Mismatch(path, failed[0])
+
+
+def body_mismatch(document: dict[str, Any], spec: Obj) -> Mismatch | None:
+    """The first field of a request body that breaks `spec`, or None."""
+    failed = compiled(spec)(document)
+    return None if failed is None else described(failed)
