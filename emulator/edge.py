@@ -142,7 +142,8 @@ class EdgeService:
                 break
         if not config_id:
             return _refuse(reply, P.MISSING_DATASTREAM, param=op.datastream_params[0])
-        handles = self.streams.get(config_id.lower())
+        # Keys are lower case, as clients send ids: lower() only when the id as sent is not one.
+        handles = self.streams.get(config_id) or self.streams.get(config_id.lower())
         if handles is None:
             return _refuse(reply, P.UNKNOWN_DATASTREAM, datastream=config_id[:200])
         stream = handles.datastream
