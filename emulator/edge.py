@@ -151,9 +151,11 @@ class EdgeService:
         reply.config_id = stream.id  # from here on, problems carry the org and datastream in their report
         if not stream.enabled:
             return _refuse(reply, P.DISABLED_DATASTREAM, datastream=stream.id)
-        get = headers.get
         refusal = self.auth.refusal(
-            stream.access_type, get(b"authorization"), get(b"x-api-key"), get(b"x-gw-ims-org-id")
+            stream.access_type,
+            headers.get(b"authorization"),
+            headers.get(b"x-api-key"),
+            headers.get(b"x-gw-ims-org-id"),
         )
         if refusal is not None:
             return _refuse(reply, refusal)
