@@ -64,7 +64,8 @@ def decode_identity_state(value: str) -> str | None:
 
 
 def _is_ecid(value: object) -> bool:
-    return isinstance(value, str) and len(value) == ECID_DIGITS and value.isdigit()
+    # isascii: str.isdigit also accepts other scripts' digits ("١"), which the identity state cannot encode.
+    return isinstance(value, str) and len(value) == ECID_DIGITS and value.isascii() and value.isdigit()
 
 
 def primary_identity(xdm: object) -> tuple[str, str] | None:

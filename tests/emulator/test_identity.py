@@ -86,3 +86,12 @@ def test_identity_known_ecid_prefers_identity_map_ecid_then_state_then_primary()
     assert known_ecid("A@AdobeOrg", {"identityMap": fpid}, meta, KEY) == state_ecid
     assert known_ecid("A@AdobeOrg", {"identityMap": fpid}, {}, KEY) == ecid_for("A@AdobeOrg", "FPID", "f")
     assert known_ecid("A@AdobeOrg", {}, {"state": "x"}, KEY) is None
+
+
+def test_identity_an_ecid_of_non_ascii_digits_is_not_taken_as_an_ecid():
+    # str.isdigit accepts Arabic-Indic digits; taking them as the ECID made the state encoding raise (a 500).
+    xdm = {"identityMap": {"ECID": [{"id": "\u0661" * 38, "primary": True}]}}
+    ecid = known_ecid("ORG@AdobeOrg", xdm, None, "kndctr_ORG_AdobeOrg_identity")
+    assert ecid is not None
+    assert ecid.isascii()
+    assert ecid == ecid_for("ORG@AdobeOrg", "ECID", "\u0661" * 38)
