@@ -40,7 +40,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps aepp==0.6.0
 	touch $@
 
+# The emulator benchmarks load it with wrk (Debian's package), installed here when missing.
 bench: $(STAMP)
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(BIN)/python -m benchmarks
 
 # Real clients for tests/clients (REAL-CLIENTS.md, issue 7). npm packages come pinned by package-lock.json and are
