@@ -42,6 +42,20 @@ def test_run_fails_with_the_failing_checks_name_when_the_emulator_breaks_the_con
     assert "FAIL" in out
 
 
+@pytest.mark.slow
+def test_run_stops_early_when_an_abort_gate_has_clearly_failed(tmp_path: Path) -> None:
+    # k6's abortOnFail: after its 1 s grace the violations gate fails at once, so a 60 s run ends within seconds.
+    code, out, err = finish(edgeload_run("--run-time", "60s", "--report-dir", str(tmp_path), "--run-id", "abort",
+                                         "--gate", "violations==0!abort=1s",
+                                         "--emulator-arg=--fault=request-id-not-echoed:0.5"))
+    assert code == 1, err[-2000:]
+    summary = summary_of(tmp_path / "abort")
+    assert summary["stop_reason"] == "aborted early: gate 'violations==0!abort=1s' failed"
+    assert summary["duration_s"] < 15
+    assert summary["violations_by_check"]["request_id_echo"] > 0
+    assert "FAIL" in out
+
+
 def test_run_exits_2_with_one_line_when_the_target_is_down(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
