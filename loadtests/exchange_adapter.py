@@ -2,7 +2,7 @@
 
 Every response is judged by the one verdict (`contracts.verdict.judge`, STYLE.md "One verdict, three runners").
 A request that got no complete response cannot be judged: it gets a transport category instead, named as the
-measurements name them (`loadtests.measurements.TRANSPORT_FAILURES`). Status classes that keep the contract but
+measurements name them (`loadtests.run_summary.TRANSPORT_FAILURES`). Status classes that keep the contract but
 are not a success are categories too (`http_429` counted apart, as issue 5 asks; `http_5xx`; `http_4xx`;
 `http_207`, the Edge's success-with-upstream-errors, EDGE-API.md §3). Violations come first, so the category Locust's
 failure table shows is the check that failed.

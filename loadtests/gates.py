@@ -31,7 +31,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from loadtests.measurements import OperationSummary, RunSummary
+from loadtests.run_summary import OperationSummary, RunSummary
 
 DEFAULT_GATES: tuple[str, ...] = ("violations==0", "cpu<90%")
 DEFAULT_ABORT_GRACE_S = 10.0

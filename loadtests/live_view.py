@@ -12,9 +12,9 @@ import re
 from typing import TypedDict
 
 from loadtests.gates import GateError, GateResult, evaluate, parse_gates
-from loadtests.measurements import ExampleExchange, RunSummary
 from loadtests.process_state import ProcessState
 from loadtests.reports.redaction import redact
+from loadtests.run_summary import ExampleExchange, RunSummary
 
 BODY_CHARS = 300  # per body in the table's example cell; the JSON route has the whole example
 NOT_YET = "not measured yet"

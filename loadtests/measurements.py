@@ -6,9 +6,7 @@ inserts), the global-rate mode calls `record_late()`, the CPU sampler feeds `rec
 figures are exactly those of one process fed every request (issue 5, "Distributed"). `to_wire(reset=True)` hands
 over what was measured since the last call, for periodic worker reports.
 
-Failure categories are the names the failure tables read by: a contract check name (`request_id_echo` ...), a
-transport category (`TRANSPORT_FAILURES`) or an HTTP category (`http_429`, `http_5xx` ...). Every category that is
-neither transport nor `http_*` is a contract violation.
+Failure categories and the summary types live in run_summary.py.
 
 The warm-up (`warmup_until`, epoch seconds, set before recording) is kept apart: requests before it appear in the
 timeline and the totals but not in the per-operation statistics the gates read. Contract violations count the
@@ -18,93 +16,21 @@ whole run, warm-up included: the warm-up excuses slowness, not wrong answers.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any, TypedDict
+from typing import Any
 
 from loadtests.latency import LatencyHistogram
+from loadtests.run_summary import (
+    CpuSummary,
+    ExampleExchange,
+    OperationSummary,
+    RunSummary,
+    TimelineWindow,
+    is_contract_violation,
+)
 
-TRANSPORT_FAILURES = frozenset(
-    {"timeout", "connection_reset", "connection_refused", "truncated_body", "transport_error"})
 WIRE_VERSION = 1
 _WINDOW_DIGITS = 2  # per-second chart windows: 1 % is plenty for a chart and costs 7x less memory than 3 digits
 _LIVE_WINDOWS = 4  # windows kept as live histograms; older ones are packed to their encoded form (a soak is long)
-
-
-def is_contract_violation(category: str) -> bool:
-    """True for a contract check name, False for transport and `http_*` categories."""
-    return category not in TRANSPORT_FAILURES and not category.startswith("http_")
-
-
-class ExampleExchange(TypedDict):
-    """One failing exchange shown in reports; the caller renders and redacts it (see reports.exchange)."""
-
-    operation: str
-    request: str  # request line, headers and body as text
-    response: str  # status line, headers and body as text
-
-
-class OperationSummary(TypedDict):
-    requests: int  # after the warm-up
-    failures: int  # requests after the warm-up that failed (a request with two failing checks counts once)
-    failures_by_category: dict[str, int]  # after the warm-up; one count per failing check
-    violations: int  # contract violations over the whole run, warm-up included
-    warmup_requests: int
-    error_rate: float | None  # failures / requests; None without requests
-    rps: float | None  # requests / measured seconds; None before the warm-up ends
-    p50_ms: float | None
-    p90_ms: float | None
-    p95_ms: float | None
-    p99_ms: float | None
-    max_ms: float | None
-    mean_ms: float | None
-    min_ms: float | None
-
-
-class TimelineWindow(TypedDict):
-    t: float  # seconds since the run started (window start)
-    requests: int
-    by_operation: dict[str, int]
-    failures: dict[str, int]
-    late: int
-    p50_ms: float | None
-    p95_ms: float | None
-    p99_ms: float | None
-
-
-class CpuSummary(TypedDict):
-    max: float | None  # percent of one core, highest sample after the warm-up (what the cpu gate reads)
-    mean: float | None
-    samples: int  # samples after the warm-up
-    all_max: float | None  # highest over the whole run, start-up included
-    by_source: dict[str, float]  # highest sample per process (worker id), whole run
-    timeline: list[tuple[float, float, str]]  # (seconds since start, percent, source)
-
-
-@dataclass
-class RunSummary:
-    """A run's figures: what gates read and reports show. `to_dict()` is the JSON form."""
-
-    settings: dict[str, Any]
-    started: float  # epoch seconds
-    ended: float
-    duration_s: float
-    warmup_until: float | None
-    measured_s: float  # seconds after the warm-up (the rps denominator)
-    operations: dict[str, OperationSummary]
-    overall: OperationSummary
-    total_requests: int  # every request of the run, warm-up included (what the target should have received)
-    total_failures: int
-    total_failures_by_category: dict[str, int]  # whole run, warm-up included: one count per failing check
-    violations: int  # contract violations, whole run
-    violations_by_check: dict[str, int]
-    late: int  # requests the global-rate mode could not send on time
-    cpu: CpuSummary
-    examples: dict[str, ExampleExchange] = field(default_factory=dict)
-    timeline: list[TimelineWindow] = field(default_factory=list)
-    stop_reason: str | None = None  # why the run ended early (interrupt, abort gate), shown with the verdict
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 class _Operation:

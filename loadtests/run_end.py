@@ -16,10 +16,10 @@ import locust
 from loadtests.atomic import write_atomic
 from loadtests.exchange_adapter import CheckFailed
 from loadtests.gates import evaluate, parse_gates, passed
-from loadtests.measurements import ExampleExchange
 from loadtests.options import PERSONAS, LoadOptions
 from loadtests.process_state import ProcessState
 from loadtests.reports import format_exchange, format_gate_table, format_summary, write_reports
+from loadtests.run_summary import ExampleExchange
 from loadtests.shapes import run_time_of, shape_name_of
 
 ON_TIME_S = 0.5  # a run that ended within this of its run time ran its course (Locust's own quit takes ~0.5 s)

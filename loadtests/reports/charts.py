@@ -11,7 +11,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from loadtests.measurements import RunSummary
+from loadtests.run_summary import RunSummary
 
 _SIZE = (8.0, 3.0)  # inches; at 100 dpi an 800x300 PNG, readable on a CI page and cheap to draw
 _DPI = 100

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from loadtests.gates import GateResult
-from loadtests.measurements import OperationSummary, RunSummary
+from loadtests.run_summary import OperationSummary, RunSummary
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right: frozenset[int] = frozenset()) -> list[str]:

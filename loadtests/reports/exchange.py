@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from loadtests.measurements import ExampleExchange
+from loadtests.run_summary import ExampleExchange
 from loadtests.reports import redaction
 from loadtests.reports.redaction import MASK, Redactor, is_secret_name
 

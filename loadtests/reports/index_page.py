@@ -14,7 +14,7 @@ from collections.abc import Collection, Sequence
 from html import escape
 
 from loadtests.gates import GateResult
-from loadtests.measurements import RunSummary, is_contract_violation
+from loadtests.run_summary import RunSummary, is_contract_violation
 from loadtests.reports.verdict import verdict
 
 _CSS = """

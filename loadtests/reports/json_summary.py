@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from loadtests.gates import GateResult
-from loadtests.measurements import RunSummary
+from loadtests.run_summary import RunSummary
 from loadtests.reports.verdict import verdict
 
 SCHEMA_VERSION = 1

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from loadtests.gates import GateResult
-from loadtests.measurements import RunSummary, is_contract_violation
+from loadtests.run_summary import RunSummary, is_contract_violation
 
 # XML 1.0 forbids most control characters; a response body may contain them.
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

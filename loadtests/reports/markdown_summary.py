@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from loadtests.gates import GateResult
-from loadtests.measurements import RunSummary, is_contract_violation
+from loadtests.run_summary import RunSummary, is_contract_violation
 from loadtests.reports.verdict import verdict
 
 

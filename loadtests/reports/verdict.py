@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from loadtests.gates import GateResult
-from loadtests.measurements import RunSummary
+from loadtests.run_summary import RunSummary
 
 
 @dataclass(frozen=True, slots=True)

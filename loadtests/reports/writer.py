@@ -10,7 +10,7 @@ from typing import Any
 
 from loadtests.atomic import write_atomic
 from loadtests.gates import GateResult
-from loadtests.measurements import ExampleExchange, RunSummary
+from loadtests.run_summary import ExampleExchange, RunSummary
 from loadtests.reports import redaction
 from loadtests.reports.redaction import Redactor, redact_settings
 

@@ -13,7 +13,8 @@ from loadtests.gates import (
     should_abort,
     validate_gates,
 )
-from loadtests.measurements import Measurements, RunSummary
+from loadtests.measurements import Measurements
+from loadtests.run_summary import RunSummary
 
 INTERACT = "POST /ee/v2/interact"
 COLLECT = "POST /ee/v2/collect"

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from loadtests.live_view import NOT_YET, compact_example, live_document, live_rows
-from loadtests.measurements import ExampleExchange, Measurements
+from loadtests.measurements import Measurements
 from loadtests.options import LoadOptions
 from loadtests.process_state import ProcessState
 from loadtests.reports import format_exchange
 from loadtests.reports.redaction import forget_secrets, register_secret
+from loadtests.run_summary import ExampleExchange
 
 INTERACT = "POST /ee/v2/interact"
 STARTED = 1_700_000_000.0

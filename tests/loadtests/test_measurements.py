@@ -5,7 +5,8 @@ import random
 
 import pytest
 
-from loadtests.measurements import ExampleExchange, Measurements, is_contract_violation
+from loadtests.measurements import Measurements
+from loadtests.run_summary import ExampleExchange, is_contract_violation
 
 INTERACT = "POST /ee/v2/interact"
 COLLECT = "POST /ee/v2/collect"

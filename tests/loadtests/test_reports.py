@@ -8,9 +8,10 @@ from html.parser import HTMLParser
 import pytest
 
 from loadtests.gates import evaluate, parse_gates
-from loadtests.measurements import Measurements, RunSummary
+from loadtests.measurements import Measurements
 from loadtests.reports import format_exchange, write_reports
 from loadtests.reports import writer as report_writer
+from loadtests.run_summary import RunSummary
 
 INTERACT = "POST /ee/v2/interact"
 COLLECT = "POST /ee/v2/collect"
