@@ -5,42 +5,25 @@ passes, and no secret, nor any token, is in any file of the report folder or any
 from __future__ import annotations
 
 import json
-import os
-import re
 import subprocess
 import sys
 import urllib.request
 
 import pytest
 
-from emulator.auth import mint
 from emulator.server import spawn
 from tests.contracts.reference import CHECKOUT
+from tests.fake_secrets import emulator_config, leaks, secret_env
 
-ORG = "8B1F4A6E5CC1D3760A495C11@AdobeOrg"
-SECRETS = {
-    "EDGELOAD_CLIENT_ID": "fake-client-id-7e2b4c1d",
-    "EDGELOAD_CLIENT_SECRET": "fake-client-secret-Vx3Np8",
-    "EDGELOAD_API_KEY": "fake-api-key-Lq6Wd2Zs",
-    "EDGELOAD_BEARER_TOKEN": mint("fake-client-id-7e2b4c1d", ORG, "openid", 0.0, 4102444800.0),
-}
-JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+")
 QUICK = ["--phases", "examples,fuzzing", "--max-examples", "2"]
-
-
-def leaks(text: str) -> list[str]:
-    found = [name for name, value in SECRETS.items() if value in text]
-    return found + (["a token (JWT)"] if JWT.search(text) else [])
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("auth", ["oauth", "bearer"])
 def test_contract_run_with_fake_secrets_passes_and_leaks_none(tmp_path, auth):
-    config = tmp_path / "emulator.toml"
-    config.write_text(f'[[clients]]\nid = "{SECRETS["EDGELOAD_CLIENT_ID"]}"\nsecret = '
-                      f'"{SECRETS["EDGELOAD_CLIENT_SECRET"]}"\norg_id = "{ORG}"\n', encoding="utf-8")
+    config = emulator_config(tmp_path)
     report_dir = tmp_path / "reports"
-    env = {**os.environ, **SECRETS, "EDGELOAD_ORG_ID": ORG}
+    env = secret_env()
     with spawn(["--config", str(config), "--server-host"]) as emulator:
         run = subprocess.run(
             [sys.executable, "-m", "loadtests.cli", "contract", "--target", emulator.url, "--auth", auth,

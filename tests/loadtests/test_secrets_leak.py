@@ -5,8 +5,6 @@ known fake secrets, nor any token, is in any file written or anything printed.""
 from __future__ import annotations
 
 import json
-import os
-import re
 import subprocess
 import sys
 import time
@@ -16,23 +14,10 @@ from pathlib import Path
 import pytest
 
 from contracts.defaults import AUTHENTICATED_DATASTREAM_ID
-from emulator.auth import mint
 from emulator.server import spawn
+from tests.fake_secrets import emulator_config, leaks, secret_env
 
 ROOT = Path(__file__).resolve().parents[2]
-ORG = "8B1F4A6E5CC1D3760A495C11@AdobeOrg"
-SECRETS = {
-    "EDGELOAD_CLIENT_ID": "fake-client-id-3c1d9e7a",
-    "EDGELOAD_CLIENT_SECRET": "fake-client-secret-Q8wLz1",
-    "EDGELOAD_API_KEY": "fake-api-key-H5tR2m9x",
-    "EDGELOAD_BEARER_TOKEN": mint("fake-client-id-3c1d9e7a", ORG, "openid", 0.0, 4102444800.0),
-}
-JWT = re.compile(rb"eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+")
-
-
-def leaks(data: bytes) -> list[str]:
-    found = [name for name, value in SECRETS.items() if value.encode() in data]
-    return found + (["a token (JWT)"] if JWT.search(data) else [])
 
 
 def get(url: str) -> dict[str, object]:
@@ -43,10 +28,8 @@ def get(url: str) -> dict[str, object]:
 
 @pytest.mark.slow
 def test_load_test_with_oauth_shares_refreshed_tokens_and_leaks_no_secret(tmp_path):
-    config = tmp_path / "emulator.toml"
-    config.write_text(f'[[clients]]\nid = "{SECRETS["EDGELOAD_CLIENT_ID"]}"\nsecret = '
-                      f'"{SECRETS["EDGELOAD_CLIENT_SECRET"]}"\norg_id = "{ORG}"\n', encoding="utf-8")
-    env = {**os.environ, **SECRETS, "EDGELOAD_ORG_ID": ORG}
+    config = emulator_config(tmp_path)
+    env = secret_env()
     with spawn(["--config", str(config), "--token-ttl", "1", "--rate-limit", "0"]) as emulator:
         run = subprocess.run(
             [sys.executable, "-m", "loadtests.cli", "run", "--target", emulator.url, "--auth", "oauth",
@@ -89,12 +72,10 @@ def announce_web_port(environment, **kwargs):
 def test_locust_web_ui_shows_operation_labels_and_no_secret(tmp_path):
     """Locust with its web UI on port 0: what the UI serves (page, stats, CSV, report) holds no secret and every
     request name is an operation label, never a URL that could carry a credential."""
-    config = tmp_path / "emulator.toml"
-    config.write_text(f'[[clients]]\nid = "{SECRETS["EDGELOAD_CLIENT_ID"]}"\nsecret = '
-                      f'"{SECRETS["EDGELOAD_CLIENT_SECRET"]}"\norg_id = "{ORG}"\n', encoding="utf-8")
+    config = emulator_config(tmp_path)
     locustfile = tmp_path / "web_ui_locustfile.py"
     locustfile.write_text(WEB_UI_LOCUSTFILE, encoding="utf-8")
-    env = {**os.environ, **SECRETS, "EDGELOAD_ORG_ID": ORG, "PYTHONPATH": str(ROOT)}
+    env = secret_env(PYTHONPATH=str(ROOT))
     with spawn(["--config", str(config), "--rate-limit", "0"]) as emulator:
         process = subprocess.Popen(
             [sys.executable, "-m", "locust", "-f", str(locustfile), "--host", emulator.url, "--web-host",
