@@ -154,17 +154,23 @@ def is_local_url(url: str) -> bool:
 _FILE_KEYS = {f.name for f in fields(Profile)} - {"name"} | {"extends", "target"}
 
 
+def read_config(path: str, label: str, error: type[ValueError]) -> dict[str, Any]:
+    """The TOML document at `path` (edgeload.toml holds both [profiles] and `edgeload run`'s [run]), or `error`
+    with one line naming the file (`label` says how the user gave it) and how to fix it."""
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise error(f"{label}{path} does not exist; give the path of a TOML file") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as problem:
+        raise error(f"{label}{path} is not a readable TOML file ({problem})") from None
+
+
 def _file_profiles(path: str | None, environ: Mapping[str, str]) -> tuple[dict[str, dict[str, Any]], str | None]:
     explicit = path or environ.get(CONFIG_ENV) or None
     chosen = explicit or DEFAULT_CONFIG
     if not explicit and not Path(chosen).is_file():
         return {}, None
-    try:
-        document = tomllib.loads(Path(chosen).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ProfileError(f"config file {chosen} does not exist; give the path of a TOML file") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ProfileError(f"config file {chosen} is not a readable TOML file ({error})") from None
+    document = read_config(chosen, "config file ", ProfileError)
     tables = document.get("profiles", {})
     if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
         raise ProfileError(f"{chosen}: [profiles.NAME] must be tables of profile settings")

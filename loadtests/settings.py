@@ -18,16 +18,15 @@ starts, so a bad one costs one clear line and exit code 2 rather than a half-sta
 from __future__ import annotations
 
 import argparse
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from contracts.targets import DEFAULT_CONFIG, read_config
 from loadtests.gates import GateError, parse_gates, validate_gates
 from loadtests.options import OPTIONS, LoadOptions, add_run_options, parse_duration
 
-DEFAULT_CONFIG = "edgeload.toml"
 # `edgeload run` with no options: a steady, unsaturated run that passes against the emulator. The open model
 # (a target rate) by default: a closed model flat out measures the generator's own limit, not the target's.
 RUN_DEFAULTS: dict[str, Any] = {"users": 10, "run_time": "30s", "target_rps": 100.0, "report_dir": "reports"}
@@ -83,12 +82,7 @@ def _config(path: str | None) -> tuple[dict[str, Any], str | None]:
         if not Path(DEFAULT_CONFIG).is_file():
             return {}, None
         path = DEFAULT_CONFIG
-    try:
-        document = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SettingsError(f"--config: {path} does not exist; give the path of a TOML file") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise SettingsError(f"--config: {path} is not a readable TOML file ({error})") from None
+    document = read_config(path, "--config: ", SettingsError)
     table = document.get("run", {})
     if not isinstance(table, dict):
         raise SettingsError(f"{path}: [run] must be a table of settings")
