@@ -8,7 +8,9 @@ Grammar, one gate per expression (`--gate` is repeatable; spaces are optional):
   reads the whole run.
 - METRIC and VALUE:
   | metric | value | example |
-  | p50 p90 p95 p99 avg max | latency with unit ms, s or us (ms if none) | `p99<=0.5s` |
+  | p50 p90 p95 p99 avg max | latency with unit ms, s or us (ms if none); in open-model runs counted from
+  |                         | each request's scheduled time | `p99<=0.5s` |
+  | send_p50 ... send_max | the same counted from the moment each request was sent | `send_p99<300ms` |
   | error_rate | percent or a fraction | `error_rate<1%`, `error_rate<0.01` |
   | rps | percent of --target-rps, or an absolute rate | `rps>=95%`, `rps>=800` |
   | violations | count of contract violations (whole run, warm-up included) | `violations==0` |
@@ -36,8 +38,11 @@ from loadtests.run_summary import OperationSummary, RunSummary
 DEFAULT_GATES: tuple[str, ...] = ("violations==0", "cpu<90%")
 DEFAULT_ABORT_GRACE_S = 10.0
 
+# In open-model runs p50 ... max count from each request's scheduled time (loadtests.measurements); send_* count
+# from the moment it was sent, in every run.
 LATENCY_METRICS = {"p50": "p50_ms", "p90": "p90_ms", "p95": "p95_ms", "p99": "p99_ms", "avg": "mean_ms",
-                   "max": "max_ms"}
+                   "max": "max_ms", "send_p50": "send_p50_ms", "send_p90": "send_p90_ms", "send_p95": "send_p95_ms",
+                   "send_p99": "send_p99_ms", "send_avg": "send_mean_ms", "send_max": "send_max_ms"}
 METRICS = (*LATENCY_METRICS, "error_rate", "rps", "violations", "cpu")
 _OPERATORS: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq}

@@ -140,7 +140,9 @@ def on_request(name: str, response_time: float, exception: BaseException | None,
         status = getattr(response, "status_code", 0) or 0
         failure = (status_category(status) or "http_error",) if status else (transport_category(exception),)
     at = time.time()
-    state.measurements.record(name, int(response_time * 1000.0), failure, at)
+    schedule = kwargs.get("schedule_response_time")  # ms from the slot's due time, open model only (users.py)
+    state.measurements.record(name, int(response_time * 1000.0), failure, at,
+                              None if schedule is None else int(schedule * 1000.0))
     if failure is not None and state.measurements.wants_example(failure[0]):
         state.measurements.record_example(failure[0], run_end.example_of(name, exception, kwargs))
 

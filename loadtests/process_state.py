@@ -61,6 +61,7 @@ class ProcessState:
         self.finished = False
         self.run_id = ""
         self.stopping_at: float | None = None
+        self._stopping_clock: float | None = None  # the same moment on the schedule's monotonic clock
         self._users = 0
         self._traffic: Traffic | None = None
         self._traffic_key: tuple[int, tuple[tuple[str, float], ...]] | None = None
@@ -138,7 +139,7 @@ class ProcessState:
         self.finished = False
         self.stop_reason = None
         self.incidents = []
-        self.stopping_at = None
+        self.stopping_at = self._stopping_clock = None
         self.run_id = self.options.run_id or time.strftime("%Y%m%d-%H%M%S", time.localtime(started))
         self._users = 0
         self.sampler_primed()
@@ -147,12 +148,17 @@ class ProcessState:
         """The run was asked to stop: the load ends now, whatever the stopping itself takes."""
         if self.running and self.stopping_at is None:
             self.stopping_at = time.time()
+            self._stopping_clock = time.monotonic()
 
     def end_run(self, *, finish: bool) -> None:
         """The run has stopped; `finish` marks its end in the measurements (not on workers: the master's end
         is the run's end, and a worker's later one would stretch it when merged)."""
         if self.running and self.measurements is not None:
             self.sample_cpu(final=True)  # the last stretch of the run
+            if self.rate is not None and self.rate.started:
+                # Slots due until the load was asked to stop: later ones were never part of the run.
+                end = self._stopping_clock if self._stopping_clock is not None else time.monotonic()
+                self.measurements.record_slots(self.rate.slots(end)._asdict())
             if finish:
                 self.measurements.finish(self.stopping_at or time.time())
         self.running = False
