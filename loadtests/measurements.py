@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from loadtests import trust
 from loadtests.latency import LatencyHistogram
 from loadtests.run_summary import (
     SLOT_FIELDS,
@@ -90,6 +91,7 @@ class Measurements:
         self.source = source  # names this process's CPU samples ("worker-1" ...)
         self.late = 0
         self.slots = dict.fromkeys(SLOT_FIELDS, 0)  # the open-model schedule's accounting, added at each end
+        self.trust = trust.TrustRecord()  # the generator's own clock: probe lag, run-queue wait (loadtests.trust)
         self.examples: dict[str, ExampleExchange] = {}
         self.cpu_samples: list[tuple[float, float, str]] = []  # (at, percent, source)
         self._operations: dict[str, _Operation] = {}
@@ -194,6 +196,7 @@ class Measurements:
         wire: dict[str, Any] = {
             "version": WIRE_VERSION, "started": self.started, "ended": self.ended, "last_at": self._last_at,
             "warmup_until": self.warmup_until, "late": self.late, "slots": dict(self.slots),
+            "trust": self.trust.to_wire(),
             "examples": dict(self.examples),
             "cpu": [list(sample) for sample in self.cpu_samples], "windows": windows,
             "operations": {
@@ -210,6 +213,7 @@ class Measurements:
         if reset:
             self.late = 0
             self.slots = dict.fromkeys(SLOT_FIELDS, 0)
+            self.trust = trust.TrustRecord()
             self.examples = {}
             self.cpu_samples = []
             self._operations, self._windows, self._live, self._packed = {}, {}, {}, {}
@@ -227,6 +231,7 @@ class Measurements:
             self.warmup_until = float(wire["warmup_until"])
         self.late += int(wire["late"])
         self.record_slots(wire["slots"])
+        self.trust.merge_wire(wire["trust"])
         for category, example in wire["examples"].items():
             self.record_example(category, example)
         self.cpu_samples.extend((float(at), float(percent), str(source)) for at, percent, source in wire["cpu"])
@@ -286,6 +291,7 @@ class Measurements:
             overall_hist, overall_sched, sum(op.requests for op in self._operations.values()),
             sum(op.failures for op in self._operations.values()), by_category,
             sum(op.warmup_requests for op in self._operations.values()), warmup_by_category, measured_s)
+        cpu = self._cpu_summary(start_measuring)
         violations_by_check: dict[str, int] = {}
         for counts in (by_category, warmup_by_category):
             for category, n in counts.items():
@@ -307,7 +313,8 @@ class Measurements:
             violations_by_check=dict(sorted(violations_by_check.items())),
             late=self.late,
             slots=self._slot_summary(),
-            cpu=self._cpu_summary(start_measuring),
+            trust=trust.judge(self.trust, overall["p50_ms"], cpu["max"]),
+            cpu=cpu,
             examples=dict(sorted(self.examples.items())),
             timeline=self._timeline() if timeline else [],
         )

@@ -21,6 +21,7 @@ from loadtests.cpu import CpuSampler
 from loadtests.measurements import Measurements
 from loadtests.options import LoadOptions
 from loadtests.pacing import GlobalRate
+from loadtests.trust import read_schedstat
 
 MIN_CPU_INTERVAL_S = 0.25
 YOUNG_THRESHOLD = 10_000  # CPython's default is 700 allocations
@@ -67,6 +68,7 @@ class ProcessState:
         self._traffic_key: tuple[int, tuple[tuple[str, float], ...]] | None = None
         self._sampler: CpuSampler | None = None
         self._cpu_at = 0.0  # when the last CPU sample (or the baseline) was taken
+        self._schedstat: tuple[tuple[int, int, int], float] | None = None  # last reading, at (monotonic)
 
     @property
     def worker_index(self) -> int:
@@ -129,6 +131,13 @@ class ProcessState:
         self._cpu_at = at
         self.measurements.record_cpu(at, self._sampler.sample().percent)
 
+    def sample_runqueue(self) -> None:
+        """Add the event loop thread's run-queue wait since the last reading to this run's trust record."""
+        now, reading = time.monotonic(), read_schedstat()
+        previous, self._schedstat = self._schedstat, None if reading is None else (reading, now)
+        if previous is not None and reading is not None and self.measurements is not None:
+            self.measurements.trust.add_schedstat(previous[0], reading, now - previous[1])
+
     def begin_run(self, source: str) -> None:
         started = self.start_at = time.time()
         warmup = self.options.warmup
@@ -143,6 +152,8 @@ class ProcessState:
         self.run_id = self.options.run_id or time.strftime("%Y%m%d-%H%M%S", time.localtime(started))
         self._users = 0
         self.sampler_primed()
+        self._schedstat = None
+        self.sample_runqueue()  # the baseline
 
     def stopping(self) -> None:
         """The run was asked to stop: the load ends now, whatever the stopping itself takes."""
@@ -155,6 +166,7 @@ class ProcessState:
         is the run's end, and a worker's later one would stretch it when merged)."""
         if self.running and self.measurements is not None:
             self.sample_cpu(final=True)  # the last stretch of the run
+            self.sample_runqueue()
             if self.rate is not None and self.rate.started:
                 # Slots due until the load was asked to stop: later ones were never part of the run.
                 end = self._stopping_clock if self._stopping_clock is not None else time.monotonic()

@@ -80,6 +80,22 @@ class SlotSummary(TypedDict):
     skipped: int  # of never_sent: skipped as a backlog more than 1 s old (sending it would be a burst)
 
 
+class TrustSummary(TypedDict):
+    """Whether the generator's own clock can be believed (loadtests.trust): what the `trust` gate reads."""
+
+    probe_wakeups: int  # wake-ups of the lag probe (every 5 ms), whole run, every process that ran users
+    lag_p50_ms: float | None  # how late the probe woke
+    lag_p99_ms: float | None
+    lag_max_ms: float | None
+    runqueue_wait_pct: float | None  # share of the run the event loop's thread waited for a core (schedstat)
+    runqueue_wait_per_wakeup_ms: float | None  # mean wait for a core each time it was woken
+    bound_ms: float  # max(2 ms, 10 % of reference_ms)
+    reference_ms: float | None  # the run's p50, the smallest percentile reported
+    distortion_pct: float | None  # the larger of lag_p99 and the wait per wake-up, in % of the bound
+    cpu_max: float | None  # the generator's highest CPU sample, for the advice
+    headline: str | None  # what was wrong, how big and what to do; None within the bound
+
+
 class CpuSummary(TypedDict):
     max: float | None  # percent of one core, highest sample after the warm-up (what the cpu gate reads)
     mean: float | None
@@ -111,6 +127,7 @@ class RunSummary:
     examples: dict[str, ExampleExchange] = field(default_factory=dict)
     timeline: list[TimelineWindow] = field(default_factory=list)
     slots: SlotSummary | None = None  # open model only: where every scheduled request went
+    trust: TrustSummary | None = None  # the generator's scheduling lag and run-queue wait against the bound
     stop_reason: str | None = None  # why the run ended early (interrupt, abort gate), shown with the verdict
 
     def to_dict(self) -> dict[str, Any]:
