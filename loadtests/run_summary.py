@@ -91,7 +91,8 @@ class TrustSummary(TypedDict):
     runqueue_wait_per_wakeup_ms: float | None  # mean wait for a core each time it was woken
     bound_ms: float  # max(2 ms, 10 % of reference_ms)
     reference_ms: float | None  # the run's p50, the smallest percentile reported
-    distortion_pct: float | None  # the larger of lag_p99 and the wait per wake-up, in % of the bound
+    error_ms: float | None  # the error a request may carry: 2 x the larger of lag_p99 and the wait per wake-up
+    distortion_pct: float | None  # error_ms in % of the bound: what the trust gate reads
     cpu_max: float | None  # the generator's highest CPU sample, for the advice
     headline: str | None  # what was wrong, how big and what to do; None within the bound
 
