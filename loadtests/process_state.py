@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from locust.runners import WorkerRunner
+from locust.runners import MasterRunner, WorkerRunner
 
 from generators.traffic import Traffic, worker_seed
 from loadtests.cpu import CpuSampler
@@ -132,7 +132,10 @@ class ProcessState:
         self.measurements.record_cpu(at, self._sampler.sample().percent)
 
     def sample_runqueue(self) -> None:
-        """Add the event loop thread's run-queue wait since the last reading to this run's trust record."""
+        """Add the event loop thread's run-queue wait since the last reading to this run's trust record (not on a
+        master: it times no request, and its figures would dilute its workers')."""
+        if isinstance(getattr(self._environment(), "runner", None), MasterRunner):
+            return
         now, reading = time.monotonic(), read_schedstat()
         previous, self._schedstat = self._schedstat, None if reading is None else (reading, now)
         if previous is not None and reading is not None and self.measurements is not None:
