@@ -90,7 +90,7 @@ class TrustSummary(TypedDict):
     runqueue_wait_pct: float | None  # share of the run the event loop's thread waited for a core (schedstat)
     runqueue_wait_per_wakeup_ms: float | None  # mean wait for a core each time it was woken
     bound_ms: float  # max(2 ms, 10 % of reference_ms)
-    reference_ms: float | None  # the run's p50, the smallest percentile reported
+    reference_ms: float | None  # the run's smallest p50 (from the send or the schedule)
     error_ms: float | None  # the error a request may carry: 2 x the larger of lag_p99 and the wait per wake-up
     distortion_pct: float | None  # error_ms in % of the bound: what the trust gate reads
     cpu_max: float | None  # the generator's highest CPU sample, for the advice

@@ -17,12 +17,13 @@ Two measurements, taken in every Locust process that runs users, for the whole r
 
 The bound (`judge`): each reported percentile is to be within 10 % of the truth, or 2 ms for small latencies,
 so the lag a request can pick up must stay below `max(2 ms, 10 % of the run's p50)`: the smallest percentile
-reported sets the tightest bound. A request is timed by two wake-ups of the loop, when it is sent (which the
-latency from the schedule includes) and when its answer is read, each as late as the loop is, so the error
-estimated is twice the probe's p99 lag, or twice the mean run-queue wait per wake-up, whichever is larger;
-`distortion_pct` is that estimate as a percentage of the bound, which the `trust` gate reads (`trust<=100%`,
-loadtests.gates). benchmarks/trust_accuracy.py holds the claim to account against wrk, side by side: with
-busy neighbours, an estimate from one wake-up passed the gate on a p99 14 % off wrk's.
+reported sets the tightest bound (of an open-model run's two p50s, the smaller: from the send). A request is
+timed at two wake-ups of the loop, when it is sent (which the latency from the schedule includes) and when its
+answer is read, each as late as the loop is, so the error estimated is twice the probe's p99 lag, or twice the
+mean run-queue wait per wake-up, whichever is larger; `distortion_pct` is that estimate as a percentage of the
+bound, which the `trust` gate reads (`trust<=100%`, loadtests.gates). benchmarks/trust_accuracy.py holds the
+claim to account against wrk, side by side: with busy neighbours, an estimate from one wake-up passed the gate
+on a p99 14 % off wrk's.
 """
 
 from __future__ import annotations
