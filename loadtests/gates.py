@@ -8,19 +8,24 @@ Grammar, one gate per expression (`--gate` is repeatable; spaces are optional):
   reads the whole run.
 - METRIC and VALUE:
   | metric | value | example |
-  | p50 p90 p95 p99 avg max | latency with unit ms, s or us (ms if none) | `p99<=0.5s` |
+  | p50 p90 p95 p99 avg max | latency with unit ms, s or us (ms if none); in open-model runs counted from
+  |                         | each request's scheduled time | `p99<=0.5s` |
+  | send_p50 ... send_max | the same counted from the moment each request was sent | `send_p99<300ms` |
   | error_rate | percent or a fraction | `error_rate<1%`, `error_rate<0.01` |
   | rps | percent of --target-rps, or an absolute rate | `rps>=95%`, `rps>=800` |
   | violations | count of contract violations (whole run, warm-up included) | `violations==0` |
   | cpu | percent of one core, the generator's highest sample (whole run only) | `cpu<90%` |
+  | trust | the generator's scheduling lag or run-queue wait, in percent of the bound its figures can bear
+  |       | (loadtests.trust; whole run only) | `trust<=100%` |
 - OP is one of < <= > >= ==.
 - `!abort` stops the run as soon as the gate fails once the grace period (default 10 s of run time) has passed,
   like k6's abortOnFail with delayAbortEval; `!abort=30s` sets the grace.
 
 Gates read the statistics after the warm-up. The defaults (`DEFAULT_GATES`) always apply unless a gate on the
-same metric and scope replaces them: `violations==0`, and `cpu<90%`, whose failure means the latency figures
+same metric and scope replaces them: `violations==0`; `cpu<90%`, whose failure means the latency figures
 measure the generator's own queue and are not trustworthy (TOOLS.md: a saturated Locust reports p50 6 ms against
-a true 0.6 ms).
+a true 0.6 ms); and `trust<=100%`, whose failure means the generator's clock ran late by more than its figures
+can bear, whoever took the CPU (loadtests.trust).
 """
 
 from __future__ import annotations
@@ -32,13 +37,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from loadtests.run_summary import OperationSummary, RunSummary
+from loadtests.trust import describe
 
-DEFAULT_GATES: tuple[str, ...] = ("violations==0", "cpu<90%")
+DEFAULT_GATES: tuple[str, ...] = ("violations==0", "cpu<90%", "trust<=100%")
 DEFAULT_ABORT_GRACE_S = 10.0
 
+# In open-model runs p50 ... max count from each request's scheduled time (loadtests.measurements); send_* count
+# from the moment it was sent, in every run.
 LATENCY_METRICS = {"p50": "p50_ms", "p90": "p90_ms", "p95": "p95_ms", "p99": "p99_ms", "avg": "mean_ms",
-                   "max": "max_ms"}
-METRICS = (*LATENCY_METRICS, "error_rate", "rps", "violations", "cpu")
+                   "max": "max_ms", "send_p50": "send_p50_ms", "send_p90": "send_p90_ms", "send_p95": "send_p95_ms",
+                   "send_p99": "send_p99_ms", "send_avg": "send_mean_ms", "send_max": "send_max_ms"}
+METRICS = (*LATENCY_METRICS, "error_rate", "rps", "violations", "cpu", "trust")
 _OPERATORS: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq}
 _LATENCY_UNITS = {"ms": 1.0, "s": 1000.0, "us": 0.001, "µs": 0.001, "": 1.0}
@@ -130,11 +139,12 @@ def parse_gate(text: str) -> Gate:
         if unit or not number.is_integer():
             raise GateError(f"gate {text!r}: violations is a whole count with no unit (e.g. violations==0)")
         threshold = number
-    else:  # cpu
+    else:  # cpu, trust
         if unit not in ("%", ""):
-            raise GateError(f"gate {text!r}: cpu is a percentage of one core (e.g. cpu<90%)")
+            what = "of one core (e.g. cpu<90%)" if metric == "cpu" else "of the bound (e.g. trust<=100%)"
+            raise GateError(f"gate {text!r}: {metric} is a percentage {what}")
         if scope is not None:
-            raise GateError(f"gate {text!r}: cpu is measured per process, not per operation; drop the scope")
+            raise GateError(f"gate {text!r}: {metric} is measured per process, not per operation; drop the scope")
         threshold = number
     grace = DEFAULT_ABORT_GRACE_S
     if match["grace"] is not None:
@@ -201,6 +211,16 @@ def _evaluate(gate: Gate, summary: RunSummary, target_rps: float | None) -> Gate
         message = (f"{gate.text}: the load generator was saturated ({measured}): the latency figures measure its "
                    f"own queue and are not trustworthy; add workers (--workers N) or lower the rate")
         return result(value, measured, message)
+    if gate.metric == "trust":
+        trust = summary.trust
+        if trust is None or trust["distortion_pct"] is None:
+            return result(None, "not measured", f"{gate.text}: the generator's scheduling lag was not measured")
+        figures = [f"lag p99 {trust['lag_p99_ms']:.1f} ms" if trust["lag_p99_ms"] is not None else "",
+                   f"run-queue {trust['runqueue_wait_per_wakeup_ms']:.2f} ms/wake-up"
+                   if trust["runqueue_wait_per_wakeup_ms"] is not None else ""]
+        measured = (f"{trust['distortion_pct']:.0f}% of the {trust['bound_ms']:.1f} ms bound ("
+                    + ", ".join(filter(None, figures)) + ")")
+        return result(trust["distortion_pct"], measured, f"{gate.text}: {describe(trust)}")
     stats: OperationSummary | None = summary.overall if gate.scope is None else summary.operations.get(gate.scope)
     where = "" if gate.scope is None else f" for {gate.scope}"
     if gate.metric == "violations":
@@ -232,7 +252,7 @@ def _format_value(metric: str, value: float, relative: bool) -> str:
         return f"{value:.3f} ms" if value < 10 else f"{value:.1f} ms"
     if metric == "error_rate" or relative:
         return f"{100 * value:.2f}%".replace(".00%", "%")
-    if metric == "cpu":
+    if metric in ("cpu", "trust"):
         return f"{value:g}%"
     if metric == "violations":
         return f"{value:.0f}"

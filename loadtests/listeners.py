@@ -3,8 +3,10 @@
 What they wire, per Locust process:
 - options: our command-line options on Locust's parser (web UI fields included), read and checked at init;
 - measurements: every request's latency in microseconds from the request event's float `response_time` (not
-  Locust's rounded statistics), its failure categories, late requests and the process's CPU every 0.5 s from the
-  start of the run, into one `Measurements`;
+  Locust's rounded statistics) and, in the open model, from its scheduled time; its failure categories, late
+  requests and the process's CPU every 0.5 s from the start of the run, into one `Measurements`;
+- trust: where users run, a probe greenlet that wakes every 5 ms and records how late, and the event loop
+  thread's run-queue wait every 0.5 s (loadtests.trust);
 - distribution: workers ship `Measurements.to_wire()` in Locust's own reports; when a run stops, the master asks
   each worker to stop its users and send a final report, and waits for it, so every request a worker sent is in
   the totals (Locust's own quit waits only 0.5 s for its workers' last statistics);
@@ -35,6 +37,7 @@ from loadtests.pacing import GlobalRate
 from loadtests.preload import preload
 from loadtests.process_state import ProcessState, Schedule, current_state, process_state, set_state
 from loadtests.shapes import rate_profile, run_time_of, shape_name_of
+from loadtests.trust import PROBE_INTERVAL_S
 
 logger = logging.getLogger("edgeload")
 CPU_INTERVAL_S = 0.5
@@ -109,6 +112,7 @@ def on_test_start(environment: Any, **kwargs: Any) -> None:
         _send_schedules(environment, state)
         gevent.spawn(_watch_abort_gates, environment, state, state.run_number)
         return
+    gevent.spawn(_probe_lag, state, state.run_number)  # the master times no request: its clock is not measured
     if isinstance(runner, WorkerRunner):
         # Workers start on Locust's spawn message, from tens of milliseconds to a second after the master on a
         # busy machine: each runs its whole schedule from its own start and tells the master, whose shape ends
@@ -140,7 +144,9 @@ def on_request(name: str, response_time: float, exception: BaseException | None,
         status = getattr(response, "status_code", 0) or 0
         failure = (status_category(status) or "http_error",) if status else (transport_category(exception),)
     at = time.time()
-    state.measurements.record(name, int(response_time * 1000.0), failure, at)
+    schedule = kwargs.get("schedule_response_time")  # ms from the slot's due time, open model only (users.py)
+    state.measurements.record(name, int(response_time * 1000.0), failure, at,
+                              None if schedule is None else int(schedule * 1000.0))
     if failure is not None and state.measurements.wants_example(failure[0]):
         state.measurements.record_example(failure[0], run_end.example_of(name, exception, kwargs))
 
@@ -211,6 +217,20 @@ def _sample_cpu(state: ProcessState, run_number: int) -> None:
         if state.run_number != run_number or not state.running:
             return
         state.sample_cpu()
+        state.sample_runqueue()
+
+
+def _probe_lag(state: ProcessState, run_number: int) -> None:
+    # Relative, not absolute, wake-up times: each wake-up measures one delay, and one long stall is not counted
+    # again in every wake-up after it.
+    while True:
+        intended = time.monotonic() + PROBE_INTERVAL_S
+        gevent.sleep(PROBE_INTERVAL_S)
+        woke = time.monotonic()
+        measurements = state.measurements
+        if state.run_number != run_number or not state.running or measurements is None:
+            return
+        measurements.trust.observe_wake(intended, woke)
 
 
 def _watch_abort_gates(environment: Any, state: ProcessState, run_number: int) -> None:

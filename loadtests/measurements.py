@@ -1,12 +1,20 @@
 """Everything one run measured, kept exactly, mergeable across Locust workers.
 
-One `Measurements` per process. Locust users call `record()` for every request (the hot path: a few µs, two HDR
-inserts), the global-rate mode calls `record_late()`, the CPU sampler feeds `record_cpu()`. A Locust worker ships
+One `Measurements` per process. Locust users call `record()` for every request (the hot path: a few µs, two or
+three HDR inserts), the global-rate mode calls `record_late()` and, at the end, `record_slots()`, the CPU sampler
+feeds `record_cpu()`. A Locust worker ships
 `to_wire()` (JSON-safe) to the master, which `merge_wire()`s it: counts add and HDR histograms add, so the master's
 figures are exactly those of one process fed every request (issue 5, "Distributed"). `to_wire(reset=True)` hands
 over what was measured since the last call, for periodic worker reports.
 
 Failure categories and the summary types live in run_summary.py.
+
+Latency from the schedule: in the open model (`--target-rps`) each request also has the time it was due, and its
+latency counted from then (`schedule_us`) goes into a histogram of its own. Percentiles then come from it, as
+wrk2 reports them (https://github.com/giltene/wrk2, "coordinated omission"): a request that waited for a free
+user or a CPU core waited in the client's queue, and a real population of clients would have seen that wait. The
+latency from the moment of sending stays beside it (`send_p99_ms` ...). Closed-model runs have no schedule: both
+are the same figures.
 
 The warm-up (`warmup_until`, epoch seconds, set before recording) is kept apart: requests before it appear in the
 timeline and the totals but not in the per-operation statistics the gates read. Contract violations count the
@@ -18,12 +26,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from loadtests import trust
 from loadtests.latency import LatencyHistogram
 from loadtests.run_summary import (
+    SLOT_FIELDS,
     CpuSummary,
     ExampleExchange,
     OperationSummary,
     RunSummary,
+    SlotSummary,
     TimelineWindow,
     is_contract_violation,
 )
@@ -34,14 +45,15 @@ _LIVE_WINDOWS = 4  # windows kept as live histograms; older ones are packed to t
 
 
 class _Operation:
-    __slots__ = ("failures", "failures_by_category", "hist", "requests", "warmup_failures",
+    __slots__ = ("failures", "failures_by_category", "hist", "requests", "sched", "warmup_failures",
                  "warmup_failures_by_category", "warmup_requests")
 
     def __init__(self) -> None:
         self.requests = 0
         self.failures = 0
         self.failures_by_category: dict[str, int] = {}
-        self.hist = LatencyHistogram()
+        self.hist = LatencyHistogram()  # from the send
+        self.sched = LatencyHistogram()  # from the schedule (open model only)
         self.warmup_requests = 0
         self.warmup_failures = 0
         self.warmup_failures_by_category: dict[str, int] = {}
@@ -78,6 +90,8 @@ class Measurements:
         self.ended: float | None = None
         self.source = source  # names this process's CPU samples ("worker-1" ...)
         self.late = 0
+        self.slots = dict.fromkeys(SLOT_FIELDS, 0)  # the open-model schedule's accounting, added at each end
+        self.trust = trust.TrustRecord()  # the generator's own clock: probe lag, run-queue wait (loadtests.trust)
         self.examples: dict[str, ExampleExchange] = {}
         self.cpu_samples: list[tuple[float, float, str]] = []  # (at, percent, source)
         self._operations: dict[str, _Operation] = {}
@@ -88,8 +102,10 @@ class Measurements:
         self._last_at = started
 
     # --- recording (hot path) ---------------------------------------------------------------------------------
-    def record(self, operation: str, latency_us: int, failure: str | Sequence[str] | None, at: float) -> None:
-        """One request: its operation label, latency, failure category or categories (None: it passed), time."""
+    def record(self, operation: str, latency_us: int, failure: str | Sequence[str] | None, at: float,
+               schedule_us: int | None = None) -> None:
+        """One request: its operation label, latency, failure category or categories (None: it passed), time, and
+        in the open model its latency counted from the time it was due."""
         op = self._operations.get(operation)
         if op is None:
             op = self._operations[operation] = _Operation()
@@ -103,6 +119,8 @@ class Measurements:
         else:
             op.requests += 1
             op.hist.record_us(latency_us)
+            if schedule_us is not None:
+                op.sched.record_us(schedule_us)
             if categories:
                 op.failures += 1
                 for category in categories:
@@ -115,7 +133,7 @@ class Measurements:
         _add(window.by_operation, operation)
         for category in categories:
             _add(window.failures, category)
-        self._window_histogram(second).record_us(latency_us)
+        self._window_histogram(second).record_us(latency_us if schedule_us is None else schedule_us)
         if at > self._last_at:
             self._last_at = at
 
@@ -127,6 +145,11 @@ class Measurements:
         if window is None:
             window = self._windows[second] = _Window()
         window.late += n
+
+    def record_slots(self, counts: Mapping[str, int]) -> None:
+        """Where the slots of one process's schedule went (pacing.SlotCounts._asdict()), once at its end."""
+        for key in SLOT_FIELDS:
+            self.slots[key] += int(counts[key])
 
     def record_cpu(self, at: float, percent: float, source: str | None = None) -> None:
         """One CPU sample (percent of one core); `CpuSampler(on_sample=measurements.record_cpu)` feeds it."""
@@ -172,12 +195,15 @@ class Measurements:
             }
         wire: dict[str, Any] = {
             "version": WIRE_VERSION, "started": self.started, "ended": self.ended, "last_at": self._last_at,
-            "warmup_until": self.warmup_until, "late": self.late, "examples": dict(self.examples),
+            "warmup_until": self.warmup_until, "late": self.late, "slots": dict(self.slots),
+            "trust": self.trust.to_wire(),
+            "examples": dict(self.examples),
             "cpu": [list(sample) for sample in self.cpu_samples], "windows": windows,
             "operations": {
                 name: {
                     "requests": op.requests, "failures": op.failures,
                     "failures_by_category": dict(op.failures_by_category), "hist": op.hist.encode(),
+                    "sched": op.sched.encode(),
                     "warmup_requests": op.warmup_requests, "warmup_failures": op.warmup_failures,
                     "warmup_failures_by_category": dict(op.warmup_failures_by_category),
                 }
@@ -186,6 +212,8 @@ class Measurements:
         }
         if reset:
             self.late = 0
+            self.slots = dict.fromkeys(SLOT_FIELDS, 0)
+            self.trust = trust.TrustRecord()
             self.examples = {}
             self.cpu_samples = []
             self._operations, self._windows, self._live, self._packed = {}, {}, {}, {}
@@ -202,6 +230,8 @@ class Measurements:
         if self.warmup_until is None and wire["warmup_until"] is not None:
             self.warmup_until = float(wire["warmup_until"])
         self.late += int(wire["late"])
+        self.record_slots(wire["slots"])
+        self.trust.merge_wire(wire["trust"])
         for category, example in wire["examples"].items():
             self.record_example(category, example)
         self.cpu_samples.extend((float(at), float(percent), str(source)) for at, percent, source in wire["cpu"])
@@ -218,6 +248,7 @@ class Measurements:
             for category, n in data["warmup_failures_by_category"].items():
                 _add(op.warmup_failures_by_category, category, int(n))
             op.hist.merge(LatencyHistogram.decode(data["hist"]))
+            op.sched.merge(LatencyHistogram.decode(data["sched"]))
         for key, data in wire["windows"].items():
             second = int(key)
             window = self._windows.get(second)
@@ -242,23 +273,25 @@ class Measurements:
         start_measuring = max(self.started, self.warmup_until or self.started)
         measured_s = max(0.0, end - start_measuring)
         operations = {
-            name: _operation_summary(op.hist, op.requests, op.failures, op.failures_by_category,
+            name: _operation_summary(op.hist, op.sched, op.requests, op.failures, op.failures_by_category,
                                      op.warmup_requests, op.warmup_failures_by_category, measured_s)
             for name, op in sorted(self._operations.items())
         }
-        overall_hist = LatencyHistogram()
+        overall_hist, overall_sched = LatencyHistogram(), LatencyHistogram()
         by_category: dict[str, int] = {}
         warmup_by_category: dict[str, int] = {}
         for op in self._operations.values():
             overall_hist.merge(op.hist)
+            overall_sched.merge(op.sched)
             for category, n in op.failures_by_category.items():
                 _add(by_category, category, n)
             for category, n in op.warmup_failures_by_category.items():
                 _add(warmup_by_category, category, n)
         overall = _operation_summary(
-            overall_hist, sum(op.requests for op in self._operations.values()),
+            overall_hist, overall_sched, sum(op.requests for op in self._operations.values()),
             sum(op.failures for op in self._operations.values()), by_category,
             sum(op.warmup_requests for op in self._operations.values()), warmup_by_category, measured_s)
+        cpu = self._cpu_summary(start_measuring)
         violations_by_check: dict[str, int] = {}
         for counts in (by_category, warmup_by_category):
             for category, n in counts.items():
@@ -279,10 +312,22 @@ class Measurements:
             violations=sum(violations_by_check.values()),
             violations_by_check=dict(sorted(violations_by_check.items())),
             late=self.late,
-            cpu=self._cpu_summary(start_measuring),
+            slots=self._slot_summary(),
+            # The smallest p50 reported sets the tightest bound: from the send, when the schedule's is inflated
+            # by the generator's own queue (too few users).
+            trust=trust.judge(self.trust, min(filter(None, (overall["p50_ms"], overall["send_p50_ms"])), default=None),
+                              cpu["max"]),
+            cpu=cpu,
             examples=dict(sorted(self.examples.items())),
             timeline=self._timeline() if timeline else [],
         )
+
+    def _slot_summary(self) -> SlotSummary | None:
+        slots = self.slots
+        if not any(slots.values()):
+            return None  # a closed-model run has no schedule
+        return SlotSummary(scheduled=slots["scheduled"], on_time=slots["on_time"], late=slots["late"],
+                           never_sent=slots["never_sent"], skipped=slots["skipped"])
 
     def _cpu_summary(self, start_measuring: float) -> CpuSummary:
         measured = [percent for at, percent, _ in self.cpu_samples if at >= start_measuring]
@@ -324,9 +369,11 @@ class Measurements:
 
 
 def _operation_summary(
-    hist: LatencyHistogram, requests: int, failures: int, by_category: Mapping[str, int], warmup_requests: int,
-    warmup_by_category: Mapping[str, int], measured_s: float,
+    send: LatencyHistogram, sched: LatencyHistogram, requests: int, failures: int, by_category: Mapping[str, int],
+    warmup_requests: int, warmup_by_category: Mapping[str, int], measured_s: float,
 ) -> OperationSummary:
+    # Every request of an open-model run has a schedule: its figures lead; a closed-model run has none.
+    hist = sched if sched.count else send
     empty = hist.count == 0
     violations = sum(n for counts in (by_category, warmup_by_category)
                      for category, n in counts.items() if is_contract_violation(category))
@@ -345,4 +392,11 @@ def _operation_summary(
         max_ms=None if empty else hist.max_ms,
         mean_ms=None if empty else hist.mean_ms,
         min_ms=None if empty else hist.min_ms,
+        latency_from="schedule" if sched.count else "send",
+        send_p50_ms=None if empty else send.percentile_ms(50),
+        send_p90_ms=None if empty else send.percentile_ms(90),
+        send_p95_ms=None if empty else send.percentile_ms(95),
+        send_p99_ms=None if empty else send.percentile_ms(99),
+        send_max_ms=None if empty else send.max_ms,
+        send_mean_ms=None if empty else send.mean_ms,
     )

@@ -88,7 +88,8 @@ OPTIONS: tuple[CustomOption, ...] = (
                  "", web_ui=False, repeat=True),
     # The web UI has no repeatable text field (a list option becomes a multi-select of fixed choices): its gates
     # are one text, added to any --gate. No percent sign in the help: the UI shows it as argparse's '%%'.
-    CustomOption("--gates", "separated by ;  e.g. p99<50ms; error_rate<0.01 (plus violations==0, cpu<90)", ""),
+    CustomOption("--gates", "separated by ;  e.g. p99<50ms; error_rate<0.01 (plus violations==0, cpu<90, "
+                 "trust<=100)", ""),
     CustomOption("--report-dir", "folder receiving one report folder per run (empty: no edgeload reports)",
                  "reports"),
     CustomOption("--run-id", "name of this run's report folder (default: a timestamp)", ""),

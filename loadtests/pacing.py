@@ -11,10 +11,12 @@ and spread it over the users:
   number n (counted over all workers) is due when the integral of the rate profile reaches n + 1/2; a process
   of `stride` processes takes every stride-th of them, so the workers interleave instead of doubling up.
 
-A request sent more than `late_after` behind its due time is counted late (`on_late`); a backlog older than
-`max_lag` is not sent at all but counted late too, because sending it would be a burst that the profile never
-asked for. Nothing here sleeps: callers sleep for the returned delay (in Locust's `wait_time`), tests use a fake
-clock.
+A request sent more than `late_after` behind its due time is counted late (`on_late`). In the open model every
+slot of the schedule is accounted exactly once (`GlobalRate.slots()`): sent on time, sent late (both judged when
+the request actually goes out, `sent()`), or never sent: a backlog older than `max_lag` is skipped, because
+sending it would be a burst that the profile never asked for, and slots that fell due while every user was busy
+until the end are never claimed at all. Nothing here sleeps: callers sleep for the returned delay (in Locust's
+`wait_time`), tests use a fake clock.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from typing import NamedTuple
 
 from loadtests.shape_math import Profile
 
@@ -36,8 +39,21 @@ def spread_phase(index: int) -> float:
     return (index * GOLDEN) % 1.0
 
 
+_EPSILON = 1e-9  # the integral of the profile at a slot's own due time may fall short of it by a rounding error
+
+
 def _ignore(_n: int) -> None:
     return None
+
+
+class SlotCounts(NamedTuple):
+    """Where every slot of one schedule went: scheduled == on_time + late + never_sent, exactly."""
+
+    scheduled: int  # slots due by the end of the run (and any sent after it)
+    on_time: int  # sent within `late_after` of their due time
+    late: int  # sent, but more than `late_after` behind
+    never_sent: int  # due and not sent: skipped as a stale backlog, or no user was free before the end
+    skipped: int  # of never_sent: skipped because they were more than `max_lag` behind
 
 
 class UserPacing:
@@ -102,13 +118,18 @@ class GlobalRate:
         self._max_lag = max_lag
         self._t0: float | None = None
         self._k = 0  # this process's next slot
+        self._last_sent_due = -math.inf
         self.claimed = 0
+        self.on_time = 0
         self.late = 0
+        self.skipped = 0
 
     def start(self, at: float | None = None) -> None:
         """Start the schedule's clock (Locust's test_start); slots before it do not exist."""
         self._t0 = self._clock() if at is None else at
         self._k = 0
+        self._last_sent_due = -math.inf
+        self.claimed = self.on_time = self.late = self.skipped = 0
 
     @property
     def started(self) -> bool:
@@ -131,27 +152,48 @@ class GlobalRate:
         now = self._clock()
         lag = now - due
         if lag > self._max_lag:
-            # Skip to the first slot due within max_lag; every skipped slot is counted late.
+            # Skip to the first slot due within max_lag; the skipped ones are never sent (slots() counts them).
             due_by = self.profile.total(now - self._max_lag - self._t0)  # type: ignore[operator]
             first = max(self._k + 1, math.ceil((due_by - self.offset - 0.5) / self.stride))
-            self._count_late(first - self._k)
+            self.skipped += first - self._k
             self._k = first
             due = self._due(self._k)
             if math.isinf(due):
                 return None
-            lag = now - due
-        if lag > self._late_after:
-            self._count_late(1)
         self._k += 1
         self.claimed += 1
         return due
+
+    def sent(self, due: float, at: float | None = None) -> float:
+        """The request of the slot due at `due` goes out now (or `at`): count it on time or late, and return how
+        far behind its schedule it is, in seconds (0 when early). Judged here, not at claim time, because a user
+        that claimed a slot on time can still wake late when the process waits for a CPU core."""
+        lag = (self._clock() if at is None else at) - due
+        if lag > self._late_after:
+            self.late += 1
+            self._on_late(1)
+        else:
+            self.on_time += 1
+        if due > self._last_sent_due:
+            self._last_sent_due = due
+        return max(0.0, lag)
+
+    def due_by(self, t: float) -> int:
+        """How many of this process's slots are due by clock time `t`: k is due when the profile's integral
+        reaches k * stride + offset + 1/2 (see _due)."""
+        if self._t0 is None:
+            return 0
+        total = self.profile.total(t - self._t0) + _EPSILON
+        return max(0, math.floor((total - self.offset - 0.5) / self.stride) + 1)
+
+    def slots(self, end: float | None = None) -> SlotCounts:
+        """Every slot due by `end` (default now), or sent, accounted once: on time, late or never sent."""
+        horizon = self._clock() if end is None else end
+        scheduled = max(self.due_by(max(horizon, self._last_sent_due)), self.on_time + self.late)
+        never_sent = scheduled - self.on_time - self.late
+        return SlotCounts(scheduled, self.on_time, self.late, never_sent, min(self.skipped, never_sent))
 
     def delay(self) -> float | None:
         """Seconds to wait before sending the next claimed request; None once the profile is over."""
         due = self.claim()
         return None if due is None else max(0.0, due - self._clock())
-
-    def _count_late(self, n: int) -> None:
-        if n > 0:
-            self.late += n
-            self._on_late(n)

@@ -14,13 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from locust.runners import WorkerRunner
+from locust.runners import MasterRunner, WorkerRunner
 
 from generators.traffic import Traffic, worker_seed
 from loadtests.cpu import CpuSampler
 from loadtests.measurements import Measurements
 from loadtests.options import LoadOptions
 from loadtests.pacing import GlobalRate
+from loadtests.trust import read_schedstat
 
 MIN_CPU_INTERVAL_S = 0.25
 YOUNG_THRESHOLD = 10_000  # CPython's default is 700 allocations
@@ -61,11 +62,13 @@ class ProcessState:
         self.finished = False
         self.run_id = ""
         self.stopping_at: float | None = None
+        self._stopping_clock: float | None = None  # the same moment on the schedule's monotonic clock
         self._users = 0
         self._traffic: Traffic | None = None
         self._traffic_key: tuple[int, tuple[tuple[str, float], ...]] | None = None
         self._sampler: CpuSampler | None = None
         self._cpu_at = 0.0  # when the last CPU sample (or the baseline) was taken
+        self._schedstat: tuple[tuple[int, int, int], float] | None = None  # last reading, at (monotonic)
 
     @property
     def worker_index(self) -> int:
@@ -128,6 +131,16 @@ class ProcessState:
         self._cpu_at = at
         self.measurements.record_cpu(at, self._sampler.sample().percent)
 
+    def sample_runqueue(self) -> None:
+        """Add the event loop thread's run-queue wait since the last reading to this run's trust record (not on a
+        master: it times no request, and its figures would dilute its workers')."""
+        if isinstance(getattr(self._environment(), "runner", None), MasterRunner):
+            return
+        now, reading = time.monotonic(), read_schedstat()
+        previous, self._schedstat = self._schedstat, None if reading is None else (reading, now)
+        if previous is not None and reading is not None and self.measurements is not None:
+            self.measurements.trust.add_schedstat(previous[0], reading, now - previous[1])
+
     def begin_run(self, source: str) -> None:
         started = self.start_at = time.time()
         warmup = self.options.warmup
@@ -138,21 +151,29 @@ class ProcessState:
         self.finished = False
         self.stop_reason = None
         self.incidents = []
-        self.stopping_at = None
+        self.stopping_at = self._stopping_clock = None
         self.run_id = self.options.run_id or time.strftime("%Y%m%d-%H%M%S", time.localtime(started))
         self._users = 0
         self.sampler_primed()
+        self._schedstat = None
+        self.sample_runqueue()  # the baseline
 
     def stopping(self) -> None:
         """The run was asked to stop: the load ends now, whatever the stopping itself takes."""
         if self.running and self.stopping_at is None:
             self.stopping_at = time.time()
+            self._stopping_clock = time.monotonic()
 
     def end_run(self, *, finish: bool) -> None:
         """The run has stopped; `finish` marks its end in the measurements (not on workers: the master's end
         is the run's end, and a worker's later one would stretch it when merged)."""
         if self.running and self.measurements is not None:
             self.sample_cpu(final=True)  # the last stretch of the run
+            self.sample_runqueue()
+            if self.rate is not None and self.rate.started:
+                # Slots due until the load was asked to stop: later ones were never part of the run.
+                end = self._stopping_clock if self._stopping_clock is not None else time.monotonic()
+                self.measurements.record_slots(self.rate.slots(end)._asdict())
             if finish:
                 self.measurements.finish(self.stopping_at or time.time())
         self.running = False

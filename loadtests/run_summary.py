@@ -45,6 +45,15 @@ class OperationSummary(TypedDict):
     max_ms: float | None
     mean_ms: float | None
     min_ms: float | None
+    # Where the figures above count from: "schedule" in open-model runs (from the time each request was due,
+    # waits for a free user or a core included), else "send". The send_* figures always count from the send.
+    latency_from: str
+    send_p50_ms: float | None
+    send_p90_ms: float | None
+    send_p95_ms: float | None
+    send_p99_ms: float | None
+    send_max_ms: float | None
+    send_mean_ms: float | None
 
 
 class TimelineWindow(TypedDict):
@@ -56,6 +65,36 @@ class TimelineWindow(TypedDict):
     p50_ms: float | None
     p95_ms: float | None
     p99_ms: float | None
+
+
+SLOT_FIELDS = ("scheduled", "on_time", "late", "never_sent", "skipped")
+
+
+class SlotSummary(TypedDict):
+    """The open-model schedule, every slot once: scheduled == on_time + late + never_sent (whole run)."""
+
+    scheduled: int  # requests the rate profile asked for by the end of the run
+    on_time: int  # sent within 10 ms of their due time
+    late: int  # sent more than 10 ms behind
+    never_sent: int  # due but not sent (no free user before the end, or skipped)
+    skipped: int  # of never_sent: skipped as a backlog more than 1 s old (sending it would be a burst)
+
+
+class TrustSummary(TypedDict):
+    """Whether the generator's own clock can be believed (loadtests.trust): what the `trust` gate reads."""
+
+    probe_wakeups: int  # wake-ups of the lag probe (every 5 ms), whole run, every process that ran users
+    lag_p50_ms: float | None  # how late the probe woke
+    lag_p99_ms: float | None
+    lag_max_ms: float | None
+    runqueue_wait_pct: float | None  # share of the run the event loop's thread waited for a core (schedstat)
+    runqueue_wait_per_wakeup_ms: float | None  # mean wait for a core each time it was woken
+    bound_ms: float  # max(2 ms, 10 % of reference_ms)
+    reference_ms: float | None  # the run's smallest p50 (from the send or the schedule)
+    error_ms: float | None  # the error a request may carry: 2 x the larger of lag_p99 and the wait per wake-up
+    distortion_pct: float | None  # error_ms in % of the bound: what the trust gate reads
+    cpu_max: float | None  # the generator's highest CPU sample, for the advice
+    headline: str | None  # what was wrong, how big and what to do; None within the bound
 
 
 class CpuSummary(TypedDict):
@@ -84,10 +123,12 @@ class RunSummary:
     total_failures_by_category: dict[str, int]  # whole run, warm-up included: one count per failing check
     violations: int  # contract violations, whole run
     violations_by_check: dict[str, int]
-    late: int  # requests the global-rate mode could not send on time
+    late: int  # requests sent more than 10 ms behind their schedule (paced or open model)
     cpu: CpuSummary
     examples: dict[str, ExampleExchange] = field(default_factory=dict)
     timeline: list[TimelineWindow] = field(default_factory=list)
+    slots: SlotSummary | None = None  # open model only: where every scheduled request went
+    trust: TrustSummary | None = None  # the generator's scheduling lag and run-queue wait against the bound
     stop_reason: str | None = None  # why the run ended early (interrupt, abort gate), shown with the verdict
 
     def to_dict(self) -> dict[str, Any]:

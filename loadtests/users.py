@@ -71,6 +71,7 @@ class EdgeUser(FastHttpUser):
         )
         self.hold_until = 0.0  # Retry-After: no request before this monotonic time
         self.due = True  # whether the next task has a request to send (see wait_time)
+        self.due_at: float | None = None  # open model: the monotonic time the claimed slot is due
         self.journey: Iterator[Any] = iter(())
         self._http: HTTPClient | None = None
         self._base_path = ""
@@ -84,17 +85,20 @@ class EdgeUser(FastHttpUser):
 
     def wait_time(self) -> float:
         """Seconds until this user's next request; also decides whether the next task sends one."""
-        held = self.hold_until - time.monotonic()
+        now = time.monotonic()
+        held = self.hold_until - now
+        self.due_at = None
         if held > 0:
-            self.due = False  # a held-off user claims no slot: the others take them (or they are counted late)
+            self.due = False  # a held-off user claims no slot: the others take them (or they are never sent)
             return held
         self.due = True
         if self.state.rate is not None:
-            delay = self.state.rate.delay()
-            if delay is None:  # the rate profile is over; the shape or run time ends the run
+            due = self.state.rate.claim()
+            if due is None:  # the rate profile is over; the shape or run time ends the run
                 self.due = False
                 return IDLE_S
-            return delay
+            self.due_at = due
+            return max(0.0, due - now)
         return self.pacing.delay() if self.pacing is not None else 0.0
 
     # --- what ------------------------------------------------------------------------------------------------
@@ -153,6 +157,10 @@ class EdgeUser(FastHttpUser):
                 self._last_query, self._last_query_string = prepared.query, urlencode(prepared.query, quote_via=quote)
             uri += "?" + self._last_query_string
         data = orjson.dumps(prepared.body)
+        due_at, rate, behind_s = self.due_at, self.state.rate, 0.0
+        if due_at is not None and rate is not None:
+            self.due_at = None
+            behind_s = rate.sent(due_at)  # counts the slot on time or late, now that it really goes out
         started = time.time()
         clock = time.perf_counter()
         content = b""
@@ -172,9 +180,11 @@ class EdgeUser(FastHttpUser):
             status, headers = response.status_code, dict(response.info().iterlower())  # info(): the Headers
             failed = judge_exchange(Exchange(prepared.operation, prepared.query, prepared.headers, prepared.body,
                                              status, headers, content))
+        # schedule_response_time: the latency from the slot's due time (open model; listeners.on_request).
         self.environment.events.request.fire(
             request_type="POST", name=prepared.operation, response_time=elapsed_ms, response_length=len(content),
-            response=None, context=self.context(), exception=failed, start_time=started, url=str(self.host) + uri)
+            response=None, context=self.context(), exception=failed, start_time=started, url=str(self.host) + uri,
+            schedule_response_time=None if due_at is None else elapsed_ms + behind_s * 1000.0)
         if failed is None:
             self.received(prepared, status, content)
         if status in (429, 503) and self.state.options.respect_retry_after:

@@ -73,7 +73,8 @@ def rps_chart(summary: RunSummary) -> bytes:
 
 
 def latency_chart(summary: RunSummary) -> bytes:
-    figure, axes = _figure(summary, "latency percentiles per second (exact)", "ms")
+    origin = ", from the schedule" if summary.overall["latency_from"] == "schedule" else ""
+    figure, axes = _figure(summary, f"latency percentiles per second (exact{origin})", "ms")
     t = [w["t"] + 0.5 for w in summary.timeline]  # a window's percentile belongs to its middle
     for key, label, color in (("p50_ms", "p50", "tab:blue"), ("p95_ms", "p95", "tab:orange"),
                               ("p99_ms", "p99", "tab:red")):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from loadtests.gates import GateResult
+from loadtests.reports.clock_lines import latency_line, schedule_line, trust_line
 from loadtests.run_summary import OperationSummary, RunSummary
 
 
@@ -56,10 +57,18 @@ def format_summary(summary: RunSummary) -> str:
     if summary.total_failures_by_category:
         lines.append("failures by category (whole run): " + ", ".join(
             f"{category} {n}" for category, n in summary.total_failures_by_category.items()))
-    if summary.late:
+    schedule, latency = schedule_line(summary), latency_line(summary)
+    if schedule is not None:
+        lines.append(schedule)
+    elif summary.late:
         lines.append(f"late: {summary.late} requests could not be sent on time at the target rate")
+    if latency is not None:
+        lines.append(latency)
     cpu = summary.cpu
     if cpu["max"] is not None and cpu["mean"] is not None:
         lines.append(f"generator CPU: max {cpu['max']:.0f}%, mean {cpu['mean']:.0f}% of one core "
                      f"({cpu['samples']} samples)")
+    trust = trust_line(summary)
+    if trust is not None:
+        lines.append(trust)
     return "\n".join(lines)

@@ -14,6 +14,7 @@ from collections.abc import Collection, Sequence
 from html import escape
 
 from loadtests.gates import GateResult
+from loadtests.reports.clock_lines import latency_line, schedule_line, trust_line
 from loadtests.run_summary import RunSummary, is_contract_violation
 from loadtests.reports.verdict import verdict
 
@@ -105,6 +106,8 @@ def render(summary: RunSummary, gate_results: Sequence[GateResult], *, present: 
     cpu = summary.cpu
     if cpu["max"] is not None and cpu["mean"] is not None:
         facts += f"; generator CPU max {cpu['max']:.0f}%, mean {cpu['mean']:.0f}% of one core"
+    clock = "".join(f"<p>{escape(line[0].upper() + line[1:])}.</p>"
+                    for line in (schedule_line(summary), latency_line(summary), trust_line(summary)) if line)
     charts = "".join(
         # No caption: each chart carries its own title; the alt text names it for readers without images.
         f"<figure><img src='{escape(name)}' alt='{escape(label)}' width=800 height=300></figure>" if name in present
@@ -117,7 +120,7 @@ def render(summary: RunSummary, gate_results: Sequence[GateResult], *, present: 
 <title>edgeload {outcome.word}: {escape(outcome.headline)}</title><style>{_CSS}</style></head><body>
 <section class="verdict {'pass' if outcome.passed else 'fail'}" id="verdict">
 <h1>{escape(outcome.headline)}</h1>{f'<ul>{reasons}</ul>' if reasons else ''}</section>
-<p>{escape(facts)}.</p>
+<p>{escape(facts)}.</p>{clock}
 <h2 id="gates">Gates</h2>{_gates(gate_results)}
 <h2 id="charts">Charts</h2>{charts}
 <h2 id="operations">Operations</h2>{_operations(summary)}

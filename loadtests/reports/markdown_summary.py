@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from loadtests.gates import GateResult
+from loadtests.reports.clock_lines import latency_line, schedule_line, trust_line
 from loadtests.run_summary import RunSummary, is_contract_violation
 from loadtests.reports.verdict import verdict
 
@@ -13,6 +14,10 @@ from loadtests.reports.verdict import verdict
 def _cell(text: object) -> str:
     # A pipe or a newline would end the table cell early.
     return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _sentence(line: str) -> str:
+    return _cell(line[0].upper() + line[1:] + ".")
 
 
 def _ms(value: float | None) -> str:
@@ -40,7 +45,11 @@ def render(summary: RunSummary, gate_results: Sequence[GateResult]) -> str:
                         [(f"`{r.name}`", r.threshold, r.measured, "✅ pass" if r.passed else "❌ fail")
                          for r in gate_results])
         lines.append("")
-    lines += ["## Operations", "", "Latency in milliseconds, exact (HDR histogram), after the warm-up.", ""]
+    schedule = schedule_line(summary)
+    if schedule is not None:
+        lines += [_sentence(schedule), ""]
+    origin = "; counted from each request's scheduled time" if summary.overall["latency_from"] == "schedule" else ""
+    lines += ["## Operations", "", f"Latency in milliseconds, exact (HDR histogram), after the warm-up{origin}.", ""]
     rows = [(f"`{name}`", s["requests"], s["failures"], "-" if s["rps"] is None else f"{s['rps']:.1f}",
              _ms(s["p50_ms"]), _ms(s["p90_ms"]), _ms(s["p95_ms"]), _ms(s["p99_ms"]), _ms(s["max_ms"]))
             for name, s in [*summary.operations.items(), ("overall", summary.overall)]]
@@ -56,4 +65,7 @@ def render(summary: RunSummary, gate_results: Sequence[GateResult]) -> str:
     cpu = summary.cpu
     if cpu["max"] is not None and cpu["mean"] is not None:
         lines += [f"Generator CPU: max {cpu['max']:.0f}%, mean {cpu['mean']:.0f}% of one core.", ""]
+    for line in (latency_line(summary), trust_line(summary)):
+        if line is not None:
+            lines += [_sentence(line), ""]
     return "\n".join(lines)

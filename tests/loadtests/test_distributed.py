@@ -63,3 +63,11 @@ def test_master_and_two_workers_count_every_request_the_emulator_received(
     assert overall["connection_reset"] == faults["connection-reset"]
     assert {source for source in summary["cpu"]["by_source"]} >= {"worker-0", "worker-1"}
     assert master.returncode == 1  # the violations gate failed
+    # Each worker's schedule, its latency from the schedule and its clock reach the master too.
+    slots = summary["slots"]
+    assert slots["on_time"] + slots["late"] == summary["total_requests"]
+    assert slots["scheduled"] == slots["on_time"] + slots["late"] + slots["never_sent"]
+    assert 0.98 * 160 <= slots["scheduled"] <= 1.02 * 160
+    assert summary["overall"]["latency_from"] == "schedule"
+    assert summary["overall"]["p50_ms"] >= summary["overall"]["send_p50_ms"] >= 600
+    assert summary["trust"]["probe_wakeups"] >= 2 * 4 / 0.005 * 0.5  # both workers' probes, half of them at least

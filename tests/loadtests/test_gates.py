@@ -81,7 +81,7 @@ def test_parse_gate_rejects_invalid_forms_with_one_line(text, names):
 
 def test_parse_gates_adds_defaults_unless_replaced():
     assert [g.text for g in parse_gates(["p95<200ms"])] == ["p95<200ms", *DEFAULT_GATES]
-    assert [g.text for g in parse_gates(["cpu<95%"])] == ["cpu<95%", "violations==0"]
+    assert [g.text for g in parse_gates(["cpu<95%"])] == ["cpu<95%", "violations==0", "trust<=100%"]
     assert [g.text for g in parse_gates(["p95<200ms"], defaults=False)] == ["p95<200ms"]
 
 
@@ -92,8 +92,10 @@ def test_validate_gates_requires_a_target_for_relative_rps():
 
 
 def _summary(latencies_us: list[int], *, failures: int = 0, seconds: float = 10.0, cpu: float | None = 50.0,
-             warmup_s: float | None = None) -> RunSummary:
+             warmup_s: float | None = None, lag_us: int | None = 100) -> RunSummary:
     m = Measurements(STARTED, warmup_until=STARTED + warmup_s if warmup_s else None)
+    for index in range(200 if lag_us is not None else 0):  # the lag probe: 2.5 % of its wake-ups 10x later
+        m.trust.observe_wake(index, index + (lag_us or 0) * (10 if index % 40 == 0 else 1) / 1e6)
     for index, us in enumerate(latencies_us):
         failure = "request_id_echo" if index < failures else None
         m.record(INTERACT, us, failure, STARTED + (warmup_s or 0) + index * (seconds / len(latencies_us)))
@@ -191,3 +193,53 @@ def test_should_abort_never_fires_without_measured_data():
     gates = parse_gates(["p95<2ms !abort=0s"], defaults=False)
     empty = Measurements(STARTED, warmup_until=STARTED + 30).summary(STARTED + 5, timeline=False)
     assert should_abort(gates, empty, elapsed_s=5.0) is None
+
+
+def test_evaluate_trust_passes_while_the_lag_stays_within_2_ms_or_10_percent_of_the_p50():
+    # p99 lag 0.75 ms (the 2.5 % at 10x): a request timed at two wake-ups may be 1.5 ms off, bound 2 ms
+    fast = _summary([1_000] * 100, lag_us=75)
+    result = _result("trust<=100%", fast)
+    assert result.passed
+    assert result.value == pytest.approx(75.0, rel=0.01)
+    assert result.measured.startswith("75% of the 2.0 ms bound (lag p99 0.8 ms")
+    slow_target = _summary([200_000] * 100, lag_us=750)  # 2 x p99 lag 7.5 ms against a 20 ms bound
+    assert _result("trust<=100%", slow_target).value == pytest.approx(75.0, rel=0.01)
+
+
+def test_evaluate_trust_fails_with_what_how_big_and_what_to_do():
+    result = _result("trust<=100%", _summary([200_000] * 100, lag_us=3_000))  # p99 lag 30 ms, bound 20 ms
+    assert not result.passed
+    assert result.value == pytest.approx(300.0, rel=0.01)
+    assert result.message.startswith("trust<=100%: not trustworthy: the load generator's clock: its 5 ms timer "
+                                     "woke 30.0 ms late at p99 (max 30.0 ms), so a request, timed at two wake-ups, "
+                                     "may be 60.0 ms off; bound 20.0 ms")
+    assert result.message.endswith("fewer users per core, more workers (--workers N), or on a quieter machine")
+    assert _result("trust<=400%", _summary([200_000] * 100, lag_us=3_000)).passed  # a looser bound, by choice
+
+
+def test_evaluate_trust_fails_on_run_queue_wait_and_names_the_neighbours():
+    m = Measurements(STARTED)
+    m.record(INTERACT, 200_000, None, STARTED + 1)
+    m.trust.observe_wake(0.0, 0.0001)
+    # 10 s of wall time, 4 s of it waiting for a core over 100 wake-ups: 40 ms each, 80 ms for two, bound 20 ms
+    m.trust.add_schedstat((0, 0, 0), (1_000_000_000, 4_000_000_000, 100), 10.0)
+    m.record_cpu(STARTED + 2, 20.0)
+    result = _result("trust<=100%", m.summary(STARTED + 10))
+    assert result.value == pytest.approx(400.0)
+    assert "waited for a CPU core 40% of the time (40.00 ms per wake-up)" in result.message
+    assert result.message.endswith("other processes are taking the cores: run on a quieter machine, or give the "
+                                   "generator its own cores")
+
+
+def test_evaluate_trust_fails_when_nothing_was_measured():
+    result = _result("trust<=100%", _summary([1_000] * 10, lag_us=None))
+    assert not result.passed
+    assert result.measured == "not measured"
+
+
+def test_parse_gate_trust_takes_a_percentage_of_the_whole_run():
+    assert parse_gate("trust <= 150%").threshold == 150.0
+    with pytest.raises(GateError, match="percentage of the bound"):
+        parse_gate("trust<=2ms")
+    with pytest.raises(GateError, match="drop the scope"):
+        parse_gate("POST /ee/v2/interact: trust<=100%")

@@ -180,3 +180,43 @@ def test_measurements_record_clamps_but_counts_absurd_latencies():
     m.record(INTERACT, -5, None, STARTED)
     stats = m.summary(STARTED + 1).operations[INTERACT]
     assert (stats["requests"], stats["min_ms"]) == (1, 0.001)
+
+
+def test_measurements_open_model_figures_count_from_the_schedule_and_keep_the_send_figures():
+    m = Measurements(STARTED)
+    for i in range(100):  # 100 ms answers; the last 10 went out 400 ms behind their schedule (no free user)
+        m.record(INTERACT, 100_000, None, STARTED + i * 0.01, 100_000 + (400_000 if i >= 90 else 0))
+    stats = m.summary(STARTED + 1.0).operations[INTERACT]
+    assert stats["latency_from"] == "schedule"
+    assert stats["p50_ms"] == pytest.approx(100.0, rel=0.001)
+    assert stats["p95_ms"] == pytest.approx(500.0, rel=0.001)
+    assert stats["max_ms"] == 500.0
+    assert stats["send_p95_ms"] == pytest.approx(100.0, rel=0.001)
+    assert stats["send_max_ms"] == 100.0
+    assert m.summary(STARTED + 1.0).timeline[0]["p99_ms"] == pytest.approx(500.0, rel=0.01)  # the chart too
+
+
+def test_measurements_closed_model_figures_count_from_the_send():
+    m = Measurements(STARTED)
+    m.record(INTERACT, 2_000, None, STARTED + 0.1)
+    stats = m.summary(STARTED + 1.0).operations[INTERACT]
+    assert (stats["latency_from"], stats["p50_ms"], stats["send_p50_ms"]) == ("send", 2.0, 2.0)
+    assert m.summary(STARTED + 1.0).slots is None
+
+
+def test_measurements_schedule_latency_and_slots_travel_from_workers_to_the_master():
+    workers = [Measurements(STARTED, source=f"worker-{k}") for k in (1, 2)]
+    for k, worker in enumerate(workers):
+        for i in range(50):
+            worker.record(INTERACT, 1_000, None, STARTED + i * 0.01, 1_000 + 1_000 * k)
+        worker.record_slots({"scheduled": 60, "on_time": 40 - 10 * k, "late": 10 + 10 * k, "never_sent": 10,
+                             "skipped": 5 * k})
+    master = Measurements(STARTED)
+    for worker in workers:
+        master.merge_wire(json.loads(json.dumps(worker.to_wire(reset=True))))
+    summary = master.summary(STARTED + 1.0)
+    assert summary.slots == {"scheduled": 120, "on_time": 70, "late": 30, "never_sent": 20, "skipped": 5}
+    assert summary.overall["p50_ms"] == 1.0
+    assert summary.overall["p99_ms"] == 2.0
+    assert summary.overall["send_p99_ms"] == 1.0
+    assert workers[0].to_wire()["slots"]["scheduled"] == 0  # shipped once, then reset

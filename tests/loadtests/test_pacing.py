@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 
 import pytest
 
@@ -107,18 +108,32 @@ def test_global_rate_interleaves_workers_without_doubling_up() -> None:
     assert sorted(d for w in workers for d in drain(w)) == pytest.approx(drain(alone))
 
 
-def test_global_rate_counts_requests_sent_late() -> None:
+def test_global_rate_counts_requests_sent_late_when_they_go_out() -> None:
     clock, late = FakeClock(0.0), []
     rate = GlobalRate(shape_math.constant(100, None), clock=clock, on_late=late.append)
     rate.start()
-    clock.now = 0.5  # users were busy: the first slots are claimed half a second after they were due
+    clock.now = 0.5  # users were busy: the first slot is claimed half a second after it was due
     first = rate.claim()
     assert first == pytest.approx(0.005)
+    assert late == []  # claiming is not sending
+    assert rate.sent(first) == pytest.approx(0.495)  # how far behind its schedule it went out
     assert late == [1]
-    assert rate.late == 1
+    assert (rate.on_time, rate.late) == (0, 1)
 
 
-def test_global_rate_skips_a_backlog_older_than_max_lag_and_counts_it_late() -> None:
+def test_global_rate_counts_a_slot_claimed_on_time_but_sent_late_as_late() -> None:
+    # The user claimed in time and slept until the slot was due, but the process waited 30 ms for a core.
+    clock = FakeClock(0.0)
+    rate = GlobalRate(shape_math.constant(100, None), clock=clock)
+    rate.start()
+    due = rate.claim()
+    assert due == pytest.approx(0.005)
+    assert rate.sent(due, at=0.006) == pytest.approx(0.001)
+    assert rate.sent(rate.claim() or 0.0, at=0.045) == pytest.approx(0.030)
+    assert (rate.on_time, rate.late) == (1, 1)
+
+
+def test_global_rate_skips_a_backlog_older_than_max_lag_and_counts_it_never_sent() -> None:
     clock = FakeClock(0.0)
     rate = GlobalRate(shape_math.constant(100, None), clock=clock, max_lag=1.0)
     rate.start()
@@ -126,8 +141,60 @@ def test_global_rate_skips_a_backlog_older_than_max_lag_and_counts_it_late() -> 
     due = rate.claim()
     assert due is not None
     assert 2.0 < due <= 2.01
-    assert rate.late == 201  # the 200 skipped plus this late one: none silently dropped
-    assert rate.claimed == 1
+    rate.sent(due)
+    assert rate.skipped == 200
+    assert rate.slots(3.0) == (300, 0, 1, 299, 200)  # none silently dropped, none counted twice
+
+
+def test_global_rate_slots_count_what_fell_due_while_every_user_was_blocked_to_the_end() -> None:
+    # 10 users each sent one request at the start and were still waiting for its answer when the run ended.
+    clock = FakeClock(0.0)
+    rate = GlobalRate(shape_math.constant(500, run_time=2), clock=clock)
+    rate.start()
+    for _ in range(10):
+        due = rate.claim()
+        assert due is not None
+        clock.now = due
+        rate.sent(due)
+    assert rate.slots(2.0) == (1000, 10, 0, 990, 0)
+
+
+def test_global_rate_slots_add_up_exactly_for_any_mix_of_on_time_late_and_lost() -> None:
+    rng = random.Random(7)
+    for stride in (1, 2, 3):
+        for offset in range(stride):
+            clock = FakeClock(0.0)
+            rate = GlobalRate(shape_math.ramp(300, ramp_up=2, run_time=6), stride=stride, offset=offset,
+                              clock=clock)
+            rate.start()
+            sent = 0
+            while clock.now < 6.0 and (due := rate.claim()) is not None:
+                clock.now = max(clock.now, due) + rng.choice((0.0, 0.0, 0.002, 0.03, 0.3, 1.5))
+                if rng.random() < 0.9:  # a user stopped while waiting never sends its slot
+                    rate.sent(due, at=max(due, clock.now - 0.001))
+                    sent += 1
+            end = min(clock.now, 6.0)
+            counts = rate.slots(end)
+            assert counts.on_time + counts.late == sent
+            assert counts.scheduled == counts.on_time + counts.late + counts.never_sent
+            expected = rate.due_by(max(end, 0.0))
+            assert counts.scheduled >= expected
+            assert 0 <= counts.skipped <= counts.never_sent
+
+
+def test_global_rate_due_by_counts_each_process_share_of_the_interleave() -> None:
+    profile = shape_math.constant(90, run_time=2)
+    workers = [GlobalRate(profile, stride=3, offset=k, clock=FakeClock(0.0)) for k in range(3)]
+    for worker in workers:
+        worker.start(0.0)
+    assert [w.due_by(1.0) for w in workers] == [30, 30, 30]
+    assert sum(w.due_by(0.5) for w in workers) == 45
+    assert [w.due_by(9.0) for w in workers] == [60, 60, 60]  # the profile ended at 2 s
+    alone = GlobalRate(profile, clock=FakeClock(0.0))
+    alone.start(0.0)
+    due = alone.claim()
+    assert due is not None
+    assert alone.due_by(due) == 1
 
 
 def test_global_rate_is_over_when_the_profile_ends() -> None:

