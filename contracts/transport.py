@@ -10,7 +10,6 @@ operation and category, and the 207 answers with the EXEG codes of their `errors
 from __future__ import annotations
 
 import http.client
-import socket
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +50,7 @@ def category_of(error: BaseException) -> str:
         if seen is None:
             break
         name = type(seen).__name__
-        if isinstance(seen, socket.timeout | TimeoutError) or "Timeout" in name:
+        if isinstance(seen, TimeoutError) or "Timeout" in name:  # socket.timeout is TimeoutError
             return TIMEOUT
         if isinstance(seen, ConnectionRefusedError):
             return REFUSED

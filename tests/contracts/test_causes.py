@@ -68,13 +68,15 @@ def test_request_id_cause_shows_what_was_sent_and_what_came_back() -> None:
     violation = _only("request_id_echo", response_body=orjson.dumps(body), response_headers={
         "content-type": "application/json;charset=utf-8"})
     assert violation.detail is not None
-    assert "'someone-else'" in violation.detail and "sent '" in violation.detail
+    assert "'someone-else'" in violation.detail
+    assert "sent '" in violation.detail
 
 
 def test_violation_detail_is_cut_to_its_limit_and_kept_out_of_the_message() -> None:
     violation = ContractViolation("a rule", detail="x" * 1000)
     assert str(violation) == "contract: a rule"
-    assert violation.detail is not None and len(violation.detail) == DETAIL_LIMIT
+    assert violation.detail is not None
+    assert len(violation.detail) == DETAIL_LIMIT
 
 
 def test_json_path_writes_names_in_dot_notation_and_indexes_in_brackets() -> None:
@@ -86,4 +88,5 @@ def test_shorten_keeps_the_start_and_the_end_of_a_long_schema_error() -> None:
     text = "{" + "a" * 300 + '} is not of type "array"'
     short = shorten(text, 100)
     assert len(short) == 100
-    assert short.startswith("{aaa") and short.endswith('is not of type "array"')
+    assert short.startswith("{aaa")
+    assert short.endswith('is not of type "array"')
