@@ -34,7 +34,8 @@ class OperationSummary(TypedDict):
     requests: int  # after the warm-up
     failures: int  # requests after the warm-up that failed (a request with two failing checks counts once)
     failures_by_category: dict[str, int]  # after the warm-up; one count per failing check
-    violations: int  # contract violations over the whole run, warm-up included
+    violations: int  # contract check failures over the whole run, warm-up included: one per failing check
+    broken_responses: int  # responses that broke the contract (one or more checks failed), whole run
     warmup_requests: int
     error_rate: float | None  # failures / requests; None without requests
     rps: float | None  # requests / measured seconds; None before the warm-up ends
@@ -82,8 +83,9 @@ class RunSummary:
     total_requests: int  # every request of the run, warm-up included (what the target should have received)
     total_failures: int
     total_failures_by_category: dict[str, int]  # whole run, warm-up included: one count per failing check
-    violations: int  # contract violations, whole run
+    violations: int  # contract check failures, whole run: one per failing check of each response
     violations_by_check: dict[str, int]
+    broken_responses: int  # responses that broke the contract, whole run: one however many checks failed
     late: int  # requests the global-rate mode could not send on time
     cpu: CpuSummary
     examples: dict[str, ExampleExchange] = field(default_factory=dict)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from loadtests.gates import GateResult
+from loadtests.reports.contract_counts import contract_counts
 from loadtests.run_summary import OperationSummary, RunSummary
 
 
@@ -56,6 +57,9 @@ def format_summary(summary: RunSummary) -> str:
     if summary.total_failures_by_category:
         lines.append("failures by category (whole run): " + ", ".join(
             f"{category} {n}" for category, n in summary.total_failures_by_category.items()))
+    contract = contract_counts(summary)
+    if contract:
+        lines.append(contract)
     if summary.late:
         lines.append(f"late: {summary.late} requests could not be sent on time at the target rate")
     cpu = summary.cpu

@@ -65,7 +65,9 @@ def test_live_document_evaluates_every_gate_on_the_running_figures() -> None:
     document = live_document(state, STARTED + 2.0)
     by_gate = {g["gate"]: (g["current"], g["passed"]) for g in document["gates"]}
     assert by_gate == {"p99<5ms": ("1.980 ms", True), "error_rate<0.01": ("10% (10/100)", False),
-                       "violations==0": ("10 (request_id_echo 10)", False), "cpu<90%": ("35% of one core (max)", True)}
+                       "violations==0": ("10 check failures in 10 responses that broke the contract "
+                                         "(request_id_echo 10)", False),
+                       "cpu<90%": ("35% of one core (max)", True)}
     assert (document["state"], document["requests"], document["elapsed_s"]) == ("running", 100, 2.0)
 
 

@@ -102,7 +102,8 @@ def test_write_reports_markdown_opens_with_verdict_and_lists_gates(report):
     directory, *_ = report
     text = (directory / "summary.md").read_text()
     assert text.splitlines()[0] == "# ❌ edgeload: FAIL: 2 of 5 gates failed"
-    assert "| `violations==0` | == 0 | 12 (request_id_echo 12) | ❌ fail |" in text
+    assert ("| `violations==0` | == 0 | 12 check failures in 12 responses that broke the contract "
+            "(request_id_echo 12) | ❌ fail |") in text
     assert "| `p95<10ms` | < 10 ms |" in text
     assert "| `request_id_echo` | contract | 12 |" in text
 
@@ -138,7 +139,8 @@ def test_write_reports_index_page_reads_at_a_glance_and_is_self_contained(report
     page.feed(html)
     text = " ".join(page.text)
     assert text.index("FAIL: 2 of 5 gates failed") < text.index("Gates") < text.index("Charts")
-    assert re.search(r"<td><code>violations==0</code></td><td>== 0</td><td>12 \(request_id_echo 12\)</td>"
+    assert re.search(r"<td><code>violations==0</code></td><td>== 0</td><td>12 check failures in 12 responses that "
+                     r"broke the contract \(request_id_echo 12\)</td>"
                      r"<td><span class=ko>fail</span></td>", html)
     images = [url for tag, url in page.resources if tag == "img"]
     assert images == ["rps.png", "latency.png", "errors.png"]
