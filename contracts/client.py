@@ -19,14 +19,10 @@ from contracts.auth import tls_context
 from contracts.exchange import Exchange, lower_headers
 from contracts.multistatus import MULTI_STATUS, nonfatal_codes
 from contracts.operations import hint_of, label_for
-from contracts.transport import REFUSED, RULES, Tally, category_of
+from contracts.transport import RULES, Tally, category_of
 
 JSON: Final = "application/json"
 _NO_BODY: Final = object()
-
-
-class TargetUnreachable(OSError):
-    """Nothing answers at the target URL."""
 
 
 class TransportFailure(Exception):
@@ -100,11 +96,8 @@ class Edge:
             connection.request(method, f"{parts.path}{target}", body=body, headers=dict(headers))
             response = connection.getresponse()
             answer = response.status, lower_headers(response.getheaders()), response.read()
-        except ConnectionRefusedError as error:
-            self.tally.failure(operation, REFUSED, str(error))
-            raise TargetUnreachable(f"nothing answers at {self.url}: {error.strerror}") from error
         except (OSError, http.client.HTTPException) as error:
-            # A reset, a short body, a timeout: counted by category, never lost (contracts.transport).
+            # Refused, reset, a short body, a timeout: counted by category, never lost (contracts.transport).
             category = category_of(error)
             cause = f"{type(error).__name__}: {error}"
             self.tally.failure(operation, category, cause)

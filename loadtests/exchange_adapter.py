@@ -23,13 +23,9 @@ from locust.contrib.fasthttp import LocustBadStatusCode
 from locust.exception import CatchResponseError
 
 from contracts.exchange import Exchange
+from contracts.transport import OTHER as TRANSPORT
+from contracts.transport import REFUSED, RESET, TIMEOUT, TRUNCATED
 from contracts.verdict import judge
-
-TIMEOUT = "timeout"
-RESET = "connection_reset"
-REFUSED = "connection_refused"
-TRUNCATED = "truncated_body"
-TRANSPORT = "transport_error"
 
 
 class CheckFailed(CatchResponseError):
