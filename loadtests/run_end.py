@@ -54,13 +54,12 @@ def example_of(operation: str, exception: BaseException | None, request: dict[st
         return format_exchange(operation, method=method, url=url, request_headers={}, request_body=None, status=None,
                                response_headers={}, response_body=None, note=repr(exception))
     transport = exchange.status == 0
-    # The concrete cause of each broken rule leads the response, as the contract report shows it.
-    causes = "\n".join(f"cause of {cause}" for cause in getattr(exception, "causes", ()))
     return format_exchange(
         operation, method=method, url=url, request_headers=exchange.request_headers,
         request_body=exchange.request_body, status=None if transport else exchange.status,
         response_headers=exchange.response_headers, response_body=exchange.response_body,
-        note=f"{exception!r}: no complete response" if transport else causes,
+        note=f"{exception!r}: no complete response" if transport else "",
+        cause="\n".join(getattr(exception, "causes", ())),  # the concrete cause of each broken rule
     )
 
 

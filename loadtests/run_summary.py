@@ -11,7 +11,7 @@ neither transport nor `http_*` is a contract violation.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from contracts.transport import CATEGORIES
 
@@ -30,6 +30,7 @@ class ExampleExchange(TypedDict):
     operation: str
     request: str  # request line, headers and body as text
     response: str  # status line, headers and body as text
+    cause: NotRequired[str]  # the concrete cause of each broken rule, one "<check>: <detail>" per line
 
 
 class OperationSummary(TypedDict):

@@ -34,7 +34,9 @@ def _run() -> RunSummary:
                 request_body={"event": {"xdm": {"eventType": "web.webpagedetails.pageViews"}},
                               "client_secret": SECRET},
                 status=200 if failure != "timeout" else None, note="no response within 5 s",
-                response_headers={"x-request-id": "abc"}, response_body=b'{"requestId": "other"}'))
+                response_headers={"x-request-id": "abc"}, response_body=b'{"requestId": "other"}',
+                cause=f"request_id_echo: sent 'sent-id', the body's `requestId` is 'other' api_key={SECRET}"
+                if failure == "request_id_echo" else ""))
     m.record_late(2, STARTED + 3.5)
     for second in range(7):
         m.record_cpu(STARTED + second, 30.0 + second)
@@ -186,3 +188,16 @@ def test_write_reports_applies_the_given_redact_function(tmp_path):
     write_reports(tmp_path, _run(), [], redact=shout)
     assert "REDACTED-BY-CALLER" in (tmp_path / "index.html").read_text()
     assert '"requestId"' not in (tmp_path / "index.html").read_text()
+
+
+def test_write_reports_show_each_examples_cause_redacted(report):
+    directory, *_ = report
+    cause = ("request_id_echo: sent &#x27;sent-id&#x27;, the body&#x27;s `requestId` is &#x27;other&#x27; "
+             "api_key=[REDACTED]")
+    assert f"<p>Cause</p><pre class=cause>{cause}</pre>" in (directory / "index.html").read_text()
+    junit = (directory / "junit.xml").read_text()
+    assert ("--- cause ---\nrequest_id_echo: sent 'sent-id', the body's `requestId` is 'other' "
+            "api_key=[REDACTED]") in junit
+    summary = json.loads((directory / "summary.json").read_text())
+    assert summary["examples"]["request_id_echo"]["cause"].endswith("is 'other' api_key=[REDACTED]")
+    assert "cause" not in summary["examples"]["timeout"]
