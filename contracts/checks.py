@@ -22,9 +22,8 @@ from contracts.violations import (
     RetryAfterViolation,
     SchemaMismatch,
     UndocumentedStatus,
-    json_path,
     json_type,
-    shorten,
+    schema_cause,
 )
 
 Check = Callable[[Context], None]
@@ -82,7 +81,7 @@ def response_schema(ctx: Context) -> None:
         # The first error and where it is help whoever reads the report; they stay out of the message.
         error = next(iter(validator.iter_errors(body)))
         raise SchemaMismatch("the body does not match the response schema",
-                             detail=f"{shorten(error.message)} at {json_path(error.instance_path)}")
+                             detail=schema_cause(error.message, error.instance, error.instance_path))
 
 
 # The handle and request-id rules live in their own module; registered here to keep the order of the brief.

@@ -9,7 +9,7 @@ import re
 from typing import Any, Final
 
 from contracts.context import NOT_JSON, Context
-from contracts.violations import HandleShapeViolation, RequestIdNotEchoed, json_path, json_type, shorten
+from contracts.violations import HandleShapeViolation, RequestIdNotEchoed, json_type, schema_cause
 
 # Edge "always appends a 16-character hex entropy suffix": `<requestId>-<entropy>` [official requestId, 72cdeed].
 _ENTROPY: Final = re.compile(r"[0-9a-fA-F]{16}")
@@ -112,6 +112,6 @@ def handle_shape(ctx: Context) -> None:
         validator = payload_validators.get(handle_type)
         if validator is not None and not validator.is_valid(payload):
             error = next(iter(validator.iter_errors(payload)))
-            where = json_path(["handle", position, "payload", *error.instance_path])
+            where = ["handle", position, "payload", *error.instance_path]
             raise HandleShapeViolation("a known handle type's payload lacks its documented shape",
-                                       detail=f"{handle_type}: {shorten(error.message)} at {where}")
+                                       detail=f"{handle_type}: {schema_cause(error.message, error.instance, where)}")

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar, Final
 
+import orjson
+
 # How a violation's cause follows its message inside schemathesis, which keeps one text per failure
 # (contracts.st_hooks writes it, contracts.runs reads it back).
 CAUSE_PREFIX: Final = "cause: "
@@ -43,6 +45,22 @@ def shorten(text: str, limit: int = 160) -> str:
         return text
     head = limit // 3
     return f"{text[:head]} ... {text[len(text) - (limit - head - 5):]}"
+
+
+def schema_cause(message: str, instance: object, location: Sequence[str | int]) -> str:
+    """A schema error as a cause: `an object is not of type "array" at $.handle`.
+
+    jsonschema-rs opens its message with the offending value, serialised compactly with sorted keys; a whole
+    object or array there says less than its kind, so it is named by its kind instead.
+    """
+    if isinstance(instance, dict | list):
+        try:
+            quoted = orjson.dumps(instance, option=orjson.OPT_SORT_KEYS).decode()
+        except TypeError:
+            quoted = ""
+        if quoted and message.startswith(quoted):
+            message = json_type(instance) + message[len(quoted):]
+    return f"{shorten(message)} at {json_path(location)}"
 
 
 def json_type(value: object, not_json: object = None) -> str:

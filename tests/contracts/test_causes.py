@@ -90,3 +90,17 @@ def test_shorten_keeps_the_start_and_the_end_of_a_long_schema_error() -> None:
     assert len(short) == 100
     assert short.startswith("{aaa")
     assert short.endswith('is not of type "array"')
+
+
+def test_response_schema_cause_names_an_offending_object_by_its_kind_not_its_whole_value() -> None:
+    body = {**interact_body(), "handle": {"type": "state:store", "payload": [{"key": "k" * 500}]}}
+    violation = _only("response_schema", response_body=orjson.dumps(body))
+    assert violation.detail == 'an object is not of type "array" at $.handle'
+
+
+def test_handle_shape_cause_of_a_payload_lacking_its_documented_shape_names_the_field() -> None:
+    body = interact_body()
+    store = next(index for index, item in enumerate(body["handle"]) if item["type"] == "state:store")
+    del body["handle"][store]["payload"][0]["key"]
+    violation = _only("handle_shape", response_body=orjson.dumps(body))
+    assert violation.detail == f'state:store: "key" is a required property at $.handle[{store}].payload[0]'
