@@ -201,3 +201,12 @@ def test_write_reports_show_each_examples_cause_redacted(report):
     summary = json.loads((directory / "summary.json").read_text())
     assert summary["examples"]["request_id_echo"]["cause"].endswith("is 'other' api_key=[REDACTED]")
     assert "cause" not in summary["examples"]["timeout"]
+
+
+def test_write_reports_name_responses_that_broke_the_contract_apart_from_check_failures(report):
+    directory, *_ = report
+    counts = "12 responses broke the contract (whole run): 12 check failures (request_id_echo 12)"
+    assert f"<p id=contract-counts>{counts}</p>" in (directory / "index.html").read_text()
+    assert f"\n{counts}\n" in (directory / "summary.md").read_text()
+    summary = json.loads((directory / "summary.json").read_text())
+    assert (summary["broken_responses"], summary["violations"]) == (12, 12)
