@@ -1,8 +1,9 @@
 """Every request schemathesis sends, counted on the wire: answered, failed by transport category, 207s.
 
 Schemathesis reports a network error only when it ends a test case, and it resends a request whose keep-alive
-connection was dropped before any answer (schemathesis/transport/requests.py, `_request_resending_on_dropped_
-connection`), so a reset can pass unseen: its engine events are not a count of what happened on the wire. This
+connection was dropped before any answer (`_request_resending_on_dropped_connection` in
+https://github.com/schemathesis/schemathesis/blob/master/src/schemathesis/transport/requests.py, 4.32), so a
+reset can pass unseen: its engine events are not a count of what happened on the wire. This
 module wraps `requests.adapters.HTTPAdapter.send`, which every attempt goes through, and writes a
 `contracts.transport.Tally` when the process exits. `edgeload contract` turns it on by naming the file in
 $EDGELOAD_EXCHANGE_LOG; a plain `st run` is left untouched.
