@@ -120,7 +120,8 @@ def verdict(request: pytest.FixtureRequest) -> Verdict:
             expected = f"expected HTTP {status}" + (" (or a 207 that keeps the contract)" if status == 200 else "")
             violations.append(_violation(EXPECTED_RESPONSE, expected, f"got HTTP {exchange.status}"))
         elif code is not None and _problem_code(exchange) != code:
-            violations.append(_violation(EXPECTED_RESPONSE, f"expected {code}", f"got {_problem_code(exchange)}"))
+            got = _problem_code(exchange) or f"HTTP {exchange.status} without an EXEG type"
+            violations.append(_violation(EXPECTED_RESPONSE, f"expected {code}", f"got {got}"))
         checks = [*REGISTRY, EXPECTED_RESPONSE] if status is not None else list(REGISTRY)
         record = records.CaseRecord(runner="pytest", operation=exchange.operation, case=request.node.nodeid,
                                     checks=checks, violations=violations, status=exchange.status)
