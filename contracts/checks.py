@@ -22,6 +22,8 @@ from contracts.violations import (
     RetryAfterViolation,
     SchemaMismatch,
     UndocumentedStatus,
+    json_type,
+    schema_cause,
 )
 
 Check = Callable[[Context], None]
@@ -37,7 +39,8 @@ def check(function: Check) -> Check:
 @check
 def status_code_documented(ctx: Context) -> None:
     if ctx.response is None:
-        raise UndocumentedStatus("the response status is not documented for this operation")
+        raise UndocumentedStatus("the response status is not documented for this operation",
+                                 detail=f"HTTP {ctx.exchange.status} on {ctx.exchange.operation}")
 
 
 @check
@@ -52,7 +55,7 @@ def content_type(ctx: Context) -> None:
         rule = "an error response must be application/problem+json" if spec.is_problem else (
             "the Content-Type is not the media type documented for this status"
         )
-        raise ContentTypeMismatch(rule)
+        raise ContentTypeMismatch(rule, detail=f"Content-Type {header!r} on HTTP {ctx.exchange.status}")
 
 
 @check
@@ -61,19 +64,24 @@ def response_schema(ctx: Context) -> None:
     if spec is None:
         return
     if not spec.has_body:
-        if ctx.exchange.response_body.strip():
-            raise SchemaMismatch("the contract documents no body for this status but the response has one")
+        size = len(ctx.exchange.response_body.strip())
+        if size:
+            raise SchemaMismatch("the contract documents no body for this status but the response has one",
+                                 detail=f"{size} bytes of body on HTTP {ctx.exchange.status}")
         return
     body = ctx.body
     if body is NOT_JSON:
-        raise SchemaMismatch("the body is not valid JSON")
+        raw = ctx.exchange.response_body
+        cause = "the body is empty" if not raw.strip() else f"{len(raw)} bytes starting {raw[:40]!r}"
+        raise SchemaMismatch("the body is not valid JSON", detail=cause)
     header = ctx.exchange.response_headers.get("content-type")
     validator = spec.validators.get(media_type(header)) if header else None
     validator = validator or spec.default_validator
     if validator is not None and not validator.is_valid(body):
-        # The first error's location helps whoever reads the report; it stays out of the message.
+        # The first error and where it is help whoever reads the report; they stay out of the message.
         error = next(iter(validator.iter_errors(body)))
-        raise SchemaMismatch("the body does not match the response schema", detail=str(error))
+        raise SchemaMismatch("the body does not match the response schema",
+                             detail=schema_cause(error.message, error.instance, error.instance_path))
 
 
 # The handle and request-id rules live in their own module; registered here to keep the order of the brief.
@@ -91,16 +99,19 @@ def error_body(ctx: Context) -> None:
         return  # only documented problem responses (a hint 404 is documented with an empty body)
     body = ctx.body
     if not isinstance(body, dict):
-        raise ErrorBodyViolation("an error response must carry a problem+json object")
+        raise ErrorBodyViolation("an error response must carry a problem+json object",
+                                 detail=f"the body is {json_type(body, NOT_JSON)}")
     problem_type = body.get("type")
     match = EXEG_TYPE.fullmatch(problem_type) if isinstance(problem_type, str) else None
     if match is None:
-        raise ErrorBodyViolation("the problem `type` is not an EXEG error URL")
+        raise ErrorBodyViolation("the problem `type` is not an EXEG error URL", detail=f"$.type is {problem_type!r}")
     if int(match.group(1)) != ctx.exchange.status:
-        raise ErrorBodyViolation("the EXEG code's status suffix differs from the HTTP status")
+        raise ErrorBodyViolation("the EXEG code's status suffix differs from the HTTP status",
+                                 detail=f"$.type {problem_type!r} on HTTP {ctx.exchange.status}")
     status = body.get("status")
     if type(status) is not int or status != ctx.exchange.status:
-        raise ErrorBodyViolation("the problem `status` differs from the HTTP status")
+        raise ErrorBodyViolation("the problem `status` differs from the HTTP status",
+                                 detail=f"$.status is {status!r} on HTTP {ctx.exchange.status}")
 
 
 RETRY_STATUSES: Final = frozenset({429, 503})
@@ -113,7 +124,8 @@ def retry_after(ctx: Context) -> None:
         return
     value = ctx.exchange.response_headers.get("retry-after")
     if value is None:
-        raise RetryAfterViolation("a 429 or 503 response must carry Retry-After")
+        raise RetryAfterViolation("a 429 or 503 response must carry Retry-After",
+                                  detail=f"no Retry-After header on HTTP {ctx.exchange.status}")
     value = value.strip()
     if _DELTA_SECONDS.fullmatch(value):
         return
@@ -121,5 +133,6 @@ def retry_after(ctx: Context) -> None:
         # RFC 9110 §10.2.3: delay-seconds or an HTTP-date (IMF-fixdate, or the obsolete forms recipients accept).
         parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
-        raise RetryAfterViolation("Retry-After is neither delay-seconds nor an HTTP-date") from None
+        raise RetryAfterViolation("Retry-After is neither delay-seconds nor an HTTP-date",
+                                  detail=f"Retry-After: {value[:60]!r}") from None
 

@@ -28,6 +28,7 @@ from contracts.targets import AUTH_METHODS, RESOLVED_ENV, Overrides, Profile, Pr
 
 EXIT_OK, EXIT_FAILED, EXIT_COULD_NOT_RUN = 0, 1, 2
 RUNNER_ERROR = "runner_error"
+RUNNERS = ("suite", "schemathesis")
 
 
 class CouldNotRun(Exception):
@@ -42,6 +43,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--max-examples", type=int, default=20, help="schemathesis examples per operation (default 20)")
     p.add_argument("--phases", default="examples,coverage,fuzzing", help="schemathesis phases (default: %(default)s)")
     p.add_argument("--exclude-checks", default="", help="comma-separated schemathesis checks to skip")
+    p.add_argument("--runners", default=",".join(RUNNERS),
+                   help="which runners to run: suite, schemathesis or both (default: %(default)s)")
     p.add_argument("--profile", help="target profile: emulator (default), adobe-server, adobe-edge or [profiles.NAME]")
     p.add_argument("--config", help="TOML file with [profiles.NAME] tables (default: ./edgeload.toml if present)")
     p.add_argument("--auth", choices=AUTH_METHODS, help="authentication: none, bearer or oauth (secrets from env)")
@@ -88,8 +91,17 @@ def _runner_error(result: RunResult) -> records.CaseRecord:
                               violations=[records.Violation(check=RUNNER_ERROR, message=message)])
 
 
+def _runners(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in RUNNERS]
+    if unknown or not names:
+        raise CouldNotRun(f"--runners {text!r}: expected a comma-separated choice of {', '.join(RUNNERS)}")
+    return names
+
+
 def run(args: argparse.Namespace) -> report.Report:
     try:
+        _runners(args.runners)  # a typo: one line before a target starts
         profile = profile_of(args)
         datastream = require_datastream(profile)
         credentials_for(profile)  # a secret missing from the environment: one line before anything starts
@@ -111,11 +123,13 @@ def run(args: argparse.Namespace) -> report.Report:
         extra = [] if profile.base_url else ["--disabled-datastream-id", DISABLED_DATASTREAM_ID,
                                              "--authenticated-datastream-id", AUTHENTICATED_DATASTREAM_ID]
         excluded = [name for name in args.exclude_checks.split(",") if name]
-        results = [
-            run_suite(url, datastream, report_dir, extra, env),
-            run_schemathesis(url, datastream, report_dir, args.max_examples, args.phases, excluded, env,
-                             profile.verify_tls),
-        ]
+        runners = _runners(args.runners)
+        results = []
+        if "suite" in runners:
+            results.append(run_suite(url, datastream, report_dir, extra, env))
+        if "schemathesis" in runners:
+            results.append(run_schemathesis(url, datastream, report_dir, args.max_examples, args.phases, excluded,
+                                            env, profile.verify_tls))
     redact_tree(report_dir)  # what the runners wrote: their masking first, ours with the exact values second
     for result in results:
         if not result.could_run:
@@ -142,10 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_COULD_NOT_RUN
     written = report.write(outcome, args.report_dir)
     redact_tree(args.report_dir)
-    failing = sum(1 for row in outcome.rows if not row.passed)
-    cases = sum(len(result.records) for result in outcome.results)
-    print(f"edgeload contract: {outcome.verdict} ({cases} cases, {failing} of {len(outcome.rows)} operation checks "
-          f"failing); report: {written[-1]}")
+    print(redact("\n".join(report.console_summary(outcome, written[-1]))))
     return outcome.exit_code
 
 

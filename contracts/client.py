@@ -17,14 +17,22 @@ import orjson
 
 from contracts.auth import tls_context
 from contracts.exchange import Exchange, lower_headers
+from contracts.multistatus import MULTI_STATUS, nonfatal_codes
 from contracts.operations import hint_of, label_for
+from contracts.transport import RULES, Tally, category_of
 
 JSON: Final = "application/json"
 _NO_BODY: Final = object()
 
 
-class TargetUnreachable(OSError):
-    """Nothing answers at the target URL."""
+class TransportFailure(Exception):
+    """A request got no complete answer; `str()` is its stable message, `category` and `detail` say what and why."""
+
+    def __init__(self, category: str, operation: str, detail: str) -> None:
+        super().__init__(f"{category}: {RULES[category]}")
+        self.category = category
+        self.operation = operation
+        self.detail = detail
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +47,8 @@ class Edge:
     credentials: Mapping[str, str] = field(default_factory=dict)
     verify_tls: bool = True
     location_hint: str | None = None
+    # Every request sent and what came back, for the contract verdict's accounting (contracts.transport).
+    tally: Tally = field(default_factory=Tally, compare=False)
 
     def post(
         self,
@@ -80,15 +90,23 @@ class Edge:
         self, method: str, target: str, body: bytes, headers: Mapping[str, str]
     ) -> tuple[int, dict[str, str], bytes]:
         parts = urlsplit(self.url)
+        operation = label_for(method, target) or f"{method} {target.partition('?')[0]}"
         connection = _connection(self.url, self.timeout, self.verify_tls)
         try:
             connection.request(method, f"{parts.path}{target}", body=body, headers=dict(headers))
             response = connection.getresponse()
-            return response.status, lower_headers(response.getheaders()), response.read()
-        except ConnectionRefusedError as error:
-            raise TargetUnreachable(f"nothing answers at {self.url}: {error.strerror}") from error
+            answer = response.status, lower_headers(response.getheaders()), response.read()
+        except (OSError, http.client.HTTPException) as error:
+            # Refused, reset, a short body, a timeout: counted by category, never lost (contracts.transport).
+            category = category_of(error)
+            cause = f"{type(error).__name__}: {error}"
+            self.tally.failure(operation, category, cause)
+            raise TransportFailure(category, operation, cause) from error
         finally:
             connection.close()
+        status, _, content = answer
+        self.tally.answer(operation, status, nonfatal_codes(content) if status == MULTI_STATUS else [])
+        return answer
 
 
 def _parsed(raw: bytes) -> object:

@@ -9,7 +9,7 @@ import re
 from typing import Any, Final
 
 from contracts.context import NOT_JSON, Context
-from contracts.violations import HandleShapeViolation, RequestIdNotEchoed
+from contracts.violations import HandleShapeViolation, RequestIdNotEchoed, json_type, schema_cause
 
 # Edge "always appends a 16-character hex entropy suffix": `<requestId>-<entropy>` [official requestId, 72cdeed].
 _ENTROPY: Final = re.compile(r"[0-9a-fA-F]{16}")
@@ -55,20 +55,25 @@ def request_id_echo(ctx: Context) -> None:
     must_echo = sent and not spec.is_problem
     returned = _body_request_id(ctx)
     if spec.carries_request_id and ctx.body is not NOT_JSON and (not isinstance(returned, str) or not returned):
-        raise RequestIdNotEchoed("the response `requestId` must be a non-empty string")
+        cause = "`requestId` is missing" if returned is None else f"`requestId` is {json_type(returned)}"
+        raise RequestIdNotEchoed("the response `requestId` must be a non-empty string",
+                                 detail=cause if returned != "" else "`requestId` is empty")
     if must_echo and isinstance(returned, str) and not any(echoes(returned, value) for value in sent):
-        raise RequestIdNotEchoed("the response `requestId` must be the sent id, optionally followed by -<16 hex>")
+        raise RequestIdNotEchoed("the response `requestId` must be the sent id, optionally followed by -<16 hex>",
+                                 detail=f"sent {sent[0]!r}, the body's `requestId` is {returned!r}")
     header = exchange.response_headers.get("x-request-id")
     if header is None:
         return
     if isinstance(returned, str) and returned:
         # The header is the body's id or its prefix before the entropy suffix.
         if not echoes(returned, header):
-            raise RequestIdNotEchoed("the x-request-id header disagrees with the body `requestId`")
+            raise RequestIdNotEchoed("the x-request-id header disagrees with the body `requestId`",
+                                     detail=f"header {header!r}, body {returned!r}")
     elif must_echo and not any(echoes(header, value) for value in sent):
-        raise RequestIdNotEchoed("the x-request-id header must be the sent id, optionally followed by -<16 hex>")
+        raise RequestIdNotEchoed("the x-request-id header must be the sent id, optionally followed by -<16 hex>",
+                                 detail=f"sent {sent[0]!r}, the header is {header!r}")
     elif not header:
-        raise RequestIdNotEchoed("the x-request-id header is empty")
+        raise RequestIdNotEchoed("the x-request-id header is empty", detail="x-request-id: ''")
 
 
 def handle_shape(ctx: Context) -> None:
@@ -78,24 +83,35 @@ def handle_shape(ctx: Context) -> None:
         return  # undocumented status, no handle documented, or a body response_schema already rejects
     handles = body.get("handle")
     if not isinstance(handles, list):
-        raise HandleShapeViolation("`handle` must be an array")
+        cause = "`handle` is missing" if "handle" not in body else f"`handle` is {json_type(handles)}, not an array"
+        raise HandleShapeViolation("`handle` must be an array", detail=cause)
     bound = ctx.events_sent
     payload_validators = ctx.contract.handle_payloads
-    for item in handles:
+    for position, item in enumerate(handles):
         if not isinstance(item, dict):
-            raise HandleShapeViolation("every handle item must be an object")
+            raise HandleShapeViolation("every handle item must be an object",
+                                       detail=f"$.handle[{position}] is {json_type(item)}")
         handle_type = item.get("type")
         if not isinstance(handle_type, str) or not handle_type:
-            raise HandleShapeViolation("every handle item needs a non-empty string `type`")
+            cause = "is missing" if "type" not in item else f"is {json_type(handle_type)}" if handle_type != "" else (
+                "is empty")
+            raise HandleShapeViolation("every handle item needs a non-empty string `type`",
+                                       detail=f"$.handle[{position}].type {cause}")
         payload = item.get("payload")
         if not isinstance(payload, list) or not all(isinstance(entry, dict) for entry in payload):
-            raise HandleShapeViolation("a handle `payload` must be an array of objects")
+            cause = "is missing" if "payload" not in item else (
+                f"is {json_type(payload)}" if not isinstance(payload, list) else "holds an item that is not an object")
+            raise HandleShapeViolation("a handle `payload` must be an array of objects",
+                                       detail=f"$.handle[{position}].payload ({handle_type}) {cause}")
         if "eventIndex" in item:
             index = item["eventIndex"]
             if type(index) is not int or index < 0 or (bound is not None and index >= bound):
-                raise HandleShapeViolation("a handle `eventIndex` must point at an event the request sent")
+                sent = "" if bound is None else f", the request sent {bound} event{'s' if bound != 1 else ''}"
+                raise HandleShapeViolation("a handle `eventIndex` must point at an event the request sent",
+                                           detail=f"$.handle[{position}].eventIndex is {index!r}{sent}")
         validator = payload_validators.get(handle_type)
         if validator is not None and not validator.is_valid(payload):
-            raise HandleShapeViolation(
-                "a known handle type's payload lacks its documented shape", detail=f"handle type {handle_type}"
-            )
+            error = next(iter(validator.iter_errors(payload)))
+            where = ["handle", position, "payload", *error.instance_path]
+            raise HandleShapeViolation("a known handle type's payload lacks its documented shape",
+                                       detail=f"{handle_type}: {schema_cause(error.message, error.instance, where)}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 import orjson
 
@@ -16,7 +16,8 @@ from contracts.atomic import write_atomic
 
 class Violation(TypedDict):
     check: str
-    message: str
+    message: str  # "<check>: <rule>": stable, the grouping key of every report
+    detail: NotRequired[str]  # the concrete cause at its place (a schema error and its JSON path), redacted
 
 
 class CaseRecord(TypedDict):
@@ -25,6 +26,8 @@ class CaseRecord(TypedDict):
     case: str  # pytest node id, or schemathesis case id
     checks: list[str]  # the checks that judged this case
     violations: list[Violation]
+    status: NotRequired[int]  # the HTTP status answered (the suite's records)
+    codes: NotRequired[list[str]]  # EXEG codes of a 207's errors[]/warnings[] items (contracts.multistatus)
 
 
 def write(path: Path, records: Iterable[CaseRecord]) -> None:

@@ -1,7 +1,10 @@
 """The contract report: the records of both runners grouped per operation and check, written as JSON and JUnit.
 
 JUnit has one test case per (operation, check) and runner, named `<operation label> :: <check>`, so CI tools show
-which rule broke on which operation (issue 3). The HTML rendering lives in contracts/report_html.py.
+which rule broke on which operation (issue 3). Each failing row keeps its messages (the rules) and its causes (the
+concrete errors at their place) apart. A transport category (`connection_reset` ...) is a row like a check. The
+run's accounting (requests sent and answered, transport failures, 207 answers and their EXEG codes) comes from
+each runner's `Tally`. The HTML rendering lives in contracts/report_html.py.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from contracts.atomic import write_atomic
 from contracts.checks import REGISTRY
 from contracts.report_html import FILES, render_html
 from contracts.runs import RunResult
+from contracts.transport import CATEGORIES, Tally
 
 _KEPT_CASES = 20  # failing case ids kept per row: enough to reproduce, small enough to read
+_KEPT_CAUSES = 10  # distinct causes kept per row, the most frequent first
 
 
 @dataclass
@@ -35,6 +40,7 @@ class Row:
     cases: int = 0
     failures: int = 0
     messages: Counter[str] = field(default_factory=Counter)
+    causes: Counter[str] = field(default_factory=Counter)  # the violations' details
     failed_cases: list[str] = field(default_factory=list)
 
     @property
@@ -49,14 +55,16 @@ class Row:
 def rows(case_records: Iterable[records.CaseRecord]) -> list[Row]:
     table: dict[tuple[str, str, str], Row] = {}
     for record in case_records:
-        failed = {violation["check"]: violation["message"] for violation in record["violations"]}
+        failed = {violation["check"]: violation for violation in record["violations"]}
         for check in dict.fromkeys([*record["checks"], *failed]):
             key = (record["runner"], record["operation"], check)
             row = table.get(key) or table.setdefault(key, Row(*key))
             row.cases += 1
             if check in failed:
                 row.failures += 1
-                row.messages[failed[check]] += 1
+                row.messages[failed[check]["message"]] += 1
+                if "detail" in failed[check]:
+                    row.causes[failed[check]["detail"]] += 1
                 if len(row.failed_cases) < _KEPT_CASES:
                     row.failed_cases.append(record["case"])
     return sorted(table.values(), key=lambda row: (row.operation, _check_order(row.check), row.runner))
@@ -67,7 +75,9 @@ def _check_order(check: str) -> tuple[int, int, str]:
     ours = list(REGISTRY)
     if check in ours:
         return (0, ours.index(check), check)
-    return (1, 0, check) if check in ("expected_response", "suite_error", "runner_error") else (2, 0, check)
+    if check in ("expected_response", *CATEGORIES, "suite_error", "runner_error"):
+        return (1, 0, check)
+    return (2, 0, check)
 
 
 @dataclass
@@ -82,6 +92,24 @@ class Report:
     def verdict(self) -> str:
         return {0: "pass", 1: "fail"}.get(self.exit_code, "could not run")
 
+    @property
+    def tally(self) -> Tally:
+        """What every runner sent and got back, added up."""
+        total = Tally()
+        for result in self.results:
+            if result.tally is not None:
+                total.merge(result.tally)
+        return total
+
+    @property
+    def failing_checks(self) -> Counter[str]:
+        """Failures per failing check (or transport category), over every operation and runner."""
+        counts: Counter[str] = Counter()
+        for row in self.rows:
+            if not row.passed:
+                counts[row.check] += row.failures
+        return counts
+
     def summary(self) -> dict[str, Any]:
         failing = [row for row in self.rows if not row.passed]
         return {
@@ -94,13 +122,17 @@ class Report:
                     "exit_code": result.exit_code,
                     "cases": len(result.records),
                     "failed_cases": sum(1 for record in result.records if record["violations"]),
+                    "exchanges": None if result.tally is None else exchanges(result.tally),
                 }
                 for result in self.results
             },
+            "exchanges": exchanges(self.tally),
             "checks": len(self.rows),
+            "failures_by_check": dict(self.failing_checks.most_common()),
             "failing_checks": [
                 {"runner": row.runner, "operation": row.operation, "check": row.check, "failures": row.failures,
-                 "cases": row.cases, "messages": dict(row.messages), "failed_cases": row.failed_cases}
+                 "cases": row.cases, "messages": dict(row.messages),
+                 "causes": dict(row.causes.most_common(_KEPT_CAUSES)), "failed_cases": row.failed_cases}
                 for row in failing
             ],
             "operations": {
@@ -112,6 +144,43 @@ class Report:
                 for operation in dict.fromkeys(row.operation for row in self.rows)
             },
         }
+
+
+def exchanges(tally: Tally) -> dict[str, Any]:
+    """The accounting of a tally as the JSON summary shows it."""
+    return {
+        "sent": tally.sent,
+        "answered": tally.answered,
+        "transport_failures": tally.by_category(),
+        "multi_status": {"answers": sum(tally.multi_status.values()), "by_operation": dict(tally.multi_status),
+                         "exeg_codes": dict(tally.exeg_codes.most_common())},
+    }
+
+
+def _counts(counts: Counter[str] | dict[str, int]) -> str:
+    return ", ".join(f"{name} {n}" for name, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def console_summary(report: Report, written: Path) -> list[str]:
+    """What `edgeload contract` prints last: the verdict naming the failing checks, then the run's accounting."""
+    failing = report.failing_checks
+    cases = sum(len(result.records) for result in report.results)
+    head = f"edgeload contract: {report.verdict} ({cases} cases"
+    head += f"; failing: {_counts(failing)})" if failing else "; every check passed)"
+    tally = report.tally
+    lines = [f"{head}; report: {written}",
+             f"  requests: {tally.sent} sent, {tally.answered} answered"
+             + (f"; transport failures: {_counts(tally.by_category())}" if tally.transport else "")]
+    multi = sum(tally.multi_status.values())
+    if multi:
+        lines.append(f"  207 answers kept the contract and count as successes: {multi} "
+                     f"(EXEG codes: {_counts(tally.exeg_codes) or 'none'})")
+    for row in (row for row in report.rows if not row.passed):
+        message = row.messages.most_common(1)[0][0] if row.messages else row.check
+        cause = row.causes.most_common(1)[0][0] if row.causes else ""
+        lines.append(f"  {row.name} ({row.runner}): {row.failures} of {row.cases}: {message}"
+                     + (f"; cause: {cause}" if cause else ""))
+    return lines
 
 
 def junit(report: Report) -> ET.ElementTree[ET.Element | None]:
@@ -129,7 +198,9 @@ def junit(report: Report) -> ET.ElementTree[ET.Element | None]:
             if not row.passed:
                 message = "; ".join(row.messages)
                 failure = ET.SubElement(case, "failure", message=f"{row.failures} of {row.cases} cases: {message}")
-                failure.text = "failing cases:\n" + "\n".join(row.failed_cases)
+                causes = [f"{cause} (x{n})" for cause, n in row.causes.most_common(_KEPT_CAUSES)]
+                failure.text = ("causes:\n" + "\n".join(causes) + "\n" if causes else "") + "failing cases:\n" + (
+                    "\n".join(row.failed_cases))
     tree = ET.ElementTree(suites)
     ET.indent(tree)
     return tree

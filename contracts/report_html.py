@@ -1,9 +1,10 @@
 """The HTML contract report: one self-contained page (inline CSS, no script, no CDN) to open from a CI artifact.
 
 The same shape as a load test's index.html (issue 9, "Reports that read at a glance"): the verdict first (pass or
-fail, and why: each failing check on its operation), then one row per operation, one row per check, the failing
-checks with their messages and the cases that reproduce them, every check on every operation (folded unless one
-failed), the settings of the run and links to the other files.
+fail, and why: each failing check on its operation with its first cause), the requests sent and answered, then
+one row per operation, one row per check, the failing checks with their messages, their causes and the cases that
+reproduce them, every check on every operation (folded unless one failed), the settings of the run and links to
+the other files.
 """
 
 from __future__ import annotations
@@ -48,7 +49,25 @@ def _result(failing: int) -> str:
 
 def _reason(row: Row) -> str:
     message = row.messages.most_common(1)[0][0] if row.messages else row.check
-    return f"{row.name} ({row.runner}): {row.failures} of {row.cases} cases, {message}"
+    cause = f" ({row.causes.most_common(1)[0][0]})" if row.causes else ""
+    return f"{row.name} ({row.runner}): {row.failures} of {row.cases} cases, {message}{cause}"
+
+
+def _accounting(report: Report) -> str:
+    """Requests sent and answered, transport failures by category, 207 answers and their EXEG codes."""
+    tally = report.tally
+    lines = [f"<p id=requests><b>{tally.sent}</b> requests sent, <b>{tally.answered}</b> answered"]
+    failures = tally.by_category()
+    if failures:
+        shown = ", ".join(f"<code>{escape(category)}</code> {n}" for category, n in failures.items())
+        lines.append(f"; <span class=ko>transport failures: {shown}</span>")
+    lines.append(".</p>")
+    multi = sum(tally.multi_status.values())
+    if multi:
+        codes = ", ".join(f"<code>{escape(code)}</code> &times; {n}" for code, n in tally.exeg_codes.most_common())
+        lines.append(f"<p id=multi-status>{multi} answers were 207 with non-fatal errors or warnings and kept the "
+                     f"contract: successes, as the Edge documents them (EXEG codes: {codes or 'none'}).</p>")
+    return "".join(lines)
 
 
 def _operations(report: Report) -> str:
@@ -97,10 +116,13 @@ def _operation_detail(operation: str, rows: list[Row], runners: list[str]) -> st
 
 def _failure(row: Row) -> str:
     messages = "".join(f"<li>{escape(message)} &times; {count}</li>" for message, count in row.messages.most_common())
+    causes = "".join(f"<li><code>{escape(cause)}</code> &times; {count}</li>"
+                     for cause, count in row.causes.most_common(10))
     cases = escape("\n".join(row.failed_cases))
     return (f"<h3><code>{escape(row.check)}</code> on <code>{escape(row.operation)}</code> "
             f"<small class=muted>({escape(row.runner)}, {row.failures} of {row.cases} cases)</small></h3>"
-            f"<ul>{messages}</ul><p class=muted>Failing cases (test ids, or schemathesis' case ids in its own "
+            f"<ul>{messages}</ul>" + (f"<p class=muted>Causes:</p><ul class=causes>{causes}</ul>" if causes else "")
+            + "<p class=muted>Failing cases (test ids, or schemathesis' case ids in its own "
             f"report):</p><pre>{cases}</pre>")
 
 
@@ -133,7 +155,7 @@ def render_html(report: Report, files: Collection[str] = ()) -> str:
 <title>edgeload contract: {escape(report.verdict)}</title><style>{_CSS}</style></head><body>
 <section class="verdict {'pass' if passed else 'fail'}" id="verdict">
 <h1>{escape(headline)}</h1>{f'<ul>{reasons}</ul>' if reasons else ''}</section>
-<p>{facts}</p>
+<p>{facts}</p>{_accounting(report)}
 <h2 id="operations">Per operation</h2>{_operations(report)}
 <h2 id="checks">Per check</h2>{_checks(report)}
 <h2 id="failures">Failing checks</h2>{failures}

@@ -22,6 +22,8 @@ from contracts.operations import label_for
 from contracts.redaction import redact
 from contracts.schemas import CONTRACT_PATH
 from contracts.st_config import render
+from contracts.transport import EXCHANGE_LOG_ENV, RULES, Tally
+from contracts.violations import CAUSE_PREFIX, shorten
 
 SUITE = Path(contracts.__file__).parent / "suite"
 _PACKAGE_ROOT = Path(contracts.__file__).resolve().parents[1]
@@ -34,6 +36,7 @@ class RunResult:
     exit_code: int
     records: list[records.CaseRecord] = field(default_factory=list)
     output_tail: str = ""
+    tally: Tally | None = None  # what it sent and got back; None when the runner left no count (it crashed)
 
     @property
     def could_run(self) -> bool:
@@ -58,10 +61,13 @@ def run_suite(target: str, datastream_id: str, report_dir: Path, extra: Sequence
               env: Mapping[str, str] = {}) -> RunResult:
     """The contract suite against `target`; JUnit XML and the verdict log land in `report_dir`."""
     junit, log = report_dir / "suite-junit.xml", report_dir / "suite-verdicts.jsonl"
+    exchanges = report_dir / "suite-exchanges.json"
+    exchanges.unlink(missing_ok=True)  # a count left by an earlier run must not pass for this one's
     command = [sys.executable, "-m", "pytest", str(SUITE), "-q", "-p", "no:cacheprovider", "--target", target,
-               "--datastream-id", datastream_id, f"--junitxml={junit}", "--verdict-log", str(log), *extra]
+               "--datastream-id", datastream_id, f"--junitxml={junit}", "--verdict-log", str(log),
+               "--exchange-log", str(exchanges), *extra]
     exit_code, tail = _run(command, env)
-    result = RunResult("pytest", exit_code, output_tail=tail)
+    result = RunResult("pytest", exit_code, output_tail=tail, tally=Tally.read(exchanges))
     if log.exists():
         result.records.extend(records.read(log))
     if junit.exists():
@@ -92,7 +98,8 @@ def run_schemathesis(
     config = report_dir / "schemathesis.toml"
     config.write_text(render(datastream_id, max_examples), encoding="utf-8")
     raw = report_dir / "schemathesis"
-    ndjson = raw / "events.ndjson"
+    ndjson, exchanges = raw / "events.ndjson", raw / "exchanges.json"
+    exchanges.unlink(missing_ok=True)
     command = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(config), "run", str(CONTRACT_PATH),
                "-u", target, "--phases", phases, "--max-examples", str(max_examples), "--report", "junit,ndjson",
                "--report-dir", str(raw), "--report-junit-path", str(raw / "junit.xml"),
@@ -101,12 +108,26 @@ def run_schemathesis(
         command += ["--exclude-checks", ",".join(exclude_checks)]
     if not tls_verify:
         command += ["--tls-verify", "false"]  # --insecure (issue 6)
-    exit_code, tail = _run(command, env)
-    result = RunResult("schemathesis", exit_code, output_tail=tail)
+    exit_code, tail = _run(command, {**env, EXCHANGE_LOG_ENV: str(exchanges)})
+    result = RunResult("schemathesis", exit_code, output_tail=tail, tally=Tally.read(exchanges))
     if ndjson.exists():
         result.records.extend(schemathesis_records(ndjson))
         ndjson.unlink()  # tens of MB with every interaction; the records and the JUnit file keep what matters
+    if result.tally is not None:
+        result.records.extend(transport_records("schemathesis", result.tally))
     return result
+
+
+def transport_records(runner: str, tally: Tally) -> Iterator[records.CaseRecord]:
+    """One failed record per request that got no complete answer (schemathesis may have resent it unseen)."""
+    for (operation, category), count in sorted(tally.transport.items()):
+        cause = redact(tally.causes.get((operation, category), ""))
+        for number in range(1, count + 1):
+            violation = records.Violation(check=category, message=f"{category}: {RULES[category]}")
+            if cause:
+                violation["detail"] = cause
+            yield records.CaseRecord(runner=runner, operation=operation, case=f"{category} {number} of {count}",
+                                     checks=[category], violations=[violation])
 
 
 def schemathesis_records(ndjson: Path) -> Iterator[records.CaseRecord]:
@@ -119,22 +140,38 @@ def schemathesis_records(ndjson: Path) -> Iterator[records.CaseRecord]:
             method, _, path = recorder["label"].partition(" ")
             operation = label_for(method, path) or recorder["label"]
             for case_id, checks in recorder.get("checks", {}).items():
-                violations = [
-                    records.Violation(check=check["name"], message=_failure_message(check))
-                    for check in checks
-                    if check["status"] == "failure"
-                ]
+                violations = [_violation(check) for check in checks if check["status"] == "failure"]
                 names = list(dict.fromkeys(check["name"] for check in checks))
                 yield records.CaseRecord(runner="schemathesis", operation=operation, case=case_id, checks=names,
                                          violations=violations)
 
 
-def _failure_message(check: dict[str, object]) -> str:
+def _violation(check: dict[str, object]) -> records.Violation:
+    """The stable message of a failed check (the grouping key) and its cause apart, redacted."""
+    name = str(check["name"])
     info = check.get("failure_info")
     failure = info.get("failure") if isinstance(info, dict) else None
     if not isinstance(failure, dict):
-        return f"{check['name']}: failed"
-    message = str(failure.get("message") or "")
-    if message.startswith(f"{check['name']}: "):
-        return message  # one of ours: the stable rule text
-    return f"{check['name']}: {failure.get('code', '')} {failure.get('title', '')}".strip()
+        return records.Violation(check=name, message=f"{name}: failed")
+    text = str(failure.get("message") or "")
+    first, _, rest = text.partition("\n")
+    if first.startswith(f"{name}: "):  # one of ours: the rule, then its cause on the next line (st_hooks)
+        violation = records.Violation(check=name, message=first)
+        cause = rest.strip().removeprefix(CAUSE_PREFIX) if rest.strip().startswith(CAUSE_PREFIX) else ""
+    else:  # a schemathesis built-in: its title is the rule, its message the cause
+        violation = records.Violation(check=name, message=f"{name}: {failure.get('code', '')} "
+                                                           f"{failure.get('title', '')}".strip())
+        cause = _builtin_cause(text)
+    if cause:
+        violation["detail"] = redact(cause[:300])
+    return violation
+
+
+def _builtin_cause(message: str) -> str:
+    """The first line of a schemathesis failure message, and where a schema error lies when it says so."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    where = next((line.rstrip(":") for line in lines if line.startswith("Schema at ")), None)
+    first = shorten(lines[0], 200)
+    return f"{first} (s{where[1:]})" if where else first

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -21,12 +22,19 @@ import orjson
 import schemathesis
 from schemathesis import Case, CheckContext, Response
 
+from contracts import st_exchanges
 from contracts.auth import credentials_for
 from contracts.checks import REGISTRY, Check
 from contracts.context import Context
 from contracts.exchange import Exchange
 from contracts.operations import label_for
 from contracts.targets import RESOLVED_ENV, Profile
+from contracts.transport import EXCHANGE_LOG_ENV
+from contracts.violations import CAUSE_PREFIX, ContractViolation
+
+# Every request on the wire counted, when `edgeload contract` asks for it (contracts/st_exchanges.py).
+if os.environ.get(EXCHANGE_LOG_ENV):
+    st_exchanges.install(Path(os.environ[EXCHANGE_LOG_ENV]))
 
 
 def exchange_from(response: Response, case: Case[Any]) -> Exchange | None:
@@ -67,8 +75,15 @@ def _parsed(body: object) -> object:
 def _register(name: str, rule: Check) -> None:
     def run(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
         exchange = exchange_from(response, case)
-        if exchange is not None:
-            rule(Context(exchange))  # raises a ContractViolation (an AssertionError): schemathesis reports it
+        if exchange is None:
+            return None
+        try:
+            rule(Context(exchange))
+        except ContractViolation as violation:
+            if violation.detail is None:
+                raise  # an AssertionError: schemathesis reports it under its message
+            # Its cause on a line of its own: the first line stays the stable message, the report shows both.
+            raise AssertionError(f"{violation}\n{CAUSE_PREFIX}{violation.detail}") from None
         return None
 
     run.__name__ = run.__qualname__ = name

@@ -23,13 +23,9 @@ from locust.contrib.fasthttp import LocustBadStatusCode
 from locust.exception import CatchResponseError
 
 from contracts.exchange import Exchange
+from contracts.transport import OTHER as TRANSPORT
+from contracts.transport import REFUSED, RESET, TIMEOUT, TRUNCATED
 from contracts.verdict import judge
-
-TIMEOUT = "timeout"
-RESET = "connection_reset"
-REFUSED = "connection_refused"
-TRUNCATED = "truncated_body"
-TRANSPORT = "transport_error"
 
 
 class CheckFailed(CatchResponseError):
@@ -40,10 +36,12 @@ class CheckFailed(CatchResponseError):
     master as `repr` strings (locust/stats.py `StatsError.to_name`).
     """
 
-    def __init__(self, categories: tuple[str, ...], exchange: Exchange | None = None) -> None:
+    def __init__(self, categories: tuple[str, ...], exchange: Exchange | None = None,
+                 causes: tuple[str, ...] = ()) -> None:
         super().__init__(categories[0])
         self.categories = categories
         self.exchange = exchange
+        self.causes = causes  # "<check>: <concrete cause>" per violation with one, for the example exchange
 
     def __repr__(self) -> str:
         return self.categories[0]
@@ -124,11 +122,15 @@ def transport_failure(
 
 def judge_exchange(exchange: Exchange) -> CheckFailed | None:
     """None when the exchange keeps the contract and succeeded; else every category it failed, checks first."""
-    categories = [violation.check for violation in judge(exchange)]
+    violations = judge(exchange)
+    categories = [violation.check for violation in violations]
     status = status_category(exchange.status)
     if status is not None:
         categories.append(status)
-    return CheckFailed(tuple(categories), exchange) if categories else None
+    if not categories:
+        return None
+    causes = tuple(f"{violation.check}: {violation.detail}" for violation in violations if violation.detail)
+    return CheckFailed(tuple(categories), exchange, causes)
 
 
 def categorise(

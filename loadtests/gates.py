@@ -225,9 +225,13 @@ def _evaluate(gate: Gate, summary: RunSummary, target_rps: float | None) -> Gate
     where = "" if gate.scope is None else f" for {gate.scope}"
     if gate.metric == "violations":
         count = summary.violations if gate.scope is None else stats["violations"] if stats else 0
+        broken = summary.broken_responses if gate.scope is None else stats["broken_responses"] if stats else 0
         checks = "" if gate.scope is not None or not count else " (" + ", ".join(
             f"{check} {n}" for check, n in summary.violations_by_check.items()) + ")"
-        return result(float(count), f"{count}{checks}")
+        # A response failing three checks is three check failures: say both counts, each by its name.
+        measured = (f"{count} check failure{'s' if count != 1 else ''} in {broken} response{'s' if broken != 1 else ''}"
+                    f" that broke the contract{checks}") if count else "0"
+        return result(float(count), measured)
     if stats is None or stats["requests"] == 0:
         return result(None, "no requests", f"{gate.text}: no requests measured{where} after the warm-up")
     if gate.metric in LATENCY_METRICS:

@@ -13,6 +13,7 @@ from typing import TypedDict
 
 from loadtests.gates import GateError, GateResult, evaluate, parse_gates
 from loadtests.process_state import ProcessState
+from loadtests.reports.exchange import redact_example
 from loadtests.reports.redaction import redact
 from loadtests.run_summary import ExampleExchange, RunSummary
 
@@ -123,7 +124,8 @@ def compact_example(example: ExampleExchange | None) -> str:
     """An example exchange for a table cell: request line, headers on one line, body cut; then the response."""
     if example is None:
         return "(no example: this check always failed together with another one, whose example is kept)"
-    return f"{_compact(example['request'])}\n→ {_compact(example['response'])}"
+    cause = f"\ncause: {example['cause']}" if "cause" in example else ""
+    return f"{_compact(example['request'])}\n→ {_compact(example['response'])}{cause}"
 
 
 def _compact(text: str) -> str:
@@ -145,8 +147,7 @@ def _redacted(example: ExampleExchange | None) -> ExampleExchange | None:
     # Examples are redacted when recorded; again here because a secret may have been registered since.
     if example is None:
         return None
-    return ExampleExchange(operation=example["operation"], request=redact(example["request"]),
-                           response=redact(example["response"]))
+    return redact_example(example, redact)
 
 
 def _cpu(summary: RunSummary, samples: list[tuple[float, float, str]]) -> list[LiveCpu]:

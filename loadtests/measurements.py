@@ -45,7 +45,7 @@ _LIVE_WINDOWS = 4  # windows kept as live histograms; older ones are packed to t
 
 
 class _Operation:
-    __slots__ = ("failures", "failures_by_category", "hist", "requests", "sched", "warmup_failures",
+    __slots__ = ("broken", "failures", "failures_by_category", "hist", "requests", "sched", "warmup_failures",
                  "warmup_failures_by_category", "warmup_requests")
 
     def __init__(self) -> None:
@@ -57,6 +57,7 @@ class _Operation:
         self.warmup_requests = 0
         self.warmup_failures = 0
         self.warmup_failures_by_category: dict[str, int] = {}
+        self.broken = 0  # responses with at least one contract violation, warm-up included
 
 
 class _Window:
@@ -110,6 +111,8 @@ class Measurements:
         if op is None:
             op = self._operations[operation] = _Operation()
         categories: Sequence[str] = () if failure is None else (failure,) if isinstance(failure, str) else failure
+        if categories and any(is_contract_violation(category) for category in categories):
+            op.broken += 1
         if self.warmup_until is not None and at < self.warmup_until:
             op.warmup_requests += 1
             if categories:
@@ -206,6 +209,7 @@ class Measurements:
                     "sched": op.sched.encode(),
                     "warmup_requests": op.warmup_requests, "warmup_failures": op.warmup_failures,
                     "warmup_failures_by_category": dict(op.warmup_failures_by_category),
+                    "broken": op.broken,
                 }
                 for name, op in self._operations.items()
             },
@@ -243,6 +247,7 @@ class Measurements:
             op.failures += int(data["failures"])
             op.warmup_requests += int(data["warmup_requests"])
             op.warmup_failures += int(data["warmup_failures"])
+            op.broken += int(data["broken"])
             for category, n in data["failures_by_category"].items():
                 _add(op.failures_by_category, category, int(n))
             for category, n in data["warmup_failures_by_category"].items():
@@ -274,7 +279,7 @@ class Measurements:
         measured_s = max(0.0, end - start_measuring)
         operations = {
             name: _operation_summary(op.hist, op.sched, op.requests, op.failures, op.failures_by_category,
-                                     op.warmup_requests, op.warmup_failures_by_category, measured_s)
+                                     op.warmup_requests, op.warmup_failures_by_category, measured_s, op.broken)
             for name, op in sorted(self._operations.items())
         }
         overall_hist, overall_sched = LatencyHistogram(), LatencyHistogram()
@@ -290,7 +295,8 @@ class Measurements:
         overall = _operation_summary(
             overall_hist, overall_sched, sum(op.requests for op in self._operations.values()),
             sum(op.failures for op in self._operations.values()), by_category,
-            sum(op.warmup_requests for op in self._operations.values()), warmup_by_category, measured_s)
+            sum(op.warmup_requests for op in self._operations.values()), warmup_by_category, measured_s,
+            sum(op.broken for op in self._operations.values()))
         cpu = self._cpu_summary(start_measuring)
         violations_by_check: dict[str, int] = {}
         for counts in (by_category, warmup_by_category):
@@ -311,6 +317,7 @@ class Measurements:
             total_failures_by_category=dict(sorted(_sum_counts(by_category, warmup_by_category).items())),
             violations=sum(violations_by_check.values()),
             violations_by_check=dict(sorted(violations_by_check.items())),
+            broken_responses=overall["broken_responses"],
             late=self.late,
             slots=self._slot_summary(),
             # The smallest p50 reported sets the tightest bound: from the send, when the schedule's is inflated
@@ -370,7 +377,7 @@ class Measurements:
 
 def _operation_summary(
     send: LatencyHistogram, sched: LatencyHistogram, requests: int, failures: int, by_category: Mapping[str, int],
-    warmup_requests: int, warmup_by_category: Mapping[str, int], measured_s: float,
+    warmup_requests: int, warmup_by_category: Mapping[str, int], measured_s: float, broken: int,
 ) -> OperationSummary:
     # Every request of an open-model run has a schedule: its figures lead; a closed-model run has none.
     hist = sched if sched.count else send
@@ -382,6 +389,7 @@ def _operation_summary(
         failures=failures,
         failures_by_category=dict(sorted(by_category.items())),
         violations=violations,
+        broken_responses=broken,
         warmup_requests=warmup_requests,
         error_rate=failures / requests if requests else None,
         rps=requests / measured_s if measured_s > 0 else None,

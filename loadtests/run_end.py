@@ -59,6 +59,7 @@ def example_of(operation: str, exception: BaseException | None, request: dict[st
         request_body=exchange.request_body, status=None if transport else exchange.status,
         response_headers=exchange.response_headers, response_body=exchange.response_body,
         note=f"{exception!r}: no complete response" if transport else "",
+        cause="\n".join(getattr(exception, "causes", ())),  # the concrete cause of each broken rule
     )
 
 

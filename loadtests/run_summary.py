@@ -11,10 +11,12 @@ neither transport nor `http_*` is a contract violation.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
-TRANSPORT_FAILURES = frozenset(
-    {"timeout", "connection_reset", "connection_refused", "truncated_body", "transport_error"})
+from contracts.transport import CATEGORIES
+
+# The contract run counts the same categories under the same names (contracts.transport).
+TRANSPORT_FAILURES = frozenset(CATEGORIES)
 
 
 def is_contract_violation(category: str) -> bool:
@@ -28,13 +30,15 @@ class ExampleExchange(TypedDict):
     operation: str
     request: str  # request line, headers and body as text
     response: str  # status line, headers and body as text
+    cause: NotRequired[str]  # the concrete cause of each broken rule, one "<check>: <detail>" per line
 
 
 class OperationSummary(TypedDict):
     requests: int  # after the warm-up
     failures: int  # requests after the warm-up that failed (a request with two failing checks counts once)
     failures_by_category: dict[str, int]  # after the warm-up; one count per failing check
-    violations: int  # contract violations over the whole run, warm-up included
+    violations: int  # contract check failures over the whole run, warm-up included: one per failing check
+    broken_responses: int  # responses that broke the contract (one or more checks failed), whole run
     warmup_requests: int
     error_rate: float | None  # failures / requests; None without requests
     rps: float | None  # requests / measured seconds; None before the warm-up ends
@@ -121,8 +125,9 @@ class RunSummary:
     total_requests: int  # every request of the run, warm-up included (what the target should have received)
     total_failures: int
     total_failures_by_category: dict[str, int]  # whole run, warm-up included: one count per failing check
-    violations: int  # contract violations, whole run
+    violations: int  # contract check failures, whole run: one per failing check of each response
     violations_by_check: dict[str, int]
+    broken_responses: int  # responses that broke the contract, whole run: one however many checks failed
     late: int  # requests sent more than 10 ms behind their schedule (paced or open model)
     cpu: CpuSummary
     examples: dict[str, ExampleExchange] = field(default_factory=dict)

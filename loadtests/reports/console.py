@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from loadtests.gates import GateResult
 from loadtests.reports.clock_lines import latency_line, schedule_line, trust_line
+from loadtests.reports.contract_counts import contract_counts
 from loadtests.run_summary import OperationSummary, RunSummary
 
 
@@ -57,6 +58,9 @@ def format_summary(summary: RunSummary) -> str:
     if summary.total_failures_by_category:
         lines.append("failures by category (whole run): " + ", ".join(
             f"{category} {n}" for category, n in summary.total_failures_by_category.items()))
+    contract = contract_counts(summary)
+    if contract:
+        lines.append(contract)
     schedule, latency = schedule_line(summary), latency_line(summary)
     if schedule is not None:
         lines.append(schedule)

@@ -25,9 +25,11 @@ def format_exchange(
     response_headers: Mapping[str, str],
     response_body: bytes | str | None,
     note: str = "",
+    cause: str = "",
     redact: Redactor = redaction.redact,
 ) -> ExampleExchange:
-    """Render and redact one exchange; `status=None` for a transport failure (`note` says what happened)."""
+    """Render and redact one exchange; `status=None` for a transport failure (`note` says what happened), `cause`
+    the violations' concrete causes (contracts.violations: `detail`)."""
     request = "\n".join([f"{method} {url}", *_headers(request_headers), "", _body(request_body)])
     if status is None:
         response = note or "(no response)"
@@ -35,8 +37,20 @@ def format_exchange(
         response = "\n".join([f"HTTP {status}", *_headers(response_headers), "", _body(response_body)])
         if note:
             response = f"{note}\n{response}"
-    return ExampleExchange(operation=operation, request=redact(request).rstrip(),
-                           response=redact(response).rstrip())
+    example = ExampleExchange(operation=operation, request=redact(request).rstrip(),
+                              response=redact(response).rstrip())
+    if cause:
+        example["cause"] = redact(cause)
+    return example
+
+
+def redact_example(example: ExampleExchange, redact: Redactor) -> ExampleExchange:
+    """The example with every text redacted again (a secret may have been registered since it was recorded)."""
+    redacted = ExampleExchange(operation=example["operation"], request=redact(example["request"]),
+                               response=redact(example["response"]))
+    if "cause" in example:
+        redacted["cause"] = redact(example["cause"])
+    return redacted
 
 
 def _headers(headers: Mapping[str, str]) -> list[str]:

@@ -15,6 +15,7 @@ from html import escape
 
 from loadtests.gates import GateResult
 from loadtests.reports.clock_lines import latency_line, schedule_line, trust_line
+from loadtests.reports.contract_counts import contract_counts
 from loadtests.run_summary import RunSummary, is_contract_violation
 from loadtests.reports.verdict import verdict
 
@@ -73,11 +74,15 @@ def _failures(summary: RunSummary) -> str:
     parts = [_table(("check or category", "kind", "count"), [
         (f"<code>{escape(c)}</code>", "contract check" if is_contract_violation(c) else "transport / HTTP", str(n))
         for c, n in summary.total_failures_by_category.items()], numeric=(2,))]
+    contract = contract_counts(summary)
+    if contract:
+        parts.insert(0, f"<p id=contract-counts>{escape(contract)}</p>")
     for category, example in summary.examples.items():
         parts.append(f"<h3 id='example-{escape(category)}'>Example: <code>{escape(category)}</code> on "
                      f"<code>{escape(example['operation'])}</code></h3>"
                      f"<p>Request</p><pre>{escape(example['request'])}</pre>"
-                     f"<p>Response</p><pre>{escape(example['response'])}</pre>")
+                     f"<p>Response</p><pre>{escape(example['response'])}</pre>"
+                     + (f"<p>Cause</p><pre class=cause>{escape(example['cause'])}</pre>" if "cause" in example else ""))
     return "".join(parts)
 
 

@@ -51,6 +51,8 @@ def render(summary: RunSummary, gate_results: Sequence[GateResult]) -> str:
         if example is not None:
             detail += f"\n\nexample {example['operation']}\n--- request ---\n{example['request']}\n" \
                       f"--- response ---\n{example['response']}"
+            if "cause" in example:
+                detail += f"\n--- cause ---\n{example['cause']}"
         _case(checks, f"edgeload.{'checks' if is_contract_violation(category) else 'failures'}", category,
               f"{category}: {count} failure{'s' if count != 1 else ''}", detail)
     root.set("tests", str(sum(int(s.get("tests", "0")) for s in root)))

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from loadtests.gates import GateResult
 from loadtests.reports.clock_lines import latency_line, schedule_line, trust_line
+from loadtests.reports.contract_counts import contract_counts
 from loadtests.run_summary import RunSummary, is_contract_violation
 from loadtests.reports.verdict import verdict
 
@@ -58,6 +59,8 @@ def render(summary: RunSummary, gate_results: Sequence[GateResult]) -> str:
     lines.append("")
     if summary.total_failures_by_category:
         lines += ["## Failures by check", ""]
+        contract = contract_counts(summary)
+        lines += [contract, ""] if contract else []
         lines += _table(("check or category", "kind", "count"),
                         [(f"`{category}`", "contract" if is_contract_violation(category) else "transport/HTTP", n)
                          for category, n in summary.total_failures_by_category.items()], "llr")

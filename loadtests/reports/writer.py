@@ -12,6 +12,7 @@ from loadtests.atomic import write_atomic
 from loadtests.gates import GateResult
 from loadtests.run_summary import ExampleExchange, RunSummary
 from loadtests.reports import redaction
+from loadtests.reports.exchange import redact_example
 from loadtests.reports.redaction import Redactor, redact_settings
 
 # name -> what it is; index.html links the ones present.
@@ -90,9 +91,7 @@ def _extra_links(directory: Path, locust_html: str | None) -> list[tuple[str, st
 def _redacted(summary: RunSummary, settings: Mapping[str, Any] | None, redactor: Redactor) -> RunSummary:
     merged = {**summary.settings, **(settings or {})}
     examples = {
-        category: ExampleExchange(operation=example["operation"], request=redactor(example["request"]),
-                                  response=redactor(example["response"]))
-        for category, example in summary.examples.items()
+        category: redact_example(example, redactor) for category, example in summary.examples.items()
     }
     stop_reason = redactor(summary.stop_reason) if summary.stop_reason else None
     return replace(summary, settings=redact_settings(merged, redactor), examples=examples, stop_reason=stop_reason)

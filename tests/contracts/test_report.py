@@ -83,7 +83,7 @@ def test_schemathesis_records_read_the_ndjson_checks_with_operation_labels(tmp_p
     assert record["violations"] == [
         {"check": "request_id_echo", "message": "request_id_echo: the rule"},
         {"check": "negative_data_rejection",
-         "message": "negative_data_rejection: ST201 Schema-violating request accepted"},
+         "message": "negative_data_rejection: ST201 Schema-violating request accepted", "detail": "value 42"},
     ]
 
 

@@ -25,6 +25,7 @@ from loadtests.exchange_adapter import (
     status_category,
     transport_category,
 )
+from loadtests.run_end import example_of
 from tests.loadtests.conftest import set_faults
 
 
@@ -84,6 +85,20 @@ def test_categorise_judges_a_status_error_with_the_verdict_first() -> None:
     assert failed.categories[0] == "status_code_documented"
     assert failed.exchange is not None
     assert failed.exchange.response_headers["content-type"] == "application/json"
+
+
+def test_categorise_keeps_each_violations_cause_for_the_example_exchange() -> None:
+    body = b'{"requestId": "r-0123456789abcdef", "handle": {"type": "state:store"}}'
+    response = FakeResponse(200, {"Content-Type": "application/json"}, body, None)
+    failed = categorise("POST /ee/v2/interact", {"datastreamId": "d", "requestId": "r"}, {}, {"event": {}}, response)
+    assert failed is not None
+    assert failed.categories == ("response_schema", "handle_shape")
+    assert failed.causes[1] == "handle_shape: `handle` is an object, not an array"
+    assert failed.causes[0].startswith("response_schema: ")
+    assert failed.causes[0].endswith(" at $.handle")
+    example = example_of("POST /ee/v2/interact", failed, {"request_type": "POST", "url": "http://x/ee/v2/interact"})
+    assert example["response"].startswith("HTTP 200\n")
+    assert example.get("cause") == f"{failed.causes[0]}\nhandle_shape: `handle` is an object, not an array"
 
 
 def test_retry_after_reads_seconds_and_http_dates() -> None:

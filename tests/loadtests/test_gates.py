@@ -137,7 +137,8 @@ def test_evaluate_rps_relative_and_absolute():
 
 def test_evaluate_violations_counts_whole_run_with_checks_named():
     result = _result("violations==0", _summary([1_000] * 10, failures=3))
-    assert (result.passed, result.value, result.measured) == (False, 3.0, "3 (request_id_echo 3)")
+    assert (result.passed, result.value, result.measured) == (
+        False, 3.0, "3 check failures in 3 responses that broke the contract (request_id_echo 3)")
 
 
 def test_evaluate_cpu_failure_says_latency_is_not_trustworthy():

@@ -10,7 +10,8 @@ from loadtests.measurements import Measurements
 from loadtests.options import LoadOptions
 from loadtests.process_state import ProcessState
 from loadtests.reports import format_exchange
-from loadtests.reports.redaction import forget_secrets, register_secret
+from loadtests.reports.exchange import redact_example
+from loadtests.reports.redaction import forget_secrets, redact, register_secret
 from loadtests.run_summary import ExampleExchange
 
 INTERACT = "POST /ee/v2/interact"
@@ -68,7 +69,9 @@ def test_live_document_evaluates_every_gate_on_the_running_figures() -> None:
     document = live_document(state, STARTED + 2.0)
     by_gate = {g["gate"]: (g["current"], g["passed"]) for g in document["gates"]}
     assert by_gate == {"p99<5ms": ("1.980 ms", True), "error_rate<0.01": ("10% (10/100)", False),
-                       "violations==0": ("10 (request_id_echo 10)", False), "cpu<90%": ("35% of one core (max)", True),
+                       "violations==0": ("10 check failures in 10 responses that broke the contract "
+                                         "(request_id_echo 10)", False),
+                       "cpu<90%": ("35% of one core (max)", True),
                        "trust<=100%": ("20% of the 2.0 ms bound (lag p99 0.2 ms)", True)}
     assert (document["state"], document["requests"], document["elapsed_s"]) == ("running", 100, 2.0)
 
@@ -125,3 +128,18 @@ def test_compact_example_puts_headers_on_one_line_and_cuts_long_bodies() -> None
     assert request.splitlines()[2].startswith('{ "event": { "xdm": {')
     assert request.endswith("more characters)")
     assert response.splitlines() == ["HTTP 200", "x-request-id: other-id", '{"requestId": "other-id"}']
+
+
+def test_compact_example_ends_with_the_cause_and_redacts_it_again() -> None:
+    example = format_exchange(INTERACT, method="POST", url="/ee/v2/interact", request_headers={}, request_body=None,
+                              status=200, response_headers={}, response_body=b"{}",
+                              cause="request_id_echo: sent 'a', the body's `requestId` is 'b'")
+    assert compact_example(example).endswith("\ncause: request_id_echo: sent 'a', the body's `requestId` is 'b'")
+    late = ExampleExchange(operation=INTERACT, request="", response="",
+                           cause=f"response_schema: {SECRET} is not of type 'array' at $.handle")
+    register_secret(SECRET)  # registered after the example was recorded
+    try:
+        redacted = redact_example(late, redact)
+    finally:
+        forget_secrets()
+    assert redacted.get("cause") == "response_schema: [REDACTED] is not of type 'array' at $.handle"

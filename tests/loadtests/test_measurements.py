@@ -53,6 +53,7 @@ def test_measurements_counts_requests_and_failures_per_operation():
     assert interact["violations"] == 3
     assert summary.operations[COLLECT]["failures_by_category"] == {"timeout": 1}
     assert summary.violations == 3
+    assert (interact["broken_responses"], summary.broken_responses) == (2, 2)  # three check failures, two responses
     assert summary.violations_by_check == {"handle_shape": 1, "request_id_echo": 1, "response_schema": 1}
     assert (summary.overall["requests"], summary.overall["failures"]) == (4, 3)
     assert summary.overall["error_rate"] == 0.75

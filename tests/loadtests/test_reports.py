@@ -34,7 +34,9 @@ def _run() -> RunSummary:
                 request_body={"event": {"xdm": {"eventType": "web.webpagedetails.pageViews"}},
                               "client_secret": SECRET},
                 status=200 if failure != "timeout" else None, note="no response within 5 s",
-                response_headers={"x-request-id": "abc"}, response_body=b'{"requestId": "other"}'))
+                response_headers={"x-request-id": "abc"}, response_body=b'{"requestId": "other"}',
+                cause=f"request_id_echo: sent 'sent-id', the body's `requestId` is 'other' api_key={SECRET}"
+                if failure == "request_id_echo" else ""))
     m.record_late(2, STARTED + 3.5)
     for second in range(7):
         m.record_cpu(STARTED + second, 30.0 + second)
@@ -104,7 +106,8 @@ def test_write_reports_markdown_opens_with_verdict_and_lists_gates(report):
     directory, *_ = report
     text = (directory / "summary.md").read_text()
     assert text.splitlines()[0] == "# ❌ edgeload: FAIL: 2 of 6 gates failed"
-    assert "| `violations==0` | == 0 | 12 (request_id_echo 12) | ❌ fail |" in text
+    assert ("| `violations==0` | == 0 | 12 check failures in 12 responses that broke the contract "
+            "(request_id_echo 12) | ❌ fail |") in text
     assert "| `p95<10ms` | < 10 ms |" in text
     assert "| `request_id_echo` | contract | 12 |" in text
 
@@ -140,7 +143,8 @@ def test_write_reports_index_page_reads_at_a_glance_and_is_self_contained(report
     page.feed(html)
     text = " ".join(page.text)
     assert text.index("FAIL: 2 of 6 gates failed") < text.index("Gates") < text.index("Charts")
-    assert re.search(r"<td><code>violations==0</code></td><td>== 0</td><td>12 \(request_id_echo 12\)</td>"
+    assert re.search(r"<td><code>violations==0</code></td><td>== 0</td><td>12 check failures in 12 responses that "
+                     r"broke the contract \(request_id_echo 12\)</td>"
                      r"<td><span class=ko>fail</span></td>", html)
     images = [url for tag, url in page.resources if tag == "img"]
     assert images == ["rps.png", "latency.png", "errors.png"]
@@ -186,3 +190,25 @@ def test_write_reports_applies_the_given_redact_function(tmp_path):
     write_reports(tmp_path, _run(), [], redact=shout)
     assert "REDACTED-BY-CALLER" in (tmp_path / "index.html").read_text()
     assert '"requestId"' not in (tmp_path / "index.html").read_text()
+
+
+def test_write_reports_show_each_examples_cause_redacted(report):
+    directory, *_ = report
+    cause = ("request_id_echo: sent &#x27;sent-id&#x27;, the body&#x27;s `requestId` is &#x27;other&#x27; "
+             "api_key=[REDACTED]")
+    assert f"<p>Cause</p><pre class=cause>{cause}</pre>" in (directory / "index.html").read_text()
+    junit = (directory / "junit.xml").read_text()
+    assert ("--- cause ---\nrequest_id_echo: sent 'sent-id', the body's `requestId` is 'other' "
+            "api_key=[REDACTED]") in junit
+    summary = json.loads((directory / "summary.json").read_text())
+    assert summary["examples"]["request_id_echo"]["cause"].endswith("is 'other' api_key=[REDACTED]")
+    assert "cause" not in summary["examples"]["timeout"]
+
+
+def test_write_reports_name_responses_that_broke_the_contract_apart_from_check_failures(report):
+    directory, *_ = report
+    counts = "12 responses broke the contract (whole run): 12 check failures (request_id_echo 12)"
+    assert f"<p id=contract-counts>{counts}</p>" in (directory / "index.html").read_text()
+    assert f"\n{counts}\n" in (directory / "summary.md").read_text()
+    summary = json.loads((directory / "summary.json").read_text())
+    assert (summary["broken_responses"], summary["violations"]) == (12, 12)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from loadtests.gates import evaluate, parse_gates
 from loadtests.measurements import Measurements
 from loadtests.reports import format_gate_table, format_summary
+from loadtests.reports.contract_counts import contract_counts
 from loadtests.reports.verdict import verdict
 
 INTERACT = "POST /ee/v2/interact"
@@ -42,6 +43,7 @@ def test_format_summary_shows_operations_warmup_failures_late_and_cpu():
     assert lines[0] == "101 requests in 11.0 s (1 during the warm-up, not in the table)"
     assert lines[3].split() == [*INTERACT.split(), "100", "1", "10.0", "1.500", "1.500", "1.500", "1.500"]
     assert "failures by category (whole run): request_id_echo 1" in lines
+    assert "1 response broke the contract (whole run): 1 check failure (request_id_echo 1)" in lines
     assert "late: 3 requests could not be sent on time at the target rate" in lines
     assert lines[-2] == "generator CPU: max 40%, mean 40% of one core (1 samples)"
     assert lines[-1] == ("generator clock: timer lag p50 0.200, p99 0.200, max 0.200 ms; 20% of the 2.0 ms bound: "
@@ -74,3 +76,20 @@ def test_format_summary_of_an_open_model_run_accounts_every_slot_and_gives_both_
         "generator clock: timer lag p50 15.0, p99 30.0, max 30.0 ms, waited for a core 5.0% of the time (0.50 ms "
         "per wake-up); 300% of the 20.0 ms bound: BEYOND it",
     ]
+
+
+def test_contract_counts_name_responses_apart_from_check_failures():
+    m = Measurements(STARTED)
+    for index in range(10):  # an HTML 500 fails three checks at once
+        m.record(INTERACT, 1_000, ("content_type", "response_schema", "error_body", "http_5xx"), STARTED + index / 10)
+    m.record(INTERACT, 1_000, "timeout", STARTED + 1.5)  # no response: no contract count
+    assert contract_counts(m.summary(STARTED + 2)) == (
+        "10 responses broke the contract (whole run): 30 check failures (content_type 10, error_body 10, "
+        "response_schema 10)")
+    assert contract_counts(_summary_without_failures()) is None
+
+
+def _summary_without_failures():
+    m = Measurements(STARTED)
+    m.record(INTERACT, 1_000, None, STARTED + 0.5)
+    return m.summary(STARTED + 1)
