@@ -17,6 +17,7 @@ BENCHMARKS: dict[str, str] = {
     "generator_speed": "pooled page-view generator vs a naive Faker-per-field baseline",
     "locust_overhead": "our forwarder with generated events and the verdict vs a bare FastHttpUser",
     "emulator_soak": "the emulator's RSS at the end of a 5-minute wrk soak vs after its warm-up",
+    "emulator_hostile": "a normal request with 20,000 hostile connections open vs the same request before them",
 }
 
 

@@ -27,6 +27,7 @@ from emulator.config import (
 )
 from emulator.errors import ConfigError
 from emulator.faults import REGISTRY, parse_spec
+from emulator.limits import Limits, capacity_for, check_connections, check_header_bytes, check_seconds
 from emulator.tls import tls_files
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -59,6 +60,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--token-ttl", type=float, help="seconds a token of POST /ims/token/v3 lives (default 86399)")
     parser.add_argument("--server-host", action="store_true", default=None,
                         help="answer as server.adobedc.net: mixed datastreams require credentials too")
+    defaults = Limits()
+    parser.add_argument("--max-header-bytes", type=int,
+                        help=f"request line and headers at most this size, else 431 ({defaults.max_header_bytes})")
+    parser.add_argument("--head-timeout", type=float,
+                        help=f"seconds to send a whole request head, else closed ({defaults.head_timeout_s:g})")
+    parser.add_argument("--body-timeout", type=float,
+                        help=f"seconds from a head to its whole body, else 408 ({defaults.body_timeout_s:g})")
+    parser.add_argument("--max-connections", type=int,
+                        help=f"connections at once; past it the one waiting longest for its client is closed "
+                             f"({defaults.max_connections}, lowered to fit the file-descriptor limit)")
     return parser
 
 
@@ -89,6 +100,17 @@ def settings_from(argv: Sequence[str]) -> Settings:
         changes["server_host"] = True
     if args.certfile is not None or args.keyfile is not None:
         changes["tls"] = tls_files(args.certfile, args.keyfile)
+    limits: dict[str, object] = {}
+    if args.max_header_bytes is not None:
+        limits["max_header_bytes"] = check_header_bytes(args.max_header_bytes, "--max-header-bytes")
+    if args.head_timeout is not None:
+        limits["head_timeout_s"] = check_seconds(args.head_timeout, "--head-timeout")
+    if args.body_timeout is not None:
+        limits["body_timeout_s"] = check_seconds(args.body_timeout, "--body-timeout")
+    if args.max_connections is not None:
+        limits["max_connections"] = check_connections(args.max_connections, "--max-connections")
+    if limits:
+        changes["limits"] = replace(settings.limits, **limits)  # type: ignore[arg-type]
     return replace(settings, **changes)  # type: ignore[arg-type]
 
 
@@ -99,6 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from emulator.app import EmulatorApp
         from emulator.serving import bind, serve, url_of
 
+        limits = settings.limits
+        capacity = capacity_for(limits.max_connections, explicit=limits.max_connections != Limits().max_connections)
         sock = bind(settings.host, settings.port)
     except ConfigError as exc:
         print(f"edgeload emulator: {exc}", file=sys.stderr)
@@ -114,5 +138,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"edgeload emulator listening on {url}", flush=True)
 
     with contextlib.suppress(KeyboardInterrupt):
-        serve(app, sock, settings.log_level, announce, settings.tls)
+        serve(app, sock, settings.log_level, announce, settings.tls, limits, capacity)
     return EXIT_OK
