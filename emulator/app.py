@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 
 from emulator import fault_effects
 from emulator.admin import handle_admin
+from emulator.admin_access import AdminAccess
 from emulator.asgi import Message, Receive, Scope, Send
 from emulator.config import Settings
 from emulator.cors import send_preflight
@@ -42,6 +43,7 @@ class EmulatorApp:
         self.board = FaultBoard(settings.faults, seed=self.seed ^ _FAULT_SEED_SALT)
         self.edge = EdgeService(settings, self.ids, clock, wall_clock)  # wall_clock: token expiry (auth.py)
         self.stats = Stats()
+        self.admin_access = AdminAccess(settings.host, settings.admin_token)
 
     def reset(self) -> None:
         self.stats.reset()

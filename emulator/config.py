@@ -65,6 +65,8 @@ class Settings:
     token_ttl: float = DEFAULT_TOKEN_TTL_S  # seconds an issued token lives
     server_host: bool = False  # answer as server.adobedc.net: mixed datastreams authenticate too (auth.py)
     limits: Limits = field(default_factory=Limits)  # what a client may make the emulator hold (limits.py)
+    # Required on the admin routes when set (admin_access.py); never shown, repr included.
+    admin_token: str | None = field(default=None, repr=False)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -80,8 +80,11 @@ class EmulatorProtocol(HttpToolsProtocol):
     closed (a body with 408 when nothing was answered), and past `max_connections` the connection waiting longest
     for its client is closed to make room (503 to the new one when none is waiting)."""
 
-    watch: ClassVar[Watch]  # one per server, set on the subclass `serve` makes
-    _waiting: dict[EmulatorProtocol, float] | None = None  # watch.heads or watch.bodies while in one of them
+    watch: ClassVar[Watch]  # one per server, set on the subclass `serve` makes, with its two dicts and head limit
+    _heads: ClassVar[dict[EmulatorProtocol, float]]
+    _bodies: ClassVar[dict[EmulatorProtocol, float]]
+    _max_head: ClassVar[int]
+    _waiting: dict[EmulatorProtocol, float] | None = None  # _heads or _bodies while in one of them
     _head_bytes = 0
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -91,42 +94,52 @@ class EmulatorProtocol(HttpToolsProtocol):
             transport.write(_BUSY)
             transport.close()
             return
-        self._wait(self.watch.heads)
+        self._wait(self._heads)
 
     def connection_lost(self, exc: Exception | None) -> None:
         super().connection_lost(exc)
         self._stop_waiting()
 
     def data_received(self, data: bytes) -> None:
-        heads = self.watch.heads
+        # The hot path: a request usually arrives whole in one read, and then this costs a few comparisons.
+        heads = self._heads
         if self._waiting is heads:
             # Checked before parsing: a head sent in one write would be parsed whole (httptools buffers it all).
-            room = self.watch.limits.max_header_bytes - self._head_bytes
+            room = self._max_head - self._head_bytes
             if len(data) > room and not _head_ends_within(data, room):
                 self._refuse_head()
                 return
         super().data_received(data)
-        if self._waiting is heads and not self.transport.is_closing():  # the head goes on in the next read
-            self._head_bytes += len(data)
-            if self._head_bytes > self.watch.limits.max_header_bytes:
-                self._refuse_head()
+        waiting = self._waiting
+        if waiting is None:  # a head completed in this read: is its body still to come?
+            cycle = self.cycle
+            closing = self.transport.is_closing()
+            if cycle is not None and cycle.more_body and not cycle.response_complete and not closing:
+                self._wait(self._bodies)
+        elif waiting is heads:  # the head goes on in the next read
+            if not self.transport.is_closing():
+                self._head_bytes += len(data)
+                if self._head_bytes > self._max_head:
+                    self._refuse_head()
+        elif not self.cycle.more_body or self.cycle.response_complete:  # the body arrived, or is no longer read
+            self._stop_waiting()
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
+        self._head_bytes = 0  # what came before was the end of an earlier request (a body answered early)
         self.scope["extensions"] = {TRANSPORT_EXTENSION: self.transport}  # type: ignore[dict-item]
 
     def on_headers_complete(self) -> None:
-        self._wait(self.watch.bodies)
+        waiting = self._waiting
+        if waiting is not None:
+            waiting.pop(self, None)
+            self._waiting = None
         super().on_headers_complete()
-
-    def on_message_complete(self) -> None:
-        super().on_message_complete()
-        self._stop_waiting()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
         if self.timeout_keep_alive_task is not None:  # uvicorn armed its keep-alive: no pipelined request pending
-            self._wait(self.watch.heads)
+            self._wait(self._heads)
 
     def give_up(self, answer: bytes | None) -> None:
         """Close this connection, first writing `answer` if the app has not begun one."""
@@ -211,7 +224,8 @@ def serve(
     limits = limits or Limits()
     capacity = capacity or capacity_for(limits.max_connections, explicit=False)
     watch = Watch(limits, capacity)
-    protocol = type("EmulatorProtocol", (EmulatorProtocol,), {"watch": watch})
+    protocol = type("EmulatorProtocol", (EmulatorProtocol,), {
+        "watch": watch, "_heads": watch.heads, "_bodies": watch.bodies, "_max_head": limits.max_header_bytes})
     config = uvicorn.Config(
         app,
         http=protocol,
