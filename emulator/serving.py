@@ -113,9 +113,8 @@ class EmulatorProtocol(HttpToolsProtocol):
         waiting = self._waiting
         if waiting is None:  # a head completed in this read: is its body still to come?
             cycle = self.cycle
-            closing = self.transport.is_closing()
-            if cycle is not None and cycle.more_body and not cycle.response_complete and not closing:
-                self._wait(self._bodies)
+            if cycle is not None and cycle.more_body and not cycle.response_complete:
+                self._wait_for_body()
         elif waiting is heads:  # the head goes on in the next read
             if not self.transport.is_closing():
                 self._head_bytes += len(data)
@@ -149,6 +148,10 @@ class EmulatorProtocol(HttpToolsProtocol):
         if answer is not None and (self.cycle is None or not self.cycle.response_started):
             self.transport.write(answer)
         self.transport.close()
+
+    def _wait_for_body(self) -> None:
+        if not self.transport.is_closing():
+            self._wait(self._bodies)
 
     def _refuse_head(self) -> None:
         self._stop_waiting()
