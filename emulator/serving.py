@@ -106,7 +106,7 @@ class EmulatorProtocol(HttpToolsProtocol):
         if self._waiting is heads:
             # Checked before parsing: a head sent in one write would be parsed whole (httptools buffers it all).
             room = self._max_head - self._head_bytes
-            if len(data) > room and not _head_ends_within(data, room):
+            if len(data) > room and not _head_ends_within(data, room, continued=self._head_bytes > 0):
                 self._refuse_head()
                 return
         super().data_received(data)
@@ -171,12 +171,13 @@ class EmulatorProtocol(HttpToolsProtocol):
             self._waiting = None
 
 
-def _head_ends_within(data: bytes, room: int) -> bool:
-    """Whether the head's empty line (CRLF CRLF, or LF LF) ends within the first `room` bytes of `data`."""
+def _head_ends_within(data: bytes, room: int, *, continued: bool) -> bool:
+    """Whether the head's empty line (CRLF CRLF, or LF LF) ends within the first `room` bytes of `data`;
+    `continued`: the head began in an earlier read, which may have ended inside that empty line."""
     if room < 0:
         return False
     return (data.find(b"\r\n\r\n", 0, room) != -1 or data.find(b"\n\n", 0, room) != -1
-            or data.startswith(_STRADDLED_END))
+            or (continued and data.startswith(_STRADDLED_END)))
 
 
 class _Server(uvicorn.Server):
