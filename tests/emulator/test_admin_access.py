@@ -166,3 +166,33 @@ def test_admin_access_over_a_socket_rebinding_and_token():
         assert get({}) == 401
         assert get({TOKEN_HEADER: TOKEN, "host": f"evil.example:{port}"}) == 403
         assert get({TOKEN_HEADER: TOKEN, "origin": "http://evil.example"}) == 403
+
+
+class FakeSocket:
+    def __init__(self, address: str) -> None:
+        self.address = address
+
+    def getsockname(self) -> tuple[str, int]:
+        return self.address, 8123
+
+
+@pytest.mark.parametrize(("address", "warned"), [("0.0.0.0", True), ("127.0.0.1", False)])
+def test_admin_access_main_warns_and_serves_with_a_token_only_when_exposed(monkeypatch, capsys, address, warned):
+    from emulator import serving
+
+    served = {}
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    monkeypatch.setattr(serving, "bind", lambda host, port: FakeSocket(address))
+    monkeypatch.setattr(serving, "serve", lambda app, *args: served.setdefault("app", app))
+    assert main(["--host", address]) == 0
+    token = served["app"].admin_access.token
+    err = capsys.readouterr().err
+    assert (token is not None, "warning: listening on" in err) == (warned, warned)
+    if warned:
+        assert err.count(token) == 1  # shown once, on the warning line
+
+
+def test_admin_access_spawned_emulator_ignores_a_token_in_the_environment(monkeypatch):
+    monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    with spawn() as running, urllib.request.urlopen(running.url + "/_emulator/stats", timeout=5) as response:
+        assert response.status == 200
