@@ -66,13 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"required in the {TOKEN_HEADER} header of the admin routes (default: ${TOKEN_ENV}; "
                              "generated and printed when --host is not a loopback address)")
     defaults = Limits()
-    parser.add_argument("--max-header-bytes", type=int,
+    parser.add_argument("--max-header-bytes", type=int, metavar="N",
                         help=f"request line and headers at most this size, else 431 ({defaults.max_header_bytes})")
-    parser.add_argument("--head-timeout", type=float,
+    parser.add_argument("--head-timeout", type=float, metavar="S",
                         help=f"seconds to send a whole request head, else closed ({defaults.head_timeout_s:g})")
-    parser.add_argument("--body-timeout", type=float,
+    parser.add_argument("--body-timeout", type=float, metavar="S",
                         help=f"seconds from a head to its whole body, else 408 ({defaults.body_timeout_s:g})")
-    parser.add_argument("--max-connections", type=int,
+    parser.add_argument("--max-connections", type=int, metavar="N",
                         help=f"connections at once; past it the one waiting longest for its client is closed "
                              f"({defaults.max_connections}, lowered to fit the file-descriptor limit)")
     return parser
