@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from emulator import admin, app, fault_effects, token_endpoint
+from emulator import app, fault_effects, token_endpoint
 from emulator.faults import parse_spec
 from emulator.stats import Stats
 from tests.emulator.asgi_client import DEFAULT, call, interact_body, make_app
@@ -73,6 +73,3 @@ def test_internal_error_bad_status_is_refused_by_put_and_the_old_faults_stay(sta
     assert "\n" not in answer.json()["error"]
     assert call(target, "/_emulator/faults", method="GET").json() == {"faults": ["stall:0.5"]}
 
-
-def test_internal_error_admin_module_is_the_one_the_app_calls():
-    assert app.handle_admin is admin.handle_admin  # the monkeypatch above replaces what requests reach
