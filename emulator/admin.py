@@ -3,7 +3,8 @@
 `GET /_emulator/stats`, `GET|PUT /_emulator/faults` (`{"faults": ["spec", ...]}` replaces the active faults) and
 `POST /_emulator/reset` (zeroes counters and rate-limit state and reseeds the generators, so a test starts from
 the same state as a fresh emulator), `GET /_emulator/tokens` (`{"issued": N}`, tokens of POST /ims/token/v3).
-Answers are JSON; a bad fault spec is a 400 with a one-line `error`.
+Answers are JSON; a bad fault spec is a 400 with a one-line `error`. Who may call them is `admin_access.py`'s
+question, asked first: a refusal is a 401, 403 or 415 with a one-line `error` too.
 """
 
 from __future__ import annotations
@@ -29,7 +30,12 @@ _MAX_ADMIN_BODY = 1 << 20
 async def handle_admin(app: EmulatorApp, scope: Scope, receive: Receive, send: Send) -> None:
     path, method = scope["path"], scope["method"]
     allowed = _ALLOWED.get(path)
-    if allowed is None:
+    refusal = app.admin_access.refusal(scope)  # before anything else: who may ask (admin_access.py)
+    if refusal is None and allowed is not None and method in ("PUT", "POST") and method in allowed.split(", "):
+        refusal = app.admin_access.body_refusal(scope)
+    if refusal is not None:
+        await send_json(send, refusal.status, {"error": refusal.error})
+    elif allowed is None:
         await send_empty(send, 404)
     elif method not in allowed.split(", "):
         await send_empty(send, 405, [(b"allow", allowed.encode())])

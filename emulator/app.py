@@ -11,11 +11,12 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from emulator import fault_effects
 from emulator.admin import handle_admin
-from emulator.asgi import Receive, Scope, Send
+from emulator.admin_access import AdminAccess
+from emulator.asgi import Message, Receive, Scope, Send
 from emulator.config import Settings
 from emulator.cors import send_preflight
 from emulator.edge import ClientGone, EdgeService
@@ -42,6 +43,7 @@ class EmulatorApp:
         self.board = FaultBoard(settings.faults, seed=self.seed ^ _FAULT_SEED_SALT)
         self.edge = EdgeService(settings, self.ids, clock, wall_clock)  # wall_clock: token expiry (auth.py)
         self.stats = Stats()
+        self.admin_access = AdminAccess(settings.host, settings.admin_token)
 
     def reset(self) -> None:
         self.stats.reset()
@@ -57,10 +59,10 @@ class EmulatorApp:
         stats = self.stats
         if route is None:
             if path == TOKEN_PATH:  # the emulator's IMS (issue 6): not an Edge path, not counted in stats
-                await handle_token(self.edge.auth, scope, receive, send)
+                await self._safely(lambda tracked: handle_token(self.edge.auth, scope, receive, tracked), send, path)
                 return
             if path.startswith(ADMIN_PREFIX):
-                await handle_admin(self, scope, receive, send)
+                await self._safely(lambda tracked: handle_admin(self, scope, receive, tracked), send, path)
                 return
             if path.startswith(EDGE_PREFIX):
                 stats.total += 1
@@ -87,7 +89,7 @@ class EmulatorApp:
             log.exception("internal error while handling %s", path)
             reply = self._internal_error()
         if plan is not None:
-            await self._with_faults(plan, reply, scope, receive, send)
+            await self._safely(lambda tracked: self._with_faults(plan, reply, scope, receive, tracked), send, path)
             return
         stats.status(reply.status)
         body = reply.payload()  # send_reply inlined: this is the path every request takes
@@ -98,6 +100,23 @@ class EmulatorApp:
         request_id = self.ids.request_id(None)
         document = dict(problem_body(INTERNAL, request_id))
         return Reply(INTERNAL.status, request_id, document=document, content_type=PROBLEM_CONTENT_TYPE)
+
+    async def _safely(self, handler: Callable[[Send], Awaitable[None]], send: Send, path: str) -> None:
+        """Run `handler`; an exception before it began its answer is answered EXEG-0001-500 (README "The emulator").
+
+        Off the hot path (faults, admin, token): the tracking wrapper costs a call per message sent.
+        """
+        tracked = _SentTracker(send)
+        try:
+            await handler(tracked)
+        except Exception:
+            log.exception("internal error while handling %s", path)
+            if tracked.started:
+                raise  # a begun answer cannot be replaced: uvicorn closes the connection
+            reply = self._internal_error()
+            if path.startswith(EDGE_PREFIX):  # the stats count Edge answers only
+                self.stats.status(reply.status)
+            await send_reply(send, reply)
 
     async def _with_faults(self, plan: Plan, reply: Reply, scope: Scope, receive: Receive, send: Send) -> None:
         stats = self.stats
@@ -125,3 +144,17 @@ class EmulatorApp:
                 stats.fault(fault.name)
         stats.status(reply.status)
         await send_reply(send, reply)
+
+
+class _SentTracker:
+    """A `send` that remembers whether an answer was begun."""
+
+    __slots__ = ("send", "started")
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        self.started = True
+        await self.send(message)

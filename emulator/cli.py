@@ -10,12 +10,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
+from emulator.admin_access import TOKEN_ENV, TOKEN_HEADER, check_token, is_loopback, new_token
 from emulator.config import (
     LOCATION_HINTS,
     LOG_LEVELS,
@@ -27,6 +29,7 @@ from emulator.config import (
 )
 from emulator.errors import ConfigError
 from emulator.faults import REGISTRY, parse_spec
+from emulator.limits import Limits, capacity_for, check_connections, check_header_bytes, check_seconds
 from emulator.tls import tls_files
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -59,6 +62,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--token-ttl", type=float, help="seconds a token of POST /ims/token/v3 lives (default 86399)")
     parser.add_argument("--server-host", action="store_true", default=None,
                         help="answer as server.adobedc.net: mixed datastreams require credentials too")
+    parser.add_argument("--admin-token", metavar="TOKEN",
+                        help=f"required in the {TOKEN_HEADER} header of the admin routes (default: ${TOKEN_ENV}; "
+                             "generated and printed when --host is not a loopback address)")
+    defaults = Limits()
+    parser.add_argument("--max-header-bytes", type=int, metavar="N",
+                        help=f"request line and headers at most this size, else 431 ({defaults.max_header_bytes})")
+    parser.add_argument("--head-timeout", type=float, metavar="S",
+                        help=f"seconds to send a whole request head, else closed ({defaults.head_timeout_s:g})")
+    parser.add_argument("--body-timeout", type=float, metavar="S",
+                        help=f"seconds from a head to its whole body, else 408 ({defaults.body_timeout_s:g})")
+    parser.add_argument("--max-connections", type=int, metavar="N",
+                        help=f"connections at once; past it the one waiting longest for its client is closed "
+                             f"({defaults.max_connections}, lowered to fit the file-descriptor limit)")
     return parser
 
 
@@ -89,7 +105,40 @@ def settings_from(argv: Sequence[str]) -> Settings:
         changes["server_host"] = True
     if args.certfile is not None or args.keyfile is not None:
         changes["tls"] = tls_files(args.certfile, args.keyfile)
+    if args.admin_token is not None:
+        changes["admin_token"] = check_token(args.admin_token, "--admin-token")
+    limits: dict[str, object] = {}
+    if args.max_header_bytes is not None:
+        limits["max_header_bytes"] = check_header_bytes(args.max_header_bytes, "--max-header-bytes")
+    if args.head_timeout is not None:
+        limits["head_timeout_s"] = check_seconds(args.head_timeout, "--head-timeout")
+    if args.body_timeout is not None:
+        limits["body_timeout_s"] = check_seconds(args.body_timeout, "--body-timeout")
+    if args.max_connections is not None:
+        limits["max_connections"] = check_connections(args.max_connections, "--max-connections")
+    if limits:
+        changes["limits"] = replace(settings.limits, **limits)  # type: ignore[arg-type]
     return replace(settings, **changes)  # type: ignore[arg-type]
+
+
+def guard_exposure(settings: Settings, bound: str, environ: Mapping[str, str]) -> tuple[Settings, str | None]:
+    """The settings with the admin token to require, and the warning to print when other machines can connect.
+
+    On loopback a token is required only when one is given (flag, then environment); on any other address always,
+    a new one printed once when none is given (README "The emulator", "Admin endpoints").
+    """
+    token = settings.admin_token
+    if token is None and environ.get(TOKEN_ENV):
+        token = check_token(environ[TOKEN_ENV], TOKEN_ENV)
+    if is_loopback(bound):
+        return replace(settings, admin_token=token), None
+    how = "the token you gave" if token is not None else None
+    token = token or new_token()
+    shown = how or f"{token} (generated now and shown once; choose your own with --admin-token or {TOKEN_ENV})"
+    return replace(settings, admin_token=token), (
+        f"edgeload emulator: warning: listening on {bound}, which other machines can reach: the Edge routes answer "
+        f"anyone there, and the admin routes (/_emulator/...) need the header {TOKEN_HEADER}: {shown}"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -99,10 +148,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         from emulator.app import EmulatorApp
         from emulator.serving import bind, serve, url_of
 
+        limits = settings.limits
+        capacity = capacity_for(limits.max_connections, explicit=limits.max_connections != Limits().max_connections)
         sock = bind(settings.host, settings.port)
+        settings, warning = guard_exposure(settings, str(sock.getsockname()[0]), os.environ)
     except ConfigError as exc:
         print(f"edgeload emulator: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if warning is not None:
+        print(warning, file=sys.stderr, flush=True)
     logging.basicConfig(level=settings.log_level.upper() if settings.log_level != "trace" else 5, stream=sys.stderr)
     app = EmulatorApp(settings)
     logging.getLogger("emulator").info(
@@ -114,5 +168,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"edgeload emulator listening on {url}", flush=True)
 
     with contextlib.suppress(KeyboardInterrupt):
-        serve(app, sock, settings.log_level, announce, settings.tls)
+        serve(app, sock, settings.log_level, announce, settings.tls, limits, capacity)
     return EXIT_OK

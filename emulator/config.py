@@ -2,7 +2,8 @@
 
 File layout (README "The emulator"): an optional `[emulator]` table (host, port, seed, rate_limit,
 collect_rate_limit, location_hint, log_level, token_ttl, server_host), an optional `faults` array (spec strings or
-`[[faults]]` tables), an optional `[[datastreams]]` array and an optional `[[clients]]` array (OAuth clients of the
+`[[faults]]` tables; the client limits max_header_bytes, head_timeout, body_timeout, max_connections), an optional
+`[[datastreams]]` array and an optional `[[clients]]` array (OAuth clients of the
 token endpoint, issue 6). A file without datastreams or clients uses those of the shipped `emulator/datastreams.toml`.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from emulator.auth import DEFAULT_TOKEN_TTL_S, Client, parse_clients
 from emulator.datastreams import Datastream, parse_datastreams
 from emulator.errors import ConfigError
 from emulator.faults import Fault, parse_entry
+from emulator.limits import Limits, check_connections, check_header_bytes, check_seconds
 from emulator.tls import TlsFiles
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("datastreams.toml")
@@ -35,8 +37,15 @@ LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 
 _EMULATOR_KEYS = frozenset(
     {"host", "port", "seed", "rate_limit", "collect_rate_limit", "location_hint", "log_level", "token_ttl",
-     "server_host"}
+     "server_host", "max_header_bytes", "head_timeout", "body_timeout", "max_connections"}
 )
+# [emulator] keys of the client limits (limits.py): key -> (Limits field, check)
+LIMIT_KEYS = {
+    "max_header_bytes": ("max_header_bytes", check_header_bytes),
+    "head_timeout": ("head_timeout_s", check_seconds),
+    "body_timeout": ("body_timeout_s", check_seconds),
+    "max_connections": ("max_connections", check_connections),
+}
 _TOP_KEYS = frozenset({"emulator", "faults", "datastreams", "clients"})
 
 
@@ -55,6 +64,9 @@ class Settings:
     clients: tuple[Client, ...] = ()  # OAuth clients the token endpoint knows (auth.py, issue 6)
     token_ttl: float = DEFAULT_TOKEN_TTL_S  # seconds an issued token lives
     server_host: bool = False  # answer as server.adobedc.net: mixed datastreams authenticate too (auth.py)
+    limits: Limits = field(default_factory=Limits)  # what a client may make the emulator hold (limits.py)
+    # Required on the admin routes when set (admin_access.py); never shown, repr included.
+    admin_token: str | None = field(default=None, repr=False)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -133,6 +145,11 @@ def _emulator_table(table: object, where: str) -> dict[str, Any]:
         if not isinstance(table["server_host"], bool):
             raise ConfigError(f"{where}: emulator.server_host must be true or false")
         out["server_host"] = table["server_host"]
+    limits: dict[str, Any] = {
+        name: check(table[key], f"{where}: emulator.{key}") for key, (name, check) in LIMIT_KEYS.items() if key in table
+    }
+    if limits:
+        out["limits"] = replace(Limits(), **limits)
     return out
 
 

@@ -10,6 +10,7 @@ response lives in `fault_effects.py`.
 
 from __future__ import annotations
 
+import difflib
 import math
 import random
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,12 +26,37 @@ ParamValue = float | str
 
 
 @dataclass(frozen=True, slots=True)
+class Range:
+    """The values a numeric parameter may take: a spec outside it is refused when given, never accepted."""
+
+    low: float
+    high: float
+    whole: bool = False  # statuses and header seconds are integers
+    excluded: tuple[float, ...] = ()
+    why: str = ""  # said with the refusal: what the range protects
+
+    def refusal(self, value: float) -> str | None:
+        if self.low <= value <= self.high and value not in self.excluded and (not self.whole or value.is_integer()):
+            return None
+        kind = "a whole number" if self.whole else "a number"
+        but = f" other than {', '.join(f'{v:g}' for v in self.excluded)}" if self.excluded else ""
+        return f"must be {kind} from {self.low:g} to {self.high:g}{but}{self.why}"
+
+
+MAX_LATENCY_MS = 600_000.0  # 10 minutes: a longer delay is a hung emulator, not a slow one
+_LATENCY_MS = Range(0.0, MAX_LATENCY_MS, why=" (milliseconds; at most 10 minutes)")
+# A Retry-After of a day is already longer than any client waits; larger values are typos (1e300 is not seconds).
+_RETRY_AFTER = Range(0.0, 86_400.0, whole=True, why=" (seconds in the Retry-After header)")
+
+
+@dataclass(frozen=True, slots=True)
 class FaultKind:
     name: str
     stage: Stage
     summary: str
     defaults: Mapping[str, ParamValue] = field(default_factory=dict)
     choices: Mapping[str, tuple[ParamValue, ...]] = field(default_factory=dict)
+    ranges: Mapping[str, Range] = field(default_factory=dict)
     # Damages what only handle-carrying answers have (`handle[]`, a 207 with errors[]): collect answers have neither
     # in the contract, so such a fault there would be counted by the emulator yet invisible to every check.
     handles_only: bool = False
@@ -54,6 +80,9 @@ REGISTRY: dict[str, FaultKind] = {
             "delay before responding: dist=fixed (ms), normal (mean_ms, sd_ms) or lognormal (median_ms, sigma)",
             _LATENCY_DEFAULTS,
             {"dist": ("fixed", "normal", "lognormal")},
+            # sigma is the log-scale spread: past 10 the draws are all 0 or the 10-minute ceiling.
+            {"ms": _LATENCY_MS, "mean_ms": _LATENCY_MS, "sd_ms": _LATENCY_MS, "median_ms": _LATENCY_MS,
+             "sigma": Range(0.0, 10.0)},
         ),
         FaultKind(
             "server-error",
@@ -61,9 +90,11 @@ REGISTRY: dict[str, FaultKind] = {
             "5xx problem+json: status=500 (EXEG-0001-500), 502, 503 (EXEG-0000-503 with Retry-After) or 504",
             {"status": 503.0, "retry_after": 1.0},
             {"status": (500.0, 502.0, 503.0, 504.0)},
+            {"retry_after": _RETRY_AFTER},
         ),
         FaultKind(
-            "rate-limit", "replace", "429 problem+json with Retry-After: retry_after seconds", {"retry_after": 1.0}
+            "rate-limit", "replace", "429 problem+json with Retry-After: retry_after seconds", {"retry_after": 1.0},
+            ranges={"retry_after": _RETRY_AFTER},
         ),
         FaultKind("retry-after-missing", "replace", "429 problem+json without a Retry-After header"),
         FaultKind("problem-type-mismatch", "replace", "400 problem+json whose EXEG type suffix is not 400"),
@@ -80,7 +111,13 @@ REGISTRY: dict[str, FaultKind] = {
         FaultKind(
             "request-id-wrong", "shape", "body requestId suffix not 16 hex characters; header disagrees with body"
         ),
-        FaultKind("undocumented-status", "shape", "the normal body with status=299", {"status": 299.0}),
+        FaultKind(
+            "undocumented-status", "shape", "the normal body with status=299", {"status": 299.0},
+            # The normal body goes out with this status, so it must be a final status that may carry content:
+            # 1xx are interim (RFC 9110 §15.2), 204, 205 and 304 have none (§15.3.5, §15.3.6, §15.4.5).
+            ranges={"status": Range(200.0, 599.0, whole=True, excluded=(204.0, 205.0, 304.0),
+                                    why=" (a final status that carries the normal body)")},
+        ),
         FaultKind("wrong-content-type", "shape", "the normal body with content-type text/html"),
         FaultKind("handle-not-array", "shape", "`handle` is an object, not an array", handles_only=True),
         FaultKind("handle-item-no-type", "shape", "one handle item lacks `type`", handles_only=True),
@@ -144,7 +181,8 @@ def _number(text: str, where: str) -> float:
 def build_fault(name: str, rate: object, params: Mapping[str, object], where: str) -> Fault:
     kind = REGISTRY.get(name)
     if kind is None:
-        raise ConfigError(f"{where}: unknown fault {name!r}; known faults: {', '.join(REGISTRY)}")
+        raise ConfigError(f"{where}: unknown fault {name!r}{_did_you_mean(name, REGISTRY)}; "
+                          f"known faults: {', '.join(REGISTRY)}")
     value = _number(str(rate), f"{where}: rate") if not isinstance(rate, bool) else -1.0
     if not 0.0 <= value <= 1.0:
         raise ConfigError(f"{where}: rate must be a probability between 0 and 1, got {rate!r}")
@@ -153,26 +191,55 @@ def build_fault(name: str, rate: object, params: Mapping[str, object], where: st
     count: int | None = None
     for key, raw in params.items():
         if key == "operation":
-            operation = str(raw)
+            operation = _operation(kind, str(raw), where)
             continue
         if key == "count":
             count = _count(str(raw), f"{where}: count")
             continue
         if key not in kind.defaults:
-            allowed = ", ".join([*kind.defaults, "operation", "count"])
-            raise ConfigError(f"{where}: fault {name!r} has no parameter {key!r}; its parameters: {allowed}")
+            allowed = [*kind.defaults, "operation", "count"]
+            raise ConfigError(f"{where}: fault {name!r} has no parameter {key!r}{_did_you_mean(key, allowed)}; "
+                              f"its parameters: {', '.join(allowed)}")
         default = kind.defaults[key]
         chosen[key] = _number(str(raw), f"{where}: {key}") if isinstance(default, float) else str(raw)
         allowed_values = kind.choices.get(key)
         if allowed_values is not None and chosen[key] not in allowed_values:
             shown = ", ".join(_show(v) for v in allowed_values)
             raise ConfigError(f"{where}: {key}={_show(chosen[key])} is not one of {shown}")
+        bounds = kind.ranges.get(key)
+        refusal = None if bounds is None else bounds.refusal(float(chosen[key]))
+        if refusal is not None:
+            raise ConfigError(f"{where}: {key}={_show(chosen[key])} {refusal}")
     return Fault(name, value, chosen, operation, count)
 
 
+def _did_you_mean(word: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _operation(kind: FaultKind, value: str, where: str) -> str:
+    """`operation=` must name an operation the fault can act on: a typo would be accepted and never fire."""
+    # Imported here: routes imports config, which imports this module to parse the config file's faults.
+    from emulator.routes import OPERATIONS
+
+    labels = [op.label for op in OPERATIONS]
+    matching = [label for label in labels if label == value or label.endswith("/" + value)]
+    if not matching:
+        names = [*dict.fromkeys(op.action for op in OPERATIONS), *labels]
+        raise ConfigError(f"{where}: operation={value!r} names no operation{_did_you_mean(value, names)}; use "
+                          f"{', '.join(dict.fromkeys(op.action for op in OPERATIONS))} or a label such as "
+                          f"'{labels[0]}'")
+    if kind.handles_only and all(label.endswith("/collect") for label in matching):
+        raise ConfigError(f"{where}: fault {kind.name!r} never acts on collect, whose answers carry no handle; "
+                          "scope it to interact")
+    return value
+
+
 def _count(text: str, where: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise ConfigError(f"{where}: {text!r} must be a whole number of requests >= 1")
+    # isascii: str.isdigit() is true of digits int() refuses ("²"); 9 digits: a billion requests is plenty.
+    if not (text.isascii() and text.isdigit() and len(text) <= 9) or int(text) < 1:
+        raise ConfigError(f"{where}: {text!r} must be a whole number of requests from 1 to 999999999")
     return int(text)
 
 
@@ -276,7 +343,7 @@ class FaultBoard:
             ms = self._rng.lognormvariate(math.log(max(float(params["median_ms"]), 1e-6)), float(params["sigma"]))
         else:
             ms = float(params["ms"])
-        return max(ms, 0.0) / 1000.0
+        return min(max(ms, 0.0), MAX_LATENCY_MS) / 1000.0  # a distribution's tail is cut at the ceiling too
 
 
 def specs(faults: Sequence[Fault]) -> list[str]:

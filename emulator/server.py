@@ -19,6 +19,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
+from emulator.admin_access import TOKEN_ENV
+
 URL_LINE = re.compile(r"edgeload emulator listening on (https?://\S+)")
 _PROJECT_ROOT = Path(__file__).resolve().parents[1]
 _STDERR_TAIL = 2000
@@ -95,9 +97,13 @@ def spawn(
     """Run `python -m emulator --port 0 ARGS...` and return once it listens (`--port` in ARGS wins).
 
     `wrapper` prefixes the command (the benchmark pins the server with `taskset -c 0`); `module` runs another
-    server that prints the same URL line (the benchmark's constant-body baseline).
+    server that prints the same URL line (the benchmark's constant-body baseline). The admin token comes only from
+    `--admin-token` in ARGS, never from the environment.
     """
     env = dict(os.environ)
+    # A spawned emulator listens on loopback and its admin routes are driven by the caller's own code (tests,
+    # `edgeload run`), which sends no token: one meant for a standalone emulator must not lock them out.
+    env.pop(TOKEN_ENV, None)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_PROJECT_ROOT), env.get("PYTHONPATH")]))
     # A file, not a pipe: a chatty child can never block on a full pipe. RunningEmulator.stop() closes it.
     stderr = tempfile.TemporaryFile()  # noqa: SIM115

@@ -65,6 +65,9 @@ def call(
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
     query_string = query if isinstance(query, str) else urlencode(query or {})
     header_list: list[tuple[bytes, bytes]] = []
+    given = [name.lower() for name, _ in headers] if isinstance(headers, list) else [k.lower() for k in headers or {}]
+    if "host" not in given and b"host" not in given:  # as every HTTP/1.1 client sends it (RFC 9112 §3.2)
+        header_list.append((b"host", b"127.0.0.1"))
     if content_type is not None:
         header_list.append((b"content-type", content_type.encode()))
     if isinstance(headers, list):

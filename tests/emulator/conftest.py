@@ -28,7 +28,8 @@ def app(clock: FakeClock) -> EmulatorApp:
 
 def admin(url: str, method: str, path: str, document: object | None = None) -> object:
     data = None if document is None else json.dumps(document).encode()
-    request = urllib.request.Request(url + path, data=data, method=method)
+    # JSON, as the admin routes require of a PUT (emulator/admin_access.py: a cross-origin form cannot send it).
+    request = urllib.request.Request(url + path, data=data, method=method, headers={"content-type": "application/json"})
     with urllib.request.urlopen(request, timeout=5) as response:
         return json.loads(response.read())
 

@@ -7,6 +7,7 @@ import pytest
 from emulator.cli import main, settings_from
 from emulator.config import DEFAULT_DATASTREAM_ID, load_settings
 from emulator.errors import ConfigError
+from emulator.limits import Limits
 
 
 def write(tmp_path, text):
@@ -44,6 +45,16 @@ def test_cli_flags_override_the_config_file(tmp_path):
     assert [f.spec() for f in flagged.faults] == ["rate-limit:1"]
 
 
+def test_cli_limits_have_their_documented_defaults_and_flags_override_the_file(tmp_path):
+    assert settings_from([]).limits == Limits(max_header_bytes=65536, head_timeout_s=5.0, body_timeout_s=10.0,
+                                              max_connections=10_000)
+    path = write(tmp_path, "[emulator]\nbody_timeout = 2.5\nmax_connections = 300\nmax_header_bytes = 8192\n")
+    assert settings_from(["--config", str(path)]).limits == Limits(8192, 5.0, 2.5, 300)
+    flagged = settings_from(["--config", str(path), "--body-timeout", "1", "--head-timeout", "3",
+                             "--max-connections", "40", "--max-header-bytes", "4096"])
+    assert flagged.limits == Limits(4096, 3.0, 1.0, 40)
+
+
 def test_cli_config_array_of_fault_tables(tmp_path):
     path = write(tmp_path, '[[faults]]\nname = "server-error"\nrate = 0.25\nstatus = 502\n')
     assert [f.spec() for f in load_settings(path).faults] == ["server-error:0.25,status=502"]
@@ -71,10 +82,18 @@ def test_cli_config_datastreams_replace_the_shipped_ones(tmp_path):
         (["--port", "x"], "argument --port: invalid int value: 'x'"),
         (["--rate-limit", "-1"], "--rate-limit must be a whole number"),
         (["--fault", "nope"], "unknown fault 'nope'"),
+        (["--fault", "latency,ms=1e300"], "ms=1e+300 must be a number from 0 to 600000"),
+        (["--fault", "stall,operation=interac"], "did you mean 'interact'?"),
         (["--log-level", "loud"], "argument --log-level: invalid choice"),
         (["--bogus"], "unrecognized arguments: --bogus"),
         (["--config", "/nonexistent/e.toml"], "config file /nonexistent/e.toml does not exist"),
         (["--host", "256.1.1.1"], "cannot listen on 256.1.1.1:0"),
+        (["--body-timeout", "0"], "--body-timeout must be a number of seconds above 0 and at most 3600"),
+        (["--head-timeout", "1e9"], "--head-timeout must be a number of seconds above 0"),
+        (["--max-header-bytes", "10"], "--max-header-bytes must be a whole number of bytes from 1024"),
+        (["--max-connections", "0"], "--max-connections must be a whole number of connections >= 1"),
+        # More than any descriptor limit allows (the kernel's ceiling, fs.nr_open, is about 2^30).
+        (["--max-connections", "2000000000"], "--max-connections 2000000000 needs 2000002112 file descriptors"),
     ],
 )
 def test_cli_bad_flags_print_one_line_and_exit_2(capsys, argv, message):
@@ -91,10 +110,14 @@ def test_cli_bad_flags_print_one_line_and_exit_2(capsys, argv, message):
         ("[emulator\n", "is not valid TOML"),
         ("colour = 1\n", "unknown top-level key 'colour'"),
         ("[emulator]\nport = true\n", "emulator.port must be an integer"),
+        ("[emulator]\nbody_timeout = -1\n", "emulator.body_timeout must be a number of seconds above 0"),
+        ("[emulator]\nmax_connections = 1.5\n", "emulator.max_connections must be a whole number of connections"),
         ('[emulator]\nlocation_hint = "mars1"\n', "emulator.location_hint must be one of or2"),
         ('faults = "stall"\n', "`faults` must be an array"),
         ("faults = [1]\n", "a fault is a spec string or a table"),
         ("[[faults]]\nrate = 1\n", "needs name ="),
+        ('faults = ["undocumented-status,status=0"]\n', "status=0 must be a whole number from 200 to 599"),
+        ('[[faults]]\nname = "latency"\nms = 1e300\n', "ms=1e+300 must be a number from 0 to 600000"),
         ("datastreams = []\n", "`datastreams` must be a non-empty array"),
         ('[[datastreams]]\nid = "not-a-uuid"\norg_id = "A@AdobeOrg"\n', "must be a UUID"),
         ('[[datastreams]]\nid = "11111111-2222-4333-8444-555555555555"\norg_id = "nope"\n', "org_id must look like"),

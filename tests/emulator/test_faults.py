@@ -52,12 +52,50 @@ def test_faults_spec_parses_and_prints_canonically(spec, canonical):
         ("server-error,status=418", "status=418 is not one of 500, 502, 503, 504"),
         ("stall,ms=3", "fault 'stall' has no parameter 'ms'"),
         ("latency,ms", "expected key=value"),
+        ("stal", "unknown fault 'stal' (did you mean 'stall'?)"),
+        ("latency,msec=5", "no parameter 'msec' (did you mean 'ms'?)"),
+        # Statuses the normal body cannot go out with: not a status line at all, interim, or without content.
+        ("undocumented-status,status=0", "status=0 must be a whole number from 200 to 599 other than 204, 205, 304"),
+        ("undocumented-status,status=99", "status=99 must be a whole number from 200 to 599"),
+        ("undocumented-status,status=1000", "status=1000 must be a whole number from 200 to 599"),
+        ("undocumented-status,status=1e11", "status=1e+11 must be a whole number from 200 to 599"),
+        ("undocumented-status,status=204", "status=204 must be a whole number from 200 to 599 other than 204"),
+        ("undocumented-status,status=304", "other than 204, 205, 304"),
+        ("undocumented-status,status=299.5", "status=299.5 must be a whole number"),
+        ("latency,ms=1e300", "ms=1e+300 must be a number from 0 to 600000 (milliseconds; at most 10 minutes)"),
+        ("latency,dist=normal,mean_ms=5,sd_ms=700000", "sd_ms=700000 must be a number from 0 to 600000"),
+        ("latency,dist=lognormal,sigma=50", "sigma=50 must be a number from 0 to 10"),
+        ("rate-limit,retry_after=1e300", "retry_after=1e+300 must be a whole number from 0 to 86400"),
+        ("server-error,retry_after=1.5", "retry_after=1.5 must be a whole number"),
+        ("stall,operation=interac", "operation='interac' names no operation (did you mean 'interact'?)"),
+        ("stall,operation=POST /ee/v3/interact", "operation='POST /ee/v3/interact' names no operation"),
+        ("handle-not-array,operation=collect", "fault 'handle-not-array' never acts on collect"),
+        ("stall,count=\u00b2", "count: '\u00b2' must be a whole number of requests"),
+        ("stall,count=12345678901", "must be a whole number of requests from 1 to 999999999"),
     ],
 )
 def test_faults_bad_spec_is_one_line_naming_the_problem(spec, message):
     with pytest.raises(ConfigError, match=re.escape(message)) as caught:
         parse_spec(spec)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    ["undocumented-status,status=200", "undocumented-status,status=599", "latency,ms=600000",
+     "latency,dist=lognormal,median_ms=600000,sigma=10", "stall,operation=v1/interact",
+     "stall,operation=POST /ee/v1/privacy/set-consent", "handle-not-array,operation=v2/interact",
+     "rate-limit,retry_after=86400", "stall,count=999999999"],
+)
+def test_faults_spec_at_the_edge_of_its_ranges_is_accepted(spec):
+    assert parse_spec(spec).name == spec.split(",")[0]
+
+
+def test_faults_latency_draws_never_exceed_the_ceiling():
+    board = FaultBoard([parse_spec("latency,dist=lognormal,median_ms=600000,sigma=10")], seed=3)
+    delays = [board.draw("POST /ee/v2/interact").delay_s for _ in range(200)]
+    assert max(delays) == 600.0  # the tail is cut at 10 minutes, and some draws reach it
+    assert min(delays) < 600.0
 
 
 def test_faults_config_table_entry_equals_the_spec_string():

@@ -6,6 +6,8 @@ Edge bodies whose fields have the wrong types, arbitrary content types, query st
 
 from __future__ import annotations
 
+import json
+
 import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -82,7 +84,8 @@ def test_fuzz_near_valid_edge_bodies_never_answer_5xx(path, body):
 
 
 @FUZZ
-@given(path=PATHS, body=st.binary(max_size=300) | json_values.map(orjson.dumps))
+# stdlib json: orjson refuses integers past 64 bits, which a client may still send.
+@given(path=PATHS, body=st.binary(max_size=300) | json_values.map(lambda value: json.dumps(value).encode()))
 def test_fuzz_arbitrary_bytes_never_answer_5xx(path, body):
     check(call(APP, path, body, query={"datastreamId": DEFAULT_DATASTREAM_ID}))
 

@@ -4,7 +4,8 @@ afterwards it still answers a normal request promptly.
 - schemathesis' negative coverage and fuzzing phases against our contract: every rejection is a documented EXEG
   problem body (the code table of ../shared/reference, read here) or one of the two documented empty answers;
 - hypothesis (derandomized, bounded) on raw bytes, headers and query strings, each over its own TCP connection;
-- oversized bodies (declared, chunked, undeclared) and heads, slow senders, hundreds of idle connections.
+- oversized bodies (declared, chunked, undeclared) and heads, slow senders, hundreds of idle connections;
+- bodies shorter than their Content-Length, and thousands of hostile connections past the connection cap.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,8 +25,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks.emulator_hostile import hostile, normal_request
+from emulator.limits import FD_SPARE, Limits
 from emulator.server import RunningEmulator
-from emulator.serving import HEAD_TIMEOUT_S, MAX_HEAD_BYTES, SWEEP_S
+from emulator.serving import SWEEP_S
 from tests.edgeload_runs import ROOT
 from tests.reliability.harness import INTERACT_PATH, PAGE_VIEW, emulator, port_of, post_page_view
 
@@ -35,6 +39,8 @@ EMULATOR_ONLY_CODES = {"EXEG-0000-429"}  # no 429 code is documented; the emulat
 # real service answers it (contracts/edge-network.openapi.yaml), another method a 405 with `Allow: POST` (RFC 9110).
 EMPTY_REJECTIONS = {404, 405}
 PROMPT_S = 1.0  # "promptly": a normal request on loopback takes about a millisecond
+LIMITS = Limits()
+MAX_HEAD_BYTES, HEAD_TIMEOUT_S = LIMITS.max_header_bytes, LIMITS.head_timeout_s
 FUZZ = settings(max_examples=500, derandomize=True, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
@@ -259,3 +265,69 @@ def test_slow_senders_and_idle_connections_neither_block_nor_pile_up(target: Run
             sock.close()
     assert psutil.Process(target.process.pid).memory_info().rss - rss_before < 20 * 1024 * 1024
     assert_alive_and_prompt(target)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", [70_000, 100_000, 4 * MAX_HEAD_BYTES])
+def test_head_over_the_limit_sent_in_one_write_gets_431(target: RunningEmulator, size: int) -> None:
+    # One write: the whole head reaches the parser at once, so it is measured before parsing, not after.
+    answer = exchange(port_of(target.url), head(b"x-big: " + b"a" * size + b"\r\n\r\n"))
+    assert statuses(answer) == [431]
+
+
+@pytest.mark.slow
+def test_head_under_the_limit_sent_in_one_write_with_its_body_is_answered(target: RunningEmulator) -> None:
+    # Head and body over 64 KB together, the head under it: the body must not count against the head.
+    filler = b"a" * (MAX_HEAD_BYTES - 2000)
+    answer = exchange(port_of(target.url), request(INTERACT_PATH, [(b"content-type", b"application/json"),
+                                                                   (b"x-filler", filler)]))
+    assert statuses(answer) == [200]
+
+
+@pytest.mark.slow
+def test_body_shorter_than_its_content_length_gets_408_within_the_body_timeout() -> None:
+    with emulator(args=["--body-timeout", "1"]) as running:
+        with socket.create_connection(("127.0.0.1", port_of(running.url))) as sock:
+            sock.sendall(head(b"content-length: 5000\r\n\r\n") + PAGE_VIEW[:100])
+            sock.settimeout(1.0 + SWEEP_S + 2.0)  # the timeout and one sweep of latitude, then a margin
+            answer = sock.recv(65536)
+            assert statuses(answer) == [408]
+            assert sock.recv(1) == b""  # and the connection is closed
+        assert_alive_and_prompt(running)
+
+
+@pytest.mark.slow
+def test_hostile_connections_past_the_cap_leave_a_normal_request_served() -> None:
+    # The README's 20,000 against the default cap of 10,000, scaled down: 3,000 against 500.
+    cap = 500
+    with emulator(args=["--max-connections", str(cap)]) as running:
+        server = psutil.Process(running.process.pid)
+        with hostile(port_of(running.url), 3000, processes=2) as attack:
+            assert attack.opened == 3000
+            status, seconds = normal_request(port_of(running.url), timeout=PROMPT_S)
+            assert (status, seconds < PROMPT_S) == (200, True)
+            # The descriptors stay bounded: the cap, what the loop may accept in one pass, and a few of its own.
+            assert server.num_fds() <= cap + 2048 + FD_SPARE
+        # Said once per sweep: poll for the line with a deadline.
+        deadline = time.monotonic() + SWEEP_S + 3.0
+        while "closed to stay within --max-connections 500" not in running.stderr_tail():
+            assert time.monotonic() < deadline, running.stderr_tail()
+            time.sleep(0.05)  # polling a condition with a deadline, not synchronising on time
+        assert_alive_and_prompt(running)
+
+
+@pytest.mark.slow
+def test_at_the_cap_with_no_connection_waiting_a_new_one_gets_503() -> None:
+    # Every connection has its whole request in hand (stalled by the fault): none may be closed to make room.
+    with emulator("stall", args=["--max-connections", "2"]) as running:
+        port = port_of(running.url)
+        stalled = [socket.create_connection(("127.0.0.1", port)) for _ in range(2)]
+        try:
+            for sock in stalled:
+                sock.sendall(request(INTERACT_PATH, [(b"content-type", b"application/json")]))
+            answer = exchange(port, request(INTERACT_PATH, [(b"content-type", b"application/json")]))
+            assert statuses(answer) == [503]
+            assert b"retry-after: 1" in answer
+        finally:
+            for sock in stalled:
+                sock.close()
