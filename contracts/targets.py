@@ -17,6 +17,7 @@ them), and a config file holding one is refused.
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import json
 import os
@@ -25,11 +26,11 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Final, Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from contracts.defaults import DEFAULT_DATASTREAM_ID
 from contracts.operations import LOCATION_HINTS
-from contracts.redaction import is_secret_name, register_secret
+from contracts.redaction import is_secret_name, redact, register_secret, register_secrets
 
 AuthMethod = Literal["none", "bearer", "oauth"]
 AUTH_METHODS: Final = ("none", "bearer", "oauth")
@@ -252,11 +253,18 @@ def resolve(overrides: Overrides = Overrides(), environ: Mapping[str, str] | Non
 
 def check(profile: Profile) -> Profile:
     if profile.base_url is not None:
-        parts = urlsplit(profile.base_url)
+        profile = without_userinfo(profile)
+        url = profile.base_url or ""
+        parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ProfileError(f"target {profile.base_url!r} of profile {profile.name} is not an http(s):// URL "
-                               "with a host; pass e.g. --target https://server.adobedc.net")
-        profile = replace(profile, base_url=profile.base_url.rstrip("/"))
+            raise ProfileError(f"target {redact(repr(url))} of profile {profile.name} is not an "
+                               "http(s):// URL with a host; pass e.g. --target https://server.adobedc.net")
+        if parts.query or parts.fragment:
+            # Requests go to the base URL's path: a query there would never be sent, only shown (a key in it too).
+            raise ProfileError(f"target {redact(url)} of profile {profile.name} has a query or "
+                               "fragment, which is never sent; give the base URL alone, e.g. https://host/base, and "
+                               "credentials through --auth or the environment")
+        profile = replace(profile, base_url=url.rstrip("/"))
     if profile.auth not in AUTH_METHODS:
         raise ProfileError(f"auth {profile.auth!r} of profile {profile.name} is not one of {', '.join(AUTH_METHODS)}")
     if profile.location_hint is not None and profile.location_hint not in LOCATION_HINTS:
@@ -265,6 +273,30 @@ def check(profile: Profile) -> Profile:
         if is_secret_name(header):
             register_secret(value)  # a credential given as a header is still a credential
     return profile
+
+
+def without_userinfo(profile: Profile) -> Profile:
+    """The profile with a `user:password@` taken out of its URL and sent as `Authorization: Basic` instead.
+
+    A URL is shown everywhere (Locust's host field, its reports, ours, error lines), so credentials must not ride
+    in it: RFC 3986 §3.2.1 deprecates "user:password" in a URL for this reason. The header keeps what a proxy asking
+    for HTTP Basic authentication (RFC 7617) needs, and its value, the password and the userinfo are registered
+    secrets, masked wherever they would appear.
+    """
+    url = profile.base_url or ""
+    scheme, sep, rest = url.partition("://")
+    authority = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if not sep or "@" not in authority:
+        return profile
+    userinfo, _, host = authority.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    if profile.auth != "none" or any(name.lower() == "authorization" for name, _ in profile.headers):
+        raise ProfileError(f"the target URL of profile {profile.name} carries a user name and password, and the "
+                           f"profile sends its own Authorization header (auth {profile.auth}); drop one of the two")
+    basic = "Basic " + base64.b64encode(f"{unquote(user)}:{unquote(password)}".encode()).decode()
+    register_secrets((userinfo, unquote(userinfo), password, unquote(password), basic, basic[6:]))
+    stripped = f"{scheme}://{host}{rest[len(authority):]}"
+    return replace(profile, base_url=stripped, headers=(*profile.headers, ("Authorization", basic)))
 
 
 def require_datastream(profile: Profile) -> str:

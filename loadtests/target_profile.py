@@ -123,10 +123,12 @@ def apply(environment: Any, state: Any, *, prime: bool) -> Profile:
         datastream = require_datastream(profile)
     except ProfileError as error:
         raise TargetError(str(error)) from None
-    if not environment.host and profile.base_url:
-        environment.host = profile.base_url  # plain `locust --profile adobe-edge`: the profile names the host
-    if environment.host:
-        profile = replace(profile, base_url=str(environment.host).rstrip("/"))
+    if profile.base_url:
+        # The host as resolved: the profile's when none was given (plain `locust --profile adobe-edge`), and never
+        # with a user:password@ in it (contracts.targets.without_userinfo), since Locust shows its host everywhere.
+        environment.host = profile.base_url
+        if getattr(parsed, "host", None):
+            parsed.host = profile.base_url
     options: LoadOptions = state.options
     explicit = options.target_rps > 0  # Locust's own default is 0: a rate given here was asked for
     problem = ceiling_problem(profile, options, explicit) if profile.base_url else None
