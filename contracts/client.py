@@ -8,7 +8,9 @@ a load-testing client into the contracts layer.
 from __future__ import annotations
 
 import http.client
-from collections.abc import Mapping
+import math
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 from urllib.parse import urlencode, urlsplit
@@ -27,6 +29,28 @@ class TargetUnreachable(OSError):
     """Nothing answers at the target URL."""
 
 
+class Throttle:
+    """At most `per_second` requests per second: each request waits until 1/per_second after the one before.
+
+    The contract suite's ceiling (`--max-rps`, contracts.guard): it sends one request at a time, so spacing them
+    is the whole of it.
+    """
+
+    def __init__(self, per_second: float, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.interval = 1.0 / per_second
+        self._clock = clock
+        self._sleep = sleep
+        self._next = -math.inf
+
+    def wait(self) -> None:
+        now = self._clock()
+        if now < self._next:
+            self._sleep(self._next - now)
+            now = self._next
+        self._next = now + self.interval
+
+
 @dataclass(frozen=True, slots=True)
 class Edge:
     """A target Edge Network (base URL without trailing slash) and the datastream requests go to by default."""
@@ -39,6 +63,7 @@ class Edge:
     credentials: Mapping[str, str] = field(default_factory=dict)
     verify_tls: bool = True
     location_hint: str | None = None
+    throttle: Throttle | None = None  # the ceiling on the request rate against a non-local target
 
     def post(
         self,
@@ -80,6 +105,8 @@ class Edge:
         self, method: str, target: str, body: bytes, headers: Mapping[str, str]
     ) -> tuple[int, dict[str, str], bytes]:
         parts = urlsplit(self.url)
+        if self.throttle is not None:
+            self.throttle.wait()
         connection = _connection(self.url, self.timeout, self.verify_tls)
         try:
             connection.request(method, f"{parts.path}{target}", body=body, headers=dict(headers))

@@ -86,7 +86,7 @@ def _unexplained_failures(junit: Path, known: list[records.CaseRecord]) -> Itera
 
 def run_schemathesis(
     target: str, datastream_id: str, report_dir: Path, max_examples: int, phases: str, exclude_checks: Sequence[str],
-    env: Mapping[str, str] = {}, tls_verify: bool = True,
+    env: Mapping[str, str] = {}, tls_verify: bool = True, max_rps: int = 0,
 ) -> RunResult:
     """`st run` on our contract with our checks (hooks) and the built-in ones; JUnit XML lands in `report_dir`."""
     config = report_dir / "schemathesis.toml"
@@ -101,6 +101,8 @@ def run_schemathesis(
         command += ["--exclude-checks", ",".join(exclude_checks)]
     if not tls_verify:
         command += ["--tls-verify", "false"]  # --insecure (issue 6)
+    if max_rps > 0:
+        command += ["--rate-limit", f"{max_rps}/s"]  # the ceiling of `edgeload contract --max-rps` (contracts.guard)
     exit_code, tail = _run(command, env)
     result = RunResult("schemathesis", exit_code, output_tail=tail)
     if ndjson.exists():

@@ -5,7 +5,8 @@ lowest layer both `edgeload run` and `edgeload contract` import, so the load tes
 and plain `locust` read one definition. Sources, each overriding the one before:
 
 1. the built-ins: `emulator` (the default: the embedded emulator, no credentials), `adobe-server`
-   (https://server.adobedc.net, OAuth server-to-server), `adobe-edge` (https://edge.adobedc.net, no credentials);
+   (https://server.adobedc.net, OAuth server-to-server), `adobe-edge` (https://edge.adobedc.net, no credentials),
+   and `custom` (nothing but the URL: the default when a non-local target is given without a profile);
 2. `[profiles.NAME]` tables of the config file (`--config`, else $EDGELOAD_CONFIG, else ./edgeload.toml); a table
    named like a built-in refines it, another one may `extends` a built-in;
 3. environment variables (`ENVIRONMENT` below);
@@ -43,7 +44,11 @@ CONFIG_ENV: Final = "EDGELOAD_CONFIG"
 PROFILE_ENV: Final = "EDGELOAD_PROFILE"
 # The resolved profile (JSON, no secrets) a runner hands its child processes, so they need not resolve it again.
 RESOLVED_ENV: Final = "EDGELOAD_PROFILE_JSON"
-DEFAULT_PROFILE: Final = "emulator"
+EMULATOR_PROFILE: Final = "emulator"
+DEFAULT_PROFILE: Final = EMULATOR_PROFILE
+# The profile of a non-local --target given without a profile: the emulator's datastream and settings must never
+# go to another host (contracts.guard), so such a target starts from nothing but its URL.
+CUSTOM_PROFILE: Final = "custom"
 
 # Environment variable -> profile field (file < environment < flags).
 ENVIRONMENT: Final = {
@@ -124,6 +129,7 @@ BUILT_IN: Final[Mapping[str, Profile]] = {
     "emulator": Profile("emulator", None, DEFAULT_DATASTREAM_ID, ims_url="{target}/ims/token/v3"),
     "adobe-server": Profile("adobe-server", "https://server.adobedc.net", auth="oauth"),
     "adobe-edge": Profile("adobe-edge", "https://edge.adobedc.net"),
+    CUSTOM_PROFILE: Profile(CUSTOM_PROFILE),
 }
 
 
@@ -218,7 +224,9 @@ def resolve(overrides: Overrides = Overrides(), environ: Mapping[str, str] | Non
     """The profile to use: built-in < config file < environment < flags; checked, or ProfileError (one line)."""
     env = os.environ if environ is None else environ
     resolved = Profile.from_json(env[RESOLVED_ENV]) if env.get(RESOLVED_ENV) else None
-    name = overrides.profile or (resolved.name if resolved else None) or env.get(PROFILE_ENV) or DEFAULT_PROFILE
+    target = overrides.target or env.get("EDGELOAD_TARGET")
+    name = (overrides.profile or (resolved.name if resolved else None) or env.get(PROFILE_ENV)
+            or (CUSTOM_PROFILE if target and not is_local_url(target) else DEFAULT_PROFILE))
     if resolved is not None and resolved.name == name:
         profile = resolved  # handed down by the runner that started this process: resolved once, there
     else:

@@ -20,9 +20,10 @@ import pytest
 from contracts import records
 from contracts.auth import AuthError, credentials_for
 from contracts.checks import REGISTRY
-from contracts.client import Edge, reachable
+from contracts.client import Edge, Throttle, reachable
 from contracts.defaults import AUTHENTICATED_DATASTREAM_ID, DEFAULT_DATASTREAM_ID, DISABLED_DATASTREAM_ID
 from contracts.exchange import Exchange
+from contracts.guard import refusal
 from contracts.targets import Overrides, Profile, ProfileError, resolve
 from contracts.verdict import judge
 
@@ -41,16 +42,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--verdict-log", default=None, help="write one JSON line per judged exchange to this file")
     group.addoption("--profile", default=None, help="target profile (contracts.targets): URL, auth, headers")
     group.addoption("--insecure", action="store_true", default=False, help="do not verify TLS certificates")
+    group.addoption("--max-rps", type=int, default=0, help="at most N requests per second (needed off this machine)")
 
 
 @pytest.fixture(scope="session")
 def profile(pytestconfig: pytest.Config) -> Profile:
     try:
-        return resolve(Overrides(profile=pytestconfig.getoption("--profile"), target=pytestconfig.getoption("--target"),
-                                 datastream_id=pytestconfig.getoption("--datastream-id"),
-                                 insecure=pytestconfig.getoption("--insecure")))
+        resolved = resolve(Overrides(profile=pytestconfig.getoption("--profile"),
+                                     target=pytestconfig.getoption("--target"),
+                                     datastream_id=pytestconfig.getoption("--datastream-id"),
+                                     insecure=pytestconfig.getoption("--insecure")))
     except ProfileError as error:
         pytest.exit(str(error), returncode=2)
+    problem = refusal(resolved, sender="the contract suite", ceiling=pytestconfig.getoption("--max-rps"),
+                      ceiling_flags="--max-rps N")
+    if problem is not None:  # before any connection (contracts.guard)
+        pytest.exit(problem, returncode=2)
+    return resolved
 
 
 @pytest.fixture(scope="session")
@@ -74,14 +82,16 @@ def spawned(profile: Profile) -> bool:
 
 
 @pytest.fixture(scope="session")
-def edge(target_url: str, profile: Profile) -> Edge:
+def edge(target_url: str, profile: Profile, pytestconfig: pytest.Config) -> Edge:
     try:
         credentials = credentials_for(replace(profile, base_url=target_url))
         credentials.prime()  # one token for the whole session, fetched before the first case
     except AuthError as error:
         pytest.exit(str(error), returncode=2)
+    max_rps: int = pytestconfig.getoption("--max-rps")
     return Edge(target_url, profile.datastream_id or DEFAULT_DATASTREAM_ID, credentials=credentials,
-                verify_tls=profile.verify_tls, location_hint=profile.location_hint)
+                verify_tls=profile.verify_tls, location_hint=profile.location_hint,
+                throttle=Throttle(max_rps) if max_rps > 0 else None)
 
 
 def _datastream(pytestconfig: pytest.Config, option: str, emulator_default: str, spawned: bool) -> str:
