@@ -20,7 +20,7 @@ from pathlib import Path
 
 from contracts import records, report
 from contracts.auth import AuthError, credentials_for
-from contracts.client import reachable
+from contracts.client import DEFAULT_MAX_RESPONSE_BYTES, reachable
 from contracts.defaults import AUTHENTICATED_DATASTREAM_ID, DEFAULT_DATASTREAM_ID, DISABLED_DATASTREAM_ID
 from contracts.guard import refusal
 from contracts.redaction import redact, redact_tree
@@ -51,6 +51,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--insecure", action="store_true", help="do not verify TLS certificates (prints a warning)")
     p.add_argument("--max-rps", type=int, default=0, metavar="N",
                    help="send at most N requests per second, in both runners (required against a non-local target)")
+    p.add_argument("--max-response-bytes", type=int, default=DEFAULT_MAX_RESPONSE_BYTES, metavar="N",
+                   help="the suite reads at most N bytes of a response body; a larger one fails as response_too_large "
+                        "(default %(default)s)")
     return p
 
 
@@ -117,6 +120,7 @@ def run(args: argparse.Namespace) -> report.Report:
         # Against the embedded emulator, its disabled and authenticated datastreams provoke 422 and 401 too.
         extra = [] if profile.base_url else ["--disabled-datastream-id", DISABLED_DATASTREAM_ID,
                                              "--authenticated-datastream-id", AUTHENTICATED_DATASTREAM_ID]
+        extra += ["--max-response-bytes", str(args.max_response_bytes)]
         if args.max_rps:
             extra += ["--max-rps", str(args.max_rps)]
         excluded = [name for name in args.exclude_checks.split(",") if name]
@@ -143,6 +147,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exit_.code or 0)
     if args.max_examples < 1:
         print("edgeload contract: --max-examples must be at least 1", file=sys.stderr)
+        return EXIT_COULD_NOT_RUN
+    if args.max_response_bytes < 1:
+        print("edgeload contract: --max-response-bytes must be at least 1", file=sys.stderr)
         return EXIT_COULD_NOT_RUN
     if args.max_rps < 0:
         print("edgeload contract: --max-rps must be a positive number of requests per second", file=sys.stderr)

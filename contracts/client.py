@@ -22,11 +22,33 @@ from contracts.exchange import Exchange, lower_headers
 from contracts.operations import hint_of, label_for
 
 JSON: Final = "application/json"
+# The most of a response body any runner reads (the load test's --max-response-bytes, the suite's): an Edge
+# answer is a few KB; a target answering 50 MB to every request must not take the runner's memory with it.
+DEFAULT_MAX_RESPONSE_BYTES: Final = 4 * 1024 * 1024
+TOO_LARGE: Final = "response_too_large"  # its failure category, in every report
 _NO_BODY: Final = object()
 
 
 class TargetUnreachable(OSError):
     """Nothing answers at the target URL."""
+
+
+class ResponseTooLarge(OSError):
+    """A response body longer than the runner reads; the rest was never read, and the connection is closed."""
+
+    def __init__(self, limit: int, declared: int | None = None) -> None:
+        size = f"declared {declared} bytes" if declared is not None else "went on"
+        super().__init__(f"{TOO_LARGE}: the response body {size} past the {limit}-byte limit "
+                         "(--max-response-bytes)")
+        self.limit = limit
+
+
+def declared_length(value: str | None) -> int | None:
+    """A Content-Length header's value as a number; None when absent or not a number."""
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 class Throttle:
@@ -64,6 +86,7 @@ class Edge:
     verify_tls: bool = True
     location_hint: str | None = None
     throttle: Throttle | None = None  # the ceiling on the request rate against a non-local target
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
 
     def post(
         self,
@@ -111,7 +134,14 @@ class Edge:
         try:
             connection.request(method, f"{parts.path}{target}", body=body, headers=dict(headers))
             response = connection.getresponse()
-            return response.status, lower_headers(response.getheaders()), response.read()
+            limit = self.max_response_bytes
+            declared = declared_length(response.getheader("content-length"))
+            if declared is not None and declared > limit:
+                raise ResponseTooLarge(limit, declared)
+            body = response.read(limit + 1)  # never more: a chunked or unbounded body stops here
+            if len(body) > limit:
+                raise ResponseTooLarge(limit)
+            return response.status, lower_headers(response.getheaders()), body
         except ConnectionRefusedError as error:
             raise TargetUnreachable(f"nothing answers at {self.url}: {error.strerror}") from error
         finally:

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, TypedDict
 
 TRANSPORT_FAILURES = frozenset(
-    {"timeout", "connection_reset", "connection_refused", "truncated_body", "transport_error"})
+    {"timeout", "connection_reset", "connection_refused", "truncated_body", "transport_error", "response_too_large"})
 
 
 def is_contract_violation(category: str) -> bool:

@@ -20,7 +20,7 @@ import pytest
 from contracts import records
 from contracts.auth import AuthError, credentials_for
 from contracts.checks import REGISTRY
-from contracts.client import Edge, Throttle, reachable
+from contracts.client import DEFAULT_MAX_RESPONSE_BYTES, Edge, Throttle, reachable
 from contracts.defaults import AUTHENTICATED_DATASTREAM_ID, DEFAULT_DATASTREAM_ID, DISABLED_DATASTREAM_ID
 from contracts.exchange import Exchange
 from contracts.guard import refusal
@@ -43,6 +43,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--profile", default=None, help="target profile (contracts.targets): URL, auth, headers")
     group.addoption("--insecure", action="store_true", default=False, help="do not verify TLS certificates")
     group.addoption("--max-rps", type=int, default=0, help="at most N requests per second (needed off this machine)")
+    group.addoption("--max-response-bytes", type=int, default=DEFAULT_MAX_RESPONSE_BYTES,
+                    help="read at most this much of a response body (a larger one fails: response_too_large)")
 
 
 @pytest.fixture(scope="session")
@@ -91,7 +93,8 @@ def edge(target_url: str, profile: Profile, pytestconfig: pytest.Config) -> Edge
     max_rps: int = pytestconfig.getoption("--max-rps")
     return Edge(target_url, profile.datastream_id or DEFAULT_DATASTREAM_ID, credentials=credentials,
                 verify_tls=profile.verify_tls, location_hint=profile.location_hint,
-                throttle=Throttle(max_rps) if max_rps > 0 else None)
+                throttle=Throttle(max_rps) if max_rps > 0 else None,
+                max_response_bytes=pytestconfig.getoption("--max-response-bytes"))
 
 
 def _datastream(pytestconfig: pytest.Config, option: str, emulator_default: str, spawned: bool) -> str:
