@@ -5,6 +5,7 @@ No test here sends a request: name resolution and connections are made to fail t
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -219,3 +220,17 @@ def test_contract_with_a_ceiling_runs_both_runners_paced_and_passes(tmp_path):
         timeout=180, check=False)
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.startswith("edgeload contract: pass")
+
+
+@pytest.mark.slow
+def test_schemathesis_alone_refuses_a_non_local_target_before_any_request(tmp_path):
+    # From the checkout root, so schemathesis.toml (the emulator's datastream) and our hooks load.
+    run = subprocess.run(
+        [sys.executable, "-m", "schemathesis.cli", "run", "contracts/edge-network.openapi.yaml", "-u",
+         "https://edge-proxy.invalid", "--max-examples", "1", "--report-dir", str(tmp_path)],
+        cwd=CHECKOUT, capture_output=True, text=True, timeout=120, check=False,
+        env={key: value for key, value in os.environ.items() if key != "EDGELOAD_PROFILE_JSON"})
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert run.stderr == ("edgeload: st run sends only to this machine; judge https://edge-proxy.invalid with "
+                          "`edgeload contract --target URL --datastream-id ID --max-rps N`, which checks the "
+                          "datastream, credentials and rate first\n")
