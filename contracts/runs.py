@@ -18,6 +18,7 @@ import orjson
 
 import contracts
 from contracts import records
+from contracts.client import TOO_LARGE
 from contracts.operations import label_for
 from contracts.redaction import redact
 from contracts.schemas import CONTRACT_PATH
@@ -80,8 +81,10 @@ def _unexplained_failures(junit: Path, known: list[records.CaseRecord]) -> Itera
         if problem is None or name in explained:
             continue
         message = (problem.get("message") or problem.tag).splitlines()[0][:300]
-        yield records.CaseRecord(runner="pytest", operation="(suite)", case=name, checks=[SUITE_ERROR],
-                                 violations=[records.Violation(check=SUITE_ERROR, message=message)])
+        # A body past --max-response-bytes (contracts.client.ResponseTooLarge) is a category of its own.
+        check = TOO_LARGE if f"{TOO_LARGE}:" in message else SUITE_ERROR
+        yield records.CaseRecord(runner="pytest", operation="(suite)", case=name, checks=[check],
+                                 violations=[records.Violation(check=check, message=message)])
 
 
 def run_schemathesis(

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import socket
 import socketserver
+import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 PIECE = b"x" * (1024 * 1024)
 
@@ -70,6 +74,20 @@ class Handler(socketserver.BaseRequestHandler):
 class Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
+
+
+@contextmanager
+def serving(mode: str, size: int) -> Iterator[str]:
+    """This server in a subprocess (tests: never a thread in the gevent-patched test process); yields its URL."""
+    server = subprocess.Popen([sys.executable, "-m", "tests.large_body_server", mode, str(size)],
+                              cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE)
+    try:
+        assert server.stdout is not None
+        port = int(server.stdout.readline().split()[-1])
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.kill()
+        server.wait(timeout=10)
 
 
 def main(argv: list[str]) -> None:

@@ -1,5 +1,6 @@
 """Responses are read up to `--max-response-bytes` (default 4 MiB): a larger one is `response_too_large`, a failure
-category of its own, and the load generator's memory stays bounded whatever the target answers."""
+category of its own, and the load generator's memory stays bounded whatever the target answers (the contract
+suite's client: tests/contracts/test_response_size.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from contracts.client import DEFAULT_MAX_RESPONSE_BYTES, Edge, ResponseTooLarge
+from contracts.client import DEFAULT_MAX_RESPONSE_BYTES, ResponseTooLarge
 from loadtests.exchange_adapter import READ_CHUNK, read_body, transport_category
 from loadtests.options import LoadOptions
+from tests.large_body_server import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 BIG = 50 * 1024 * 1024
@@ -67,21 +69,8 @@ def test_max_response_bytes_defaults_to_four_mib_and_refuses_zero():
 @pytest.fixture(params=["length", "chunked", "close"])
 def big_target(request: pytest.FixtureRequest) -> Iterator[str]:
     """A target answering 200 with a 50 MB body, its length declared, chunked, or ended by closing."""
-    server = subprocess.Popen([sys.executable, "-m", "tests.large_body_server", request.param, str(BIG)],
-                              cwd=ROOT, stdout=subprocess.PIPE)
-    try:
-        assert server.stdout is not None
-        port = int(server.stdout.readline().split()[-1])
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.kill()
-        server.wait(timeout=10)
-
-
-def test_contract_client_refuses_a_body_past_its_limit(big_target):
-    edge = Edge(big_target, "ds-1", max_response_bytes=1_000_000)
-    with pytest.raises(ResponseTooLarge, match="response_too_large: the response body"):
-        edge.post("/ee/v2/interact", {"event": {}})
+    with serving(request.param, BIG) as url:
+        yield url
 
 
 # The load generator's peak RSS, measured by a parent that waits for `edgeload run` and its Locust process alone.
@@ -106,3 +95,4 @@ def test_load_test_against_50_mb_answers_counts_them_too_large_and_stays_small(b
     assert summary["total_failures_by_category"] == {"response_too_large": summary["total_requests"]}
     assert summary["violations"] == 0  # not a contract violation: the body was never judged
     assert peak_mb < RSS_BOUND_MB, f"peak RSS {peak_mb} MB"
+
