@@ -11,6 +11,8 @@ embedded emulator) it refuses, in one line naming the fix:
   datastream's access type (EDGE-API.md §2, "Datastream access_type"; Adobe's samples put a location hint in front
   of the host: `{hint}.server.adobedc.net`);
 - no explicit ceiling on the request rate: the real service rate-limits per organisation and bills usage.
+
+`st run` alone, which knows neither a profile nor a ceiling, sends only to this machine (contracts.st_hooks).
 """
 
 from __future__ import annotations
