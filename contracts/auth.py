@@ -33,6 +33,8 @@ from contracts.targets import Profile
 REFRESH_MARGIN_S: Final = 300.0
 RETRY_AFTER_FAILURE_S: Final = 5.0  # a failed refresh while the old token is still valid: try again this much later
 TIMEOUT_S: Final = 10.0
+# An IMS token answer is about 2 KB; anything past this is not one, and is never read whole into memory.
+MAX_TOKEN_RESPONSE_BYTES: Final = 64 * 1024
 
 Fetch = Callable[[str, Mapping[str, str], float, bool], tuple[str, float]]
 
@@ -63,29 +65,33 @@ def fetch_token(url: str, form: Mapping[str, str], timeout: float, verify_tls: b
     request = urllib.request.Request(
         url, data=urlencode(form).encode(), method="POST",
         headers={"content-type": "application/x-www-form-urlencoded", "accept": "application/json"})
+    shown = redact(url)  # EDGELOAD_IMS_URL may carry a user:password@ or a secret query value
     try:
         with urllib.request.urlopen(request, timeout=timeout, context=tls_context(verify_tls)) as response:
-            body = response.read()
+            body = response.read(MAX_TOKEN_RESPONSE_BYTES + 1)
     except urllib.error.HTTPError as error:
-        raise AuthError(f"token endpoint {url} refused the credentials: HTTP {error.code} {_oauth_error(error)}; "
+        raise AuthError(f"token endpoint {shown} refused the credentials: HTTP {error.code} {_oauth_error(error)}; "
                         "check the client id, secret and scopes") from None
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
-        raise AuthError(redact(f"token endpoint {url} is not reachable ({reason})")) from None
+        raise AuthError(redact(f"token endpoint {shown} is not reachable ({reason})")) from None
+    if len(body) > MAX_TOKEN_RESPONSE_BYTES:
+        raise AuthError(f"token endpoint {shown} answered more than {MAX_TOKEN_RESPONSE_BYTES // 1024} KB, which is "
+                        "no token; check EDGELOAD_IMS_URL")
     try:
         document = json.loads(body)
         token, lifetime = document["access_token"], float(document["expires_in"])
     except (ValueError, KeyError, TypeError):
-        raise AuthError(f"token endpoint {url} answered without access_token and expires_in") from None
+        raise AuthError(f"token endpoint {shown} answered without access_token and expires_in") from None
     if not isinstance(token, str) or not token or lifetime <= 0:
-        raise AuthError(f"token endpoint {url} answered an empty token or a lifetime of {lifetime:g} s")
+        raise AuthError(f"token endpoint {shown} answered an empty token or a lifetime of {lifetime:g} s")
     return token, lifetime
 
 
 def _oauth_error(error: urllib.error.HTTPError) -> str:
     """`error: error_description` of an OAuth error body (RFC 6749 §5.2), redacted; '' when there is none."""
     try:
-        document = json.loads(error.read() or b"{}")
+        document = json.loads(error.read(MAX_TOKEN_RESPONSE_BYTES) or b"{}")
     except ValueError:
         return ""
     if not isinstance(document, dict):

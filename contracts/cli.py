@@ -20,8 +20,9 @@ from pathlib import Path
 
 from contracts import records, report
 from contracts.auth import AuthError, credentials_for
-from contracts.client import reachable
+from contracts.client import DEFAULT_MAX_RESPONSE_BYTES, reachable
 from contracts.defaults import AUTHENTICATED_DATASTREAM_ID, DEFAULT_DATASTREAM_ID, DISABLED_DATASTREAM_ID
+from contracts.guard import refusal
 from contracts.redaction import redact, redact_tree
 from contracts.runs import RunResult, run_schemathesis, run_suite
 from contracts.targets import AUTH_METHODS, RESOLVED_ENV, Overrides, Profile, ProfileError, require_datastream, resolve
@@ -51,6 +52,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--location-hint", help="put /ee/HINT/ in the suite's paths, e.g. or2")
     p.add_argument("--header", action="append", default=[], help="extra request header 'Name: value', repeatable")
     p.add_argument("--insecure", action="store_true", help="do not verify TLS certificates (prints a warning)")
+    p.add_argument("--max-rps", type=int, default=0, metavar="N",
+                   help="send at most N requests per second, in both runners (required against a non-local target)")
+    p.add_argument("--max-response-bytes", type=int, default=DEFAULT_MAX_RESPONSE_BYTES, metavar="N",
+                   help="the suite reads at most N bytes of a response body; a larger one fails as response_too_large "
+                        "(default %(default)s)")
     return p
 
 
@@ -107,6 +113,10 @@ def run(args: argparse.Namespace) -> report.Report:
         credentials_for(profile)  # a secret missing from the environment: one line before anything starts
     except (ProfileError, AuthError) as error:
         raise CouldNotRun(str(error)) from None
+    # Before any connection, the reachability probe and the token fetch included (contracts.guard).
+    problem = refusal(profile, sender="a contract run", ceiling=args.max_rps, ceiling_flags="--max-rps N")
+    if problem is not None:
+        raise CouldNotRun(problem)
     if not profile.verify_tls:
         print(f"edgeload contract: warning: --insecure: TLS certificates of {profile.base_url or 'the target'} are "
               "not verified; credentials may reach whoever answers", file=sys.stderr)
@@ -122,6 +132,9 @@ def run(args: argparse.Namespace) -> report.Report:
         # Against the embedded emulator, its disabled and authenticated datastreams provoke 422 and 401 too.
         extra = [] if profile.base_url else ["--disabled-datastream-id", DISABLED_DATASTREAM_ID,
                                              "--authenticated-datastream-id", AUTHENTICATED_DATASTREAM_ID]
+        extra += ["--max-response-bytes", str(args.max_response_bytes)]
+        if args.max_rps:
+            extra += ["--max-rps", str(args.max_rps)]
         excluded = [name for name in args.exclude_checks.split(",") if name]
         runners = _runners(args.runners)
         results = []
@@ -129,7 +142,7 @@ def run(args: argparse.Namespace) -> report.Report:
             results.append(run_suite(url, datastream, report_dir, extra, env))
         if "schemathesis" in runners:
             results.append(run_schemathesis(url, datastream, report_dir, args.max_examples, args.phases, excluded,
-                                            env, profile.verify_tls))
+                                            env, profile.verify_tls, args.max_rps))
     redact_tree(report_dir)  # what the runners wrote: their masking first, ours with the exact values second
     for result in results:
         if not result.could_run:
@@ -148,6 +161,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exit_.code or 0)
     if args.max_examples < 1:
         print("edgeload contract: --max-examples must be at least 1", file=sys.stderr)
+        return EXIT_COULD_NOT_RUN
+    if args.max_response_bytes < 1:
+        print("edgeload contract: --max-response-bytes must be at least 1", file=sys.stderr)
+        return EXIT_COULD_NOT_RUN
+    if args.max_rps < 0:
+        print("edgeload contract: --max-rps must be a positive number of requests per second", file=sys.stderr)
         return EXIT_COULD_NOT_RUN
     try:
         outcome = run(args)

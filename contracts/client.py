@@ -8,7 +8,9 @@ a load-testing client into the contracts layer.
 from __future__ import annotations
 
 import http.client
-from collections.abc import Mapping
+import math
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 from urllib.parse import urlencode, urlsplit
@@ -19,9 +21,12 @@ from contracts.auth import tls_context
 from contracts.exchange import Exchange, lower_headers
 from contracts.multistatus import MULTI_STATUS, nonfatal_codes
 from contracts.operations import hint_of, label_for
-from contracts.transport import RULES, Tally, category_of
+from contracts.transport import RULES, ResponseTooLarge, Tally, category_of
 
 JSON: Final = "application/json"
+# The most of a response body any runner reads (the load test's --max-response-bytes, the suite's): an Edge
+# answer is a few KB; a target answering 50 MB to every request must not take the runner's memory with it.
+DEFAULT_MAX_RESPONSE_BYTES: Final = 4 * 1024 * 1024
 _NO_BODY: Final = object()
 
 
@@ -33,6 +38,36 @@ class TransportFailure(Exception):
         self.category = category
         self.operation = operation
         self.detail = detail
+
+
+def declared_length(value: str | None) -> int | None:
+    """A Content-Length header's value as a number; None when absent or not a number."""
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+class Throttle:
+    """At most `per_second` requests per second: each request waits until 1/per_second after the one before.
+
+    The contract suite's ceiling (`--max-rps`, contracts.guard): it sends one request at a time, so spacing them
+    is the whole of it.
+    """
+
+    def __init__(self, per_second: float, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.interval = 1.0 / per_second
+        self._clock = clock
+        self._sleep = sleep
+        self._next = -math.inf
+
+    def wait(self) -> None:
+        now = self._clock()
+        if now < self._next:
+            self._sleep(self._next - now)
+            now = self._next
+        self._next = now + self.interval
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +84,8 @@ class Edge:
     location_hint: str | None = None
     # Every request sent and what came back, for the contract verdict's accounting (contracts.transport).
     tally: Tally = field(default_factory=Tally, compare=False)
+    throttle: Throttle | None = None  # the ceiling on the request rate against a non-local target
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
 
     def post(
         self,
@@ -91,13 +128,23 @@ class Edge:
     ) -> tuple[int, dict[str, str], bytes]:
         parts = urlsplit(self.url)
         operation = label_for(method, target) or f"{method} {target.partition('?')[0]}"
+        if self.throttle is not None:
+            self.throttle.wait()
         connection = _connection(self.url, self.timeout, self.verify_tls)
         try:
             connection.request(method, f"{parts.path}{target}", body=body, headers=dict(headers))
             response = connection.getresponse()
-            answer = response.status, lower_headers(response.getheaders()), response.read()
+            limit = self.max_response_bytes
+            declared = declared_length(response.getheader("content-length"))
+            if declared is not None and declared > limit:
+                raise ResponseTooLarge(limit, declared)
+            content = response.read(limit + 1)  # never more: a chunked or unbounded body stops here
+            if len(content) > limit:
+                raise ResponseTooLarge(limit)
+            answer = response.status, lower_headers(response.getheaders()), content
         except (OSError, http.client.HTTPException) as error:
-            # Refused, reset, a short body, a timeout: counted by category, never lost (contracts.transport).
+            # Refused, reset, a short body, a timeout, a body past the limit: counted by category, never lost
+            # (contracts.transport).
             category = category_of(error)
             cause = f"{type(error).__name__}: {error}"
             self.tally.failure(operation, category, cause)

@@ -40,6 +40,13 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"(?i)([\"']{_SECRET_KEY}[\"']\s*:\s*)([\"'])(?:\\.|(?!\2).)*\2"), rf"\g<1>\g<2>{MASK}\g<2>"),
     # Form or query parameters client_secret=x&...
     (re.compile(rf"(?i)(\b{_SECRET_KEY}=)([^&\s\"']+)"), rf"\g<1>{MASK}"),
+    # Query parameters whose name only contains a secret word (?my_api_key=x, &X-Amz-Signature=x, &sig=x): after
+    # ? & or ; only, so that command-line flags such as --token-ttl=2 keep their values.
+    (re.compile(r"(?i)([?&;](?:[\w.-]*(?:secret|token|passw|pwd|api[-_]?key|access[-_]?key|private[-_]?key|"
+                r"signature|credential|session)[\w.-]*|key|sig|code|auth)=)([^&#\s\"'<>]+)"), rf"\g<1>{MASK}"),
+    # URL userinfo (RFC 3986 §3.2.1: "user:password@host" is deprecated precisely because it leaks): the whole
+    # userinfo, as a user name alone may be a token. Up to the last @ before the path, as URL parsers read it.
+    (re.compile(r"(?i)([a-z][a-z0-9+.-]*://)[^/\s?#\"'<>]+@"), rf"\g<1>{MASK}@"),
     # curl's -H 'Authorization: Bearer x' (schemathesis' reproduction lines) and "-H x-api-key: x" in one line.
     (re.compile(rf"(?i)(-H\s+[\"']?{_SECRET_KEY}\s*:\s*)([^\"'\n]+)"), rf"\g<1>{MASK}"),
     # Bearer / Basic credentials anywhere in free text.

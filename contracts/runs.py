@@ -22,7 +22,7 @@ from contracts.operations import label_for
 from contracts.redaction import redact
 from contracts.schemas import CONTRACT_PATH
 from contracts.st_config import render
-from contracts.transport import EXCHANGE_LOG_ENV, RULES, Tally
+from contracts.transport import EXCHANGE_LOG_ENV, RULES, TOO_LARGE, Tally
 from contracts.violations import CAUSE_PREFIX, shorten
 
 SUITE = Path(contracts.__file__).parent / "suite"
@@ -86,13 +86,15 @@ def _unexplained_failures(junit: Path, known: list[records.CaseRecord]) -> Itera
         if problem is None or name in explained:
             continue
         message = (problem.get("message") or problem.tag).splitlines()[0][:300]
-        yield records.CaseRecord(runner="pytest", operation="(suite)", case=name, checks=[SUITE_ERROR],
-                                 violations=[records.Violation(check=SUITE_ERROR, message=message)])
+        # A body past --max-response-bytes (contracts.transport.ResponseTooLarge) is a category of its own.
+        check = TOO_LARGE if f"{TOO_LARGE}:" in message else SUITE_ERROR
+        yield records.CaseRecord(runner="pytest", operation="(suite)", case=name, checks=[check],
+                                 violations=[records.Violation(check=check, message=message)])
 
 
 def run_schemathesis(
     target: str, datastream_id: str, report_dir: Path, max_examples: int, phases: str, exclude_checks: Sequence[str],
-    env: Mapping[str, str] = {}, tls_verify: bool = True,
+    env: Mapping[str, str] = {}, tls_verify: bool = True, max_rps: int = 0,
 ) -> RunResult:
     """`st run` on our contract with our checks (hooks) and the built-in ones; JUnit XML lands in `report_dir`."""
     config = report_dir / "schemathesis.toml"
@@ -108,6 +110,8 @@ def run_schemathesis(
         command += ["--exclude-checks", ",".join(exclude_checks)]
     if not tls_verify:
         command += ["--tls-verify", "false"]  # --insecure (issue 6)
+    if max_rps > 0:
+        command += ["--rate-limit", f"{max_rps}/s"]  # the ceiling of `edgeload contract --max-rps` (contracts.guard)
     exit_code, tail = _run(command, {**env, EXCHANGE_LOG_ENV: str(exchanges)})
     result = RunResult("schemathesis", exit_code, output_tail=tail, tally=Tally.read(exchanges))
     if ndjson.exists():

@@ -13,6 +13,7 @@ before expiry), so schemathesis' own caching is off. Schemathesis' output saniti
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,8 @@ from contracts.checks import REGISTRY, Check
 from contracts.context import Context
 from contracts.exchange import Exchange
 from contracts.operations import label_for
-from contracts.targets import RESOLVED_ENV, Profile
+from contracts.redaction import redact
+from contracts.targets import RESOLVED_ENV, Profile, is_local_url
 from contracts.transport import EXCHANGE_LOG_ENV
 from contracts.violations import CAUSE_PREFIX, ContractViolation
 
@@ -115,3 +117,17 @@ if _CREDENTIALS is not None:
 
         def set(self, case: Case[Any], data: dict[str, str], ctx: Any) -> None:
             case.headers.update(data)  # case-insensitive: replaces a generated x-gw-ims-org-id too
+
+
+@schemathesis.hook
+def after_load_schema(context: Any, schema: Any) -> None:
+    """`st run` alone sends only to this machine: schemathesis.toml pins the emulator's datastream, and schemathesis
+    alone knows no ceiling on the rate nor the profile's credentials. `edgeload contract` has asked contracts.guard
+    before starting it (and says so with $EDGELOAD_PROFILE_JSON), so only a run without it is checked here."""
+    base_url = getattr(schema.config, "base_url", None) or ""
+    if os.environ.get(RESOLVED_ENV) or not base_url or is_local_url(base_url):
+        return
+    print(f"edgeload: st run sends only to this machine; judge {redact(base_url)} with `edgeload contract --target "
+          "URL --datastream-id ID --max-rps N`, which checks the datastream, credentials and rate first",
+          file=sys.stderr, flush=True)
+    os._exit(2)  # before any request; raising would print a hook traceback for what is a usage error

@@ -5,7 +5,8 @@ lowest layer both `edgeload run` and `edgeload contract` import, so the load tes
 and plain `locust` read one definition. Sources, each overriding the one before:
 
 1. the built-ins: `emulator` (the default: the embedded emulator, no credentials), `adobe-server`
-   (https://server.adobedc.net, OAuth server-to-server), `adobe-edge` (https://edge.adobedc.net, no credentials);
+   (https://server.adobedc.net, OAuth server-to-server), `adobe-edge` (https://edge.adobedc.net, no credentials),
+   and `custom` (nothing but the URL: the default when a non-local target is given without a profile);
 2. `[profiles.NAME]` tables of the config file (`--config`, else $EDGELOAD_CONFIG, else ./edgeload.toml); a table
    named like a built-in refines it, another one may `extends` a built-in;
 3. environment variables (`ENVIRONMENT` below);
@@ -17,6 +18,7 @@ them), and a config file holding one is refused.
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import json
 import os
@@ -25,11 +27,11 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Final, Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from contracts.defaults import DEFAULT_DATASTREAM_ID
 from contracts.operations import LOCATION_HINTS
-from contracts.redaction import is_secret_name, register_secret
+from contracts.redaction import is_secret_name, redact, register_secret, register_secrets
 
 AuthMethod = Literal["none", "bearer", "oauth"]
 AUTH_METHODS: Final = ("none", "bearer", "oauth")
@@ -42,7 +44,11 @@ CONFIG_ENV: Final = "EDGELOAD_CONFIG"
 PROFILE_ENV: Final = "EDGELOAD_PROFILE"
 # The resolved profile (JSON, no secrets) a runner hands its child processes, so they need not resolve it again.
 RESOLVED_ENV: Final = "EDGELOAD_PROFILE_JSON"
-DEFAULT_PROFILE: Final = "emulator"
+EMULATOR_PROFILE: Final = "emulator"
+DEFAULT_PROFILE: Final = EMULATOR_PROFILE
+# The profile of a non-local --target given without a profile: the emulator's datastream and settings must never
+# go to another host (contracts.guard), so such a target starts from nothing but its URL.
+CUSTOM_PROFILE: Final = "custom"
 
 # Environment variable -> profile field (file < environment < flags).
 ENVIRONMENT: Final = {
@@ -123,6 +129,7 @@ BUILT_IN: Final[Mapping[str, Profile]] = {
     "emulator": Profile("emulator", None, DEFAULT_DATASTREAM_ID, ims_url="{target}/ims/token/v3"),
     "adobe-server": Profile("adobe-server", "https://server.adobedc.net", auth="oauth"),
     "adobe-edge": Profile("adobe-edge", "https://edge.adobedc.net"),
+    CUSTOM_PROFILE: Profile(CUSTOM_PROFILE),
 }
 
 
@@ -217,7 +224,9 @@ def resolve(overrides: Overrides = Overrides(), environ: Mapping[str, str] | Non
     """The profile to use: built-in < config file < environment < flags; checked, or ProfileError (one line)."""
     env = os.environ if environ is None else environ
     resolved = Profile.from_json(env[RESOLVED_ENV]) if env.get(RESOLVED_ENV) else None
-    name = overrides.profile or (resolved.name if resolved else None) or env.get(PROFILE_ENV) or DEFAULT_PROFILE
+    target = overrides.target or env.get("EDGELOAD_TARGET")
+    name = (overrides.profile or (resolved.name if resolved else None) or env.get(PROFILE_ENV)
+            or (CUSTOM_PROFILE if target and not is_local_url(target) else DEFAULT_PROFILE))
     if resolved is not None and resolved.name == name:
         profile = resolved  # handed down by the runner that started this process: resolved once, there
     else:
@@ -252,11 +261,18 @@ def resolve(overrides: Overrides = Overrides(), environ: Mapping[str, str] | Non
 
 def check(profile: Profile) -> Profile:
     if profile.base_url is not None:
-        parts = urlsplit(profile.base_url)
+        profile = without_userinfo(profile)
+        url = profile.base_url or ""
+        parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ProfileError(f"target {profile.base_url!r} of profile {profile.name} is not an http(s):// URL "
-                               "with a host; pass e.g. --target https://server.adobedc.net")
-        profile = replace(profile, base_url=profile.base_url.rstrip("/"))
+            raise ProfileError(f"target {redact(repr(url))} of profile {profile.name} is not an "
+                               "http(s):// URL with a host; pass e.g. --target https://server.adobedc.net")
+        if parts.query or parts.fragment:
+            # Requests go to the base URL's path: a query there would never be sent, only shown (a key in it too).
+            raise ProfileError(f"target {redact(url)} of profile {profile.name} has a query or "
+                               "fragment, which is never sent; give the base URL alone, e.g. https://host/base, and "
+                               "credentials through --auth or the environment")
+        profile = replace(profile, base_url=url.rstrip("/"))
     if profile.auth not in AUTH_METHODS:
         raise ProfileError(f"auth {profile.auth!r} of profile {profile.name} is not one of {', '.join(AUTH_METHODS)}")
     if profile.location_hint is not None and profile.location_hint not in LOCATION_HINTS:
@@ -265,6 +281,30 @@ def check(profile: Profile) -> Profile:
         if is_secret_name(header):
             register_secret(value)  # a credential given as a header is still a credential
     return profile
+
+
+def without_userinfo(profile: Profile) -> Profile:
+    """The profile with a `user:password@` taken out of its URL and sent as `Authorization: Basic` instead.
+
+    A URL is shown everywhere (Locust's host field, its reports, ours, error lines), so credentials must not ride
+    in it: RFC 3986 §3.2.1 deprecates "user:password" in a URL for this reason. The header keeps what a proxy asking
+    for HTTP Basic authentication (RFC 7617) needs, and its value, the password and the userinfo are registered
+    secrets, masked wherever they would appear.
+    """
+    url = profile.base_url or ""
+    scheme, sep, rest = url.partition("://")
+    authority = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if not sep or "@" not in authority:
+        return profile
+    userinfo, _, host = authority.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    if profile.auth != "none" or any(name.lower() == "authorization" for name, _ in profile.headers):
+        raise ProfileError(f"the target URL of profile {profile.name} carries a user name and password, and the "
+                           f"profile sends its own Authorization header (auth {profile.auth}); drop one of the two")
+    basic = "Basic " + base64.b64encode(f"{unquote(user)}:{unquote(password)}".encode()).decode()
+    register_secrets((userinfo, unquote(userinfo), password, unquote(password), basic, basic[6:]))
+    stripped = f"{scheme}://{host}{rest[len(authority):]}"
+    return replace(profile, base_url=stripped, headers=(*profile.headers, ("Authorization", basic)))
 
 
 def require_datastream(profile: Profile) -> str:

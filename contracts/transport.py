@@ -27,7 +27,8 @@ RESET: Final = "connection_reset"
 REFUSED: Final = "connection_refused"
 TRUNCATED: Final = "truncated_body"
 OTHER: Final = "transport_error"
-CATEGORIES: Final = (TIMEOUT, RESET, REFUSED, TRUNCATED, OTHER)
+TOO_LARGE: Final = "response_too_large"  # a body past the runner's --max-response-bytes: read no further
+CATEGORIES: Final = (TIMEOUT, RESET, REFUSED, TRUNCATED, OTHER, TOO_LARGE)
 
 # The rule each category breaks, as a check's message states it ("<category>: <rule>").
 RULES: Final = {
@@ -36,7 +37,18 @@ RULES: Final = {
     REFUSED: "the connection was refused",
     TRUNCATED: "the response body ended before its announced length",
     OTHER: "the request failed without a complete response",
+    TOO_LARGE: "the response body went past the most the runner reads (--max-response-bytes)",
 }
+
+
+class ResponseTooLarge(OSError):
+    """A response body longer than the runner reads; the rest was never read, and the connection is closed."""
+
+    def __init__(self, limit: int, declared: int | None = None) -> None:
+        size = f"declared {declared} bytes" if declared is not None else "went on"
+        super().__init__(f"{TOO_LARGE}: the response body {size} past the {limit}-byte limit "
+                         "(--max-response-bytes)")
+        self.limit = limit
 
 
 def category_of(error: BaseException) -> str:
@@ -50,6 +62,8 @@ def category_of(error: BaseException) -> str:
         if seen is None:
             break
         name = type(seen).__name__
+        if isinstance(seen, ResponseTooLarge):
+            return TOO_LARGE
         if isinstance(seen, TimeoutError) or "Timeout" in name:  # socket.timeout is TimeoutError
             return TIMEOUT
         if isinstance(seen, ConnectionRefusedError):

@@ -4,7 +4,8 @@ Every response is judged by the one verdict (`contracts.verdict.judge`, STYLE.md
 A request that got no complete response cannot be judged: it gets a transport category instead, named as the
 measurements name them (`loadtests.run_summary.TRANSPORT_FAILURES`). Status classes that keep the contract but
 are not a success are categories too (`http_429` counted apart, as issue 5 asks; `http_5xx`; `http_4xx`;
-`http_207`, the Edge's success-with-upstream-errors, EDGE-API.md §3). Violations come first, so the category Locust's
+`http_207`, the Edge's success-with-upstream-errors, EDGE-API.md §3). A body past `--max-response-bytes` is
+`response_too_large`, read no further. Violations come first, so the category Locust's
 failure table shows is the check that failed.
 """
 
@@ -24,8 +25,10 @@ from locust.exception import CatchResponseError
 
 from contracts.exchange import Exchange
 from contracts.transport import OTHER as TRANSPORT
-from contracts.transport import REFUSED, RESET, TIMEOUT, TRUNCATED
+from contracts.transport import REFUSED, RESET, TIMEOUT, TOO_LARGE, TRUNCATED, ResponseTooLarge
 from contracts.verdict import judge
+
+READ_CHUNK = 64 * 1024  # a body of unknown length is read in pieces this size, up to the limit
 
 
 class CheckFailed(CatchResponseError):
@@ -56,6 +59,8 @@ def transport_category(error: BaseException) -> str:
     for _ in range(4):  # RetriesExceeded wraps the original error; follow a short chain of causes
         if seen is None:
             break
+        if isinstance(seen, ResponseTooLarge):
+            return TOO_LARGE
         if isinstance(seen, socket.timeout | gevent.Timeout | TimeoutError):
             return TIMEOUT
         if isinstance(seen, ConnectionRefusedError):
@@ -68,6 +73,33 @@ def transport_category(error: BaseException) -> str:
         original = getattr(seen, "original", None) if isinstance(seen, RetriesExceeded) else None
         seen = original if isinstance(original, BaseException) else seen.__cause__ or seen.__context__
     return TRANSPORT
+
+
+def read_body(response: Any, limit: int) -> bytes:
+    """The body of a geventhttpclient response, at most `limit` bytes, else `ResponseTooLarge`.
+
+    A declared length past the limit is refused before a byte of the body is read; a body of unknown length
+    (chunked, or until the connection closes) is read in pieces and dropped once past the limit. The rest is never
+    read: the response's `release()` then closes the connection (geventhttpclient closes a socket whose message is
+    incomplete), so memory stays within about the limit per user whatever the target sends.
+    """
+    try:
+        declared = response.content_length  # None when absent or repeated
+    except ValueError:  # not a number: read as if unknown, within the limit
+        declared = None
+    if declared is not None:
+        if declared > limit:
+            raise ResponseTooLarge(limit, declared)
+        body: bytes = response.read()
+        return body
+    chunks: list[bytes] = []
+    total = 0
+    while chunk := response.read(READ_CHUNK):
+        total += len(chunk)
+        if total > limit:
+            raise ResponseTooLarge(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def status_category(status: int) -> str | None:

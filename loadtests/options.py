@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from contracts.client import DEFAULT_MAX_RESPONSE_BYTES
 from emulator.config import DEFAULT_DATASTREAM_ID
 from loadtests.shape_math import SHAPE_NAMES, Stage
 
@@ -83,6 +84,9 @@ OPTIONS: tuple[CustomOption, ...] = (
     CustomOption("--seed", "base seed of the generated traffic; each worker derives its own", 1),
     CustomOption("--warmup", "leading period excluded from the gates (violations still count)", "0s"),
     CustomOption("--request-timeout", "seconds before a request counts as a timeout", 10.0),
+    CustomOption("--max-response-bytes", "read at most this much of a response body; a larger one is not read "
+                 "further and counts as response_too_large", DEFAULT_MAX_RESPONSE_BYTES,
+                 ui_help="a larger response body counts as response_too_large"),
     CustomOption("--respect-retry-after", "users wait for Retry-After on 429/503 before their next request", False),
     CustomOption("--gate", "pass/fail gate, repeatable, e.g. 'p95<200ms', 'error_rate<1%', 'rps>=95%'",
                  "", web_ui=False, repeat=True),
@@ -239,6 +243,7 @@ class LoadOptions:
     seed: int = 1
     warmup: float = 0.0
     request_timeout: float = 10.0
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     respect_retry_after: bool = False
     gates: tuple[str, ...] = ()
     report_dir: str = "reports"
@@ -298,6 +303,7 @@ class LoadOptions:
             seed=int(number("seed", -(2**63))),
             warmup=duration("warmup"),
             request_timeout=number("request_timeout", 0.001),
+            max_response_bytes=int(number("max_response_bytes", 1)),
             respect_retry_after=bool(values["respect_retry_after"]),
             gates=(*(str(gate) for gate in values["gate"] or ()), *split_gates(text("gates"))),
             report_dir=text("report_dir"),

@@ -32,7 +32,7 @@ from types import FrameType
 from urllib.parse import urlsplit
 
 from contracts.auth import AuthError, credentials_for
-from contracts.redaction import redact_tree
+from contracts.redaction import redact, redact_tree
 from contracts.targets import RESOLVED_ENV
 from emulator.server import EmulatorStartError, RunningEmulator, spawn
 from loadtests import target_profile
@@ -47,7 +47,7 @@ POLL_S = 0.2
 
 
 def _say(line: str) -> None:
-    print(f"edgeload run: {line}", file=sys.stderr, flush=True)
+    print(f"edgeload run: {redact(line)}", file=sys.stderr, flush=True)
 
 
 def check_reachable(url: str, timeout: float = 3.0) -> str | None:

@@ -24,6 +24,7 @@ from dataclasses import replace
 from typing import Any
 
 from contracts.auth import AuthError, Credentials, credentials_for
+from contracts.guard import refusal
 from contracts.targets import RESOLVED_ENV, Overrides, Profile, ProfileError, require_datastream, resolve
 from loadtests.options import LoadOptions, parse_stages
 
@@ -61,16 +62,17 @@ def peak_rate(options: LoadOptions) -> float:
 
 
 def ceiling_problem(profile: Profile, options: LoadOptions, explicit_rate: bool) -> str | None:
-    """Why this run may not start against this target (None: it may); `explicit_rate`: --target-rps was given."""
+    """Why this run may not start against this target (None: it may); `explicit_rate`: --target-rps was given.
+
+    The peak against --max-rps on any target, then the guard every command sending traffic asks
+    (contracts.guard: profile, datastream, credentials, a ceiling on the rate)."""
     held = held_rate(options, explicit_rate)
     peak = peak_rate(replace(options, target_rps=held) if held is not None else options)
     if options.max_rps > 0 and peak > options.max_rps:
         return (f"the run's peak rate {peak:g} requests/s exceeds --max-rps {options.max_rps:g}; lower --target-rps "
                 "(or the shape's peak) or raise --max-rps")
-    if profile.is_local or options.max_rps > 0 or (explicit_rate and peak > 0):
-        return None
-    return (f"a load test against {profile.base_url} needs an explicit ceiling on the request rate (the real "
-            "service rate-limits per organisation and bills usage): pass --target-rps N or --max-rps N")
+    ceiling = options.max_rps if options.max_rps > 0 else peak if explicit_rate else None
+    return refusal(profile, sender="a load test", ceiling=ceiling, ceiling_flags="--target-rps N or --max-rps N")
 
 
 def held_rate(options: LoadOptions, explicit_rate: bool) -> float | None:
@@ -123,10 +125,12 @@ def apply(environment: Any, state: Any, *, prime: bool) -> Profile:
         datastream = require_datastream(profile)
     except ProfileError as error:
         raise TargetError(str(error)) from None
-    if not environment.host and profile.base_url:
-        environment.host = profile.base_url  # plain `locust --profile adobe-edge`: the profile names the host
-    if environment.host:
-        profile = replace(profile, base_url=str(environment.host).rstrip("/"))
+    if profile.base_url:
+        # The host as resolved: the profile's when none was given (plain `locust --profile adobe-edge`), and never
+        # with a user:password@ in it (contracts.targets.without_userinfo), since Locust shows its host everywhere.
+        environment.host = profile.base_url
+        if getattr(parsed, "host", None):
+            parsed.host = profile.base_url
     options: LoadOptions = state.options
     explicit = options.target_rps > 0  # Locust's own default is 0: a rate given here was asked for
     problem = ceiling_problem(profile, options, explicit) if profile.base_url else None

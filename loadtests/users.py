@@ -33,7 +33,7 @@ from locust.contrib.fasthttp import FastHttpUser, insecure_ssl_context_factory
 from contracts.exchange import Exchange
 from contracts.operations import hinted_path
 from loadtests import listeners, web_sdk  # noqa: F401  (listeners: our users need our options and measurements wired)
-from loadtests.exchange_adapter import CheckFailed, judge_exchange, retry_after_seconds, transport_failure
+from loadtests.exchange_adapter import CheckFailed, judge_exchange, read_body, retry_after_seconds, transport_failure
 from loadtests.pacing import IDLE_S, UserPacing, spread_phase
 from loadtests.process_state import ProcessState, process_state
 
@@ -167,7 +167,7 @@ class EdgeUser(FastHttpUser):
         try:
             response = http.request("POST", uri, body=data, headers=prepared.headers)
             try:
-                content = response.read()
+                content = read_body(response, self.state.options.max_response_bytes)
             finally:
                 response.release()
         except Exception as error:  # every transport failure is a measured outcome, categorised below

@@ -23,6 +23,7 @@ from typing import Any
 import gevent
 from flask import Blueprint, Flask, Response, jsonify, request
 
+from contracts.redaction import redact, redact_bytes
 from contracts.targets import ProfileError, resolve
 from emulator.server import EmulatorStartError, spawn
 from loadtests.live_view import live_document, live_rows
@@ -63,6 +64,13 @@ def install(environment: Any) -> gevent.Greenlet:
         {"href": f".{LIVE_PATH}", "title": "edgeload live gates, violations and CPU (JSON)"}]
 
     @app.after_request
+    def redacted(response: Response) -> Response:
+        # Registered first, so Flask runs it last (after_request hooks run in reverse): every page and JSON answer
+        # of the UI, Locust's own included, passes the one redaction. The host field, /swarm's answer and the
+        # report carry whatever URL was typed in, a user:password@ included, before a run resolves it.
+        return redact_response(response)
+
+    @app.after_request
     def extend(response: Response) -> Response:
         path = request.path[len(base):] if base and request.path.startswith(base) else request.path
         if path == "/stats/requests" and response.is_json:
@@ -75,6 +83,23 @@ def install(environment: Any) -> gevent.Greenlet:
         return response
 
     return gevent.spawn(_announce, web_ui, base)
+
+
+def redact_response(response: Response) -> Response:
+    """`response` with its text body (HTML, JSON, CSV) and its header values passed through the redaction."""
+    for name, value in list(response.headers.items()):
+        clean = redact(value)
+        if clean != value:
+            response.headers[name] = clean
+    if response.is_streamed or response.direct_passthrough:
+        return response
+    mimetype = response.mimetype or ""
+    if mimetype.startswith("text/") or mimetype.endswith("json"):
+        data = response.get_data()
+        clean_data = redact_bytes(data)
+        if clean_data is not data:
+            response.set_data(clean_data)
+    return response
 
 
 def _announce(web_ui: Any, base: str) -> None:

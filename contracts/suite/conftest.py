@@ -22,9 +22,10 @@ import pytest
 from contracts import records
 from contracts.auth import AuthError, credentials_for
 from contracts.checks import REGISTRY
-from contracts.client import Edge, TransportFailure, reachable
+from contracts.client import DEFAULT_MAX_RESPONSE_BYTES, Edge, Throttle, TransportFailure, reachable
 from contracts.defaults import AUTHENTICATED_DATASTREAM_ID, DEFAULT_DATASTREAM_ID, DISABLED_DATASTREAM_ID
 from contracts.exchange import Exchange
+from contracts.guard import refusal
 from contracts.multistatus import MULTI_STATUS, accepts, nonfatal_codes
 from contracts.redaction import redact
 from contracts.targets import Overrides, Profile, ProfileError, resolve
@@ -48,16 +49,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--exchange-log", default=None, help="write the count of requests sent and answered to this file")
     group.addoption("--profile", default=None, help="target profile (contracts.targets): URL, auth, headers")
     group.addoption("--insecure", action="store_true", default=False, help="do not verify TLS certificates")
+    group.addoption("--max-rps", type=int, default=0, help="at most N requests per second (needed off this machine)")
+    group.addoption("--max-response-bytes", type=int, default=DEFAULT_MAX_RESPONSE_BYTES,
+                    help="read at most this much of a response body (a larger one fails: response_too_large)")
 
 
 @pytest.fixture(scope="session")
 def profile(pytestconfig: pytest.Config) -> Profile:
     try:
-        return resolve(Overrides(profile=pytestconfig.getoption("--profile"), target=pytestconfig.getoption("--target"),
-                                 datastream_id=pytestconfig.getoption("--datastream-id"),
-                                 insecure=pytestconfig.getoption("--insecure")))
+        resolved = resolve(Overrides(profile=pytestconfig.getoption("--profile"),
+                                     target=pytestconfig.getoption("--target"),
+                                     datastream_id=pytestconfig.getoption("--datastream-id"),
+                                     insecure=pytestconfig.getoption("--insecure")))
     except ProfileError as error:
         pytest.exit(str(error), returncode=2)
+    problem = refusal(resolved, sender="the contract suite", ceiling=pytestconfig.getoption("--max-rps"),
+                      ceiling_flags="--max-rps N")
+    if problem is not None:  # before any connection (contracts.guard)
+        pytest.exit(problem, returncode=2)
+    return resolved
 
 
 @pytest.fixture(scope="session")
@@ -81,14 +91,17 @@ def spawned(profile: Profile) -> bool:
 
 
 @pytest.fixture(scope="session")
-def edge(target_url: str, profile: Profile) -> Edge:
+def edge(target_url: str, profile: Profile, pytestconfig: pytest.Config) -> Edge:
     try:
         credentials = credentials_for(replace(profile, base_url=target_url))
         credentials.prime()  # one token for the whole session, fetched before the first case
     except AuthError as error:
         pytest.exit(str(error), returncode=2)
+    max_rps: int = pytestconfig.getoption("--max-rps")
     return Edge(target_url, profile.datastream_id or DEFAULT_DATASTREAM_ID, credentials=credentials,
-                verify_tls=profile.verify_tls, location_hint=profile.location_hint, tally=_TALLY)
+                verify_tls=profile.verify_tls, location_hint=profile.location_hint, tally=_TALLY,
+                throttle=Throttle(max_rps) if max_rps > 0 else None,
+                max_response_bytes=pytestconfig.getoption("--max-response-bytes"))
 
 
 def _datastream(pytestconfig: pytest.Config, option: str, emulator_default: str, spawned: bool) -> str:

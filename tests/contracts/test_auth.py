@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from contracts.auth import AuthError, ClientCredentialsToken, credentials_for
+from contracts.auth import AuthError, ClientCredentialsToken, credentials_for, fetch_token
 from contracts.redaction import MASK, forget_secrets, redact
 from contracts.targets import Profile
 
@@ -146,3 +146,14 @@ def test_token_concurrent_callers_share_one_fetch():
     for thread in threads:
         thread.join(5)
     assert (results, len(calls)) == (["shared-token-value"] * 8, 1)
+
+
+def test_fetch_token_error_names_the_endpoint_without_its_userinfo_or_secret_query():
+    # Port 1 of loopback: nothing listens, the connection is refused at once.
+    url = "http://ims-user:ims-pass-W8kd2@127.0.0.1:1/ims/token/v3?client_secret=query-secret-Z7"
+    with pytest.raises(AuthError, match="is not reachable") as raised:
+        fetch_token(url, {"grant_type": "client_credentials"}, 2.0, True)
+    message = str(raised.value)
+    assert f"http://{MASK}@127.0.0.1:1/ims/token/v3?client_secret={MASK}" in message
+    assert "ims-pass" not in message
+    assert "query-secret" not in message

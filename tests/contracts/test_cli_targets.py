@@ -25,7 +25,7 @@ def test_contract_insecure_prints_a_warning_line_first(capsys, tmp_path):
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    pytest.param(["--profile", "staging"], "unknown profile 'staging'; choose one of adobe-edge, adobe-server, "
+    pytest.param(["--profile", "staging"], "unknown profile 'staging'; choose one of adobe-edge, adobe-server, custom, "
                  "emulator", id="unknown-profile"),
     pytest.param(["--profile", "adobe-server"], "profile adobe-server names no datastream", id="no-datastream"),
     pytest.param(["--auth", "bearer"], "set EDGELOAD_BEARER_TOKEN in the environment", id="missing-secret"),

@@ -64,3 +64,35 @@ def test_loadtests_reports_redaction_reexports_the_contracts_one():
 
     assert reports_redaction.redact is redaction.redact
     assert reports_redaction.register_secret is redaction.register_secret
+
+
+@pytest.mark.parametrize("url", [
+    pytest.param("http://alice:pa55w0rd@127.0.0.1:8080/base", id="user-and-password"),
+    pytest.param("https://ghp_tokenAsUser@proxy.example.com/", id="token-as-user"),
+    pytest.param("http://a:p@ss:w@rd@h:1/x", id="at-signs-in-password"),
+    pytest.param("locust_http://alice:pa55w0rd@h:1.html", id="inside-a-file-name"),
+])
+def test_redact_masks_the_whole_userinfo_of_a_url(url):
+    masked = redact(f"target {url} down")
+    assert f"{MASK}@" in masked
+    assert not any(part in masked for part in ("alice", "pa55w0rd", "ghp_tokenAsUser", "ss:w"))
+
+
+def test_redact_keeps_urls_without_userinfo_and_email_addresses():
+    text = "http://127.0.0.1:8080/ee/v2/interact?datastreamId=3f0c6a8e&requestId=r-1 mail bob@example.com"
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize("name", ["api_key", "token", "client_secret", "my_api_key", "X-Amz-Signature", "sig",
+                                  "access_token", "apiKey", "session_id", "code"])
+def test_redact_masks_query_values_of_secret_looking_names(name):
+    masked = redact(f"GET https://h/p?datastreamId=ds-1&{name}=Zq8Wv3Xk&x=1")
+    assert masked == f"GET https://h/p?datastreamId=ds-1&{name}={MASK}&x=1"
+
+
+def test_redact_masks_a_secret_query_value_escaped_in_html():
+    assert redact("href='/p?a=1&amp;token=Zq8Wv3Xk'") == f"href='/p?a=1&amp;token={MASK}'"
+
+
+def test_redact_keeps_the_values_of_command_line_flags_that_name_a_secret_word():
+    assert redact("--emulator-arg=--token-ttl=2") == "--emulator-arg=--token-ttl=2"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import re
 
 import pytest
 
 from contracts.defaults import DEFAULT_DATASTREAM_ID
+from contracts.redaction import redact
 from contracts.targets import (
     ADOBE_IMS_URL,
     RESOLVED_ENV,
@@ -163,3 +165,24 @@ def test_profile_describe_names_variables_never_values():
 def test_require_datastream_says_where_to_set_it():
     with pytest.raises(ProfileError, match="pass --datastream-id, set EDGELOAD_DATASTREAM_ID"):
         require_datastream(resolve(Overrides(profile="adobe-edge"), environ={}))
+
+
+def test_resolve_takes_userinfo_out_of_the_target_and_sends_it_as_basic_authentication():
+    profile = resolve(Overrides(target="http://alice:pa%40ss-w0rd@127.0.0.1:8080/base/"), environ={})
+    assert profile.base_url == "http://127.0.0.1:8080/base"
+    assert profile.headers == (("Authorization", "Basic " + base64.b64encode(b"alice:pa@ss-w0rd").decode()),)
+    # The password, the userinfo and the header are masked wherever they would be shown.
+    assert redact("pa@ss-w0rd alice:pa%40ss-w0rd " + profile.headers[0][1]) == "[REDACTED] [REDACTED] [REDACTED]"
+
+
+@pytest.mark.parametrize("auth", ["bearer", "oauth"])
+def test_resolve_refuses_userinfo_beside_an_authentication_of_its_own_without_showing_it(auth):
+    with pytest.raises(ProfileError, match="drop one of the two") as raised:
+        resolve(Overrides(target="http://alice:pa55w0rd-x@127.0.0.1:8080", auth=auth), environ={})
+    assert "pa55w0rd" not in str(raised.value)
+
+
+def test_resolve_refuses_a_target_with_a_query_and_names_no_secret_value():
+    with pytest.raises(ProfileError, match="has a query or fragment, which is never sent") as raised:
+        resolve(Overrides(target="http://127.0.0.1:8080/base?api_key=Zq8Wv3Xk9"), environ={})
+    assert "Zq8Wv3Xk9" not in str(raised.value)
