@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -32,6 +33,15 @@ def test_validate_events_accepts_what_generate_prints(tmp_path, capsys, kind):
 def test_validate_events_defaults_to_the_schemas_shipped_in_the_package(tmp_path, capsys):
     path = _generated(tmp_path, capsys, "-n", "5")
     assert validate([str(path)]) == 0
+
+
+def test_validate_events_reads_standard_input_when_the_file_is_a_dash(tmp_path, capsys, monkeypatch):
+    path = _generated(tmp_path, capsys, "-n", "4", "--seed", "5", "--kind", "interact-request")
+    monkeypatch.setattr("sys.stdin", io.StringIO(path.read_text(encoding="utf-8") + "{\"event\": {}}\n"))
+    assert validate(["-"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "-:5: $.event.xdm: missing: the body carries no xdm event\n"
+    assert captured.err == "4 of 5 events valid in -\n"
 
 
 def test_validate_events_reports_every_problem_with_line_and_path(tmp_path, capsys):
