@@ -34,7 +34,8 @@ class _UsageError(Exception):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="edgeload validate-events", description=__doc__.split("\n\n")[0])
-    parser.add_argument("file", type=Path, help="JSON-lines file of XDM events or Edge request bodies; - reads standard input")
+    parser.add_argument("file", type=Path,
+                        help="JSON-lines file of XDM events or Edge request bodies; - reads standard input")
     parser.add_argument("--schema-dir", type=Path, default=None,
                         help="directory of XDM JSON schemas, such as your Schema Registry export (default: Adobe's "
                              "public web and commerce field groups, shipped with edgeload)")
@@ -99,8 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     schema_dir = args.schema_dir or SHIPPED_SCHEMA_DIR
     if str(args.file) != STDIN and (not args.file.exists() or args.file.is_dir()):
-        print(f"edgeload validate-events: {args.file} is not a file; pass a JSON-lines file of events, or - for standard input",
-              file=sys.stderr)
+        print(f"edgeload validate-events: {args.file} is not a file; pass a JSON-lines file of events, or - for "
+              "standard input", file=sys.stderr)
         return EXIT_USAGE
     try:
         validator = XdmValidator.from_directory(schema_dir, schema_id=args.schema)
