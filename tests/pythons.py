@@ -2,10 +2,10 @@
 (README "Supported Pythons"); `make test` runs it through `make pythons`.
 
 Per version, in parallel (one process each, the two cores this suite is measured on): the wheel built from this
-checkout installed with its dev extra in a fresh virtual environment of that Python; the fast tests (`not slow`,
-`not browser`; the golden files among them, so seeded output is proven byte-identical there) run from a copy of
-the tracked files in a temporary folder, with nothing beside it; and `edgeload run`, `edgeload contract` (bounded),
-`edgeload generate | edgeload validate-events -` from a folder outside the checkout.
+checkout installed, with the test tools of its dev extra, in a fresh virtual environment of that Python; the fast
+tests (`not slow`, `not browser`; the golden files among them, so seeded output is proven byte-identical there)
+run from a copy of the tracked files in a temporary folder, with nothing beside it; and `edgeload run`,
+`edgeload contract` (bounded), `edgeload generate | edgeload validate-events -` from a folder outside the checkout.
 
 A version that cannot be found is a failure, printed loudly: CI has all three, and a missing one must never pass
 as if tested. A developer without one narrows the set on purpose: `EDGELOAD_PYTHONS="3.12" make test`.
@@ -14,15 +14,21 @@ as if tested. A developer without one narrows the set on purpose: `EDGELOAD_PYTH
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from tests.wheel_install import ROOT, Step, build_wheel, clean_environment, find_python, install, run, smoke
+
+# The dev tools the fast tests import, at the versions of pyproject.toml's dev extra; the rest of it (linters,
+# type checkers, Playwright) serves lint, typecheck and the browser tests, which run once, on the suite's Python.
+TEST_TOOLS = ("hypothesis", "pytest-timeout", "requests")
 
 SUPPORTED = ("3.11", "3.12", "3.13")  # pyproject.toml requires-python and classifiers (a test keeps them equal)
 FAST_TESTS = ("tests/generators", "tests/contracts", "tests/emulator", "tests/loadtests", "tests/scripts",
@@ -40,6 +46,15 @@ def tracked_copy(dest: Path) -> Path:
     return dest
 
 
+def tool_requirements() -> list[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    dev = project["optional-dependencies"]["dev"]
+    chosen = [spec for spec in dev if re.split(r"[<>=!~\[ ]", spec, maxsplit=1)[0] in TEST_TOOLS]
+    if len(chosen) != len(TEST_TOOLS):
+        raise SystemExit(f"pythons: pyproject.toml's dev extra lacks one of {', '.join(TEST_TOOLS)}")
+    return chosen
+
+
 def check(version: str, wheel: Path, folder: Path) -> tuple[bool, list[str]]:
     """(passed, lines to print) for one version."""
     started = time.monotonic()
@@ -50,7 +65,7 @@ def check(version: str, wheel: Path, folder: Path) -> tuple[bool, list[str]]:
     venv, work, copy = folder / "venv", folder / "work", folder / "edgeload"
     work.mkdir()
     steps: list[tuple[Step, str | None]] = []
-    installed = install(python, venv, f"{wheel}[dev]")
+    installed = install(python, venv, str(wheel), *tool_requirements())
     steps.append((installed, None if installed.returncode == 0 else "the install failed"))
     if installed.returncode == 0:
         tracked_copy(copy)
@@ -62,8 +77,8 @@ def check(version: str, wheel: Path, folder: Path) -> tuple[bool, list[str]]:
     lines = [f"pythons {version}: {python}"]
     for step, problem in steps:
         summary = step.output.strip().splitlines()[-1] if step.output.strip() else ""
-        lines.append(f"pythons {version}:   {'ok  ' if problem is None else 'FAIL'} {step.name}"
-                     + (f" ({summary})" if step.name == "fast tests" else ""))
+        lines.append(f"pythons {version}:   {'ok  ' if problem is None else 'FAIL'} {step.name} "
+                     f"({step.seconds:.0f} s{f'; {summary}' if step.name == 'fast tests' else ''})")
         if problem is not None:
             lines.extend(f"pythons {version}:     {line}" for line in [problem, *step.tail.splitlines()])
     passed = all(problem is None for _, problem in steps)

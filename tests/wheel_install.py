@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ class Step:
     name: str
     returncode: int
     output: str
+    seconds: float = 0.0
 
     @property
     def tail(self) -> str:
@@ -68,12 +70,14 @@ def clean_environment(venv: Path) -> dict[str, str]:
 
 def run(name: str, argv: Sequence[str | Path], cwd: Path, env: dict[str, str] | None = None,
         stdin: str | None = None, timeout: float = STEP_TIMEOUT_S) -> Step:
+    started = time.monotonic()
     try:
         done = subprocess.run([str(a) for a in argv], cwd=cwd, env=env, input=stdin, capture_output=True, text=True,
                               timeout=timeout, check=False)
     except subprocess.TimeoutExpired as expired:
-        return Step(name, -1, f"timed out after {timeout:.0f} s\n{expired.stdout or ''}{expired.stderr or ''}")
-    return Step(name, done.returncode, done.stdout + done.stderr)
+        return Step(name, -1, f"timed out after {timeout:.0f} s\n{expired.stdout or ''}{expired.stderr or ''}",
+                    timeout)
+    return Step(name, done.returncode, done.stdout + done.stderr, time.monotonic() - started)
 
 
 def build_wheel(dest: Path) -> Path:
@@ -86,13 +90,13 @@ def build_wheel(dest: Path) -> Path:
     return wheels[0]
 
 
-def install(python: Path, venv: Path, requirement: str) -> Step:
-    """A fresh virtual environment at `venv` with `requirement` (the wheel, maybe with extras) installed."""
+def install(python: Path, venv: Path, *requirements: str) -> Step:
+    """A fresh virtual environment at `venv` with `requirements` (the wheel first) installed."""
     created = run("venv", [python, "-m", "venv", venv], cwd=venv.parent)
     if created.returncode:
         return created
-    return run("install", [venv / "bin" / "python", "-m", "pip", "install", "--quiet", requirement], cwd=venv.parent,
-               env=clean_environment(venv))
+    return run("install", [venv / "bin" / "python", "-m", "pip", "install", "--quiet", *requirements],
+               cwd=venv.parent, env=clean_environment(venv))
 
 
 def smoke(venv: Path, work: Path) -> list[tuple[Step, str | None]]:
