@@ -11,24 +11,31 @@ CLIENTS := tests/clients
 NODE_STAMP := $(CLIENTS)/node_modules/.edgeload-installed
 CHROMIUM_STAMP := $(VENV)/.edgeload-chromium
 
-.PHONY: run test lint typecheck unit setup bench setup-browser
+.PHONY: run test lint typecheck unit pythons setup bench setup-browser
 
 run: $(STAMP)
 	$(BIN)/edgeload run
 
-# The whole CI: lint, strict types, then every test (slow end-to-end ones included).
+# The whole CI: lint, strict types, every test (slow end-to-end ones included), then the other supported Pythons.
 # pytest runs under gevent's monkey-patching from the first import: with schemathesis' pytest plugin
 # loaded, a test module importing locust otherwise fails at collection with RecursionError (STYLE.md).
-test: $(STAMP) lint typecheck unit
+test: $(STAMP) lint typecheck unit pythons
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# scripts/ holds maintainer tools outside the packages, checked on their own (mypy takes packages or files, not both).
 typecheck: $(STAMP)
 	$(BIN)/mypy
+	$(BIN)/mypy scripts
 
 unit: $(STAMP) $(NODE_STAMP) $(CHROMIUM_STAMP)
 	$(BIN)/python -m gevent.monkey --module pytest
+
+# The supported Pythons other than the venv's (README "Supported Pythons"): on each, the wheel in a fresh venv, the
+# fast tests and the first commands. A version not found fails loudly; EDGELOAD_PYTHONS="3.12" narrows on purpose.
+pythons: $(STAMP)
+	$(BIN)/python -m tests.pythons
 
 setup: $(STAMP)
 

@@ -1,6 +1,6 @@
 """Strict validation of Edge-named XDM ExperienceEvents against XDM JSON Schemas read from a directory.
 
-How (../shared/reference/XDM.md): load every schema into a `jsonschema_rs.Registry` whose retriever refuses
+How (README "Generators", "Validation"): load every schema into a `jsonschema_rs.Registry` whose retriever refuses
 (a missing `$ref` is an error, never a download); compose the class with its field groups in `allOf` (every group
 of the directory meant to extend the class, less those another chosen group includes: the AEP Web SDK group
 includes web and environment details, and both at once double the errors); translate Edge names to standard XDM
@@ -23,6 +23,9 @@ from typing import Any
 import jsonschema_rs
 
 EXPERIENCE_EVENT = "https://ns.adobe.com/xdm/context/experienceevent"
+# Adobe's public XDM schemas for web and commerce events, shipped in the package (written by
+# scripts/refresh_reference.py; attribution in NOTICE): the default of `edgeload validate-events`.
+SHIPPED_SCHEMA_DIR = Path(__file__).resolve().with_name("xdm_schemas")
 DRAFT_06 = "http://json-schema.org/draft-06/schema#"
 _ADOBE_NS = "https://ns.adobe.com/"
 _Schemas = list[tuple[str, Mapping[str, Any]]]  # (base $id for local refs, subschema)

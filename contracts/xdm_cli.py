@@ -9,16 +9,17 @@ run (missing file, unusable schema directory, bad arguments).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TextIO
 
-from contracts.xdm import XdmSchemaError, XdmValidator, format_path
+from contracts.xdm import SHIPPED_SCHEMA_DIR, XdmSchemaError, XdmValidator, format_path
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-# CI and developers have Adobe's schemas in ../shared/xdm beside the checkout (XDM.md); users name their export.
-DEFAULT_SCHEMA_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "xdm"
+STDIN = "-"  # `edgeload generate | edgeload validate-events -`
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,9 +34,11 @@ class _UsageError(Exception):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="edgeload validate-events", description=__doc__.split("\n\n")[0])
-    parser.add_argument("file", type=Path, help="JSON-lines file of XDM events or Edge request bodies")
+    parser.add_argument("file", type=Path,
+                        help="JSON-lines file of XDM events or Edge request bodies; - reads standard input")
     parser.add_argument("--schema-dir", type=Path, default=None,
-                        help="directory of XDM JSON schemas (default: ../shared/xdm beside the checkout)")
+                        help="directory of XDM JSON schemas, such as your Schema Registry export (default: Adobe's "
+                             "public web and commerce field groups, shipped with edgeload)")
     parser.add_argument("--schema", default=None, metavar="ID",
                         help="$id of one composed schema to validate against (default: the ExperienceEvent "
                              "class with every field group of the directory)")
@@ -60,9 +63,13 @@ def _prefixed(prefix: tuple[str | int, ...], problem: str) -> str:
     return format_path(prefix) + problem[1:]
 
 
+def _opened(path: Path) -> contextlib.AbstractContextManager[TextIO]:
+    return contextlib.nullcontext(sys.stdin) if str(path) == STDIN else path.open(encoding="utf-8")
+
+
 def validate_file(path: Path, validator: XdmValidator, counts: dict[str, int]) -> Iterator[str]:
     """Problems of every event in the file; `counts` receives how many events and invalid events it saw."""
-    with path.open(encoding="utf-8") as lines:
+    with _opened(path) as lines:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
@@ -91,14 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _UsageError as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE
-    schema_dir = args.schema_dir or (DEFAULT_SCHEMA_DIR if DEFAULT_SCHEMA_DIR.is_dir() else None)
-    if schema_dir is None:
-        print("edgeload validate-events: no schema directory found beside the checkout; pass --schema-dir DIR "
-              "(a directory of XDM JSON schemas, such as an export from your Schema Registry)", file=sys.stderr)
-        return EXIT_USAGE
-    if not args.file.is_file():
-        print(f"edgeload validate-events: {args.file} is not a file; pass a JSON-lines file of events",
-              file=sys.stderr)
+    schema_dir = args.schema_dir or SHIPPED_SCHEMA_DIR
+    if str(args.file) != STDIN and (not args.file.exists() or args.file.is_dir()):
+        print(f"edgeload validate-events: {args.file} is not a file; pass a JSON-lines file of events, or - for "
+              "standard input", file=sys.stderr)
         return EXIT_USAGE
     try:
         validator = XdmValidator.from_directory(schema_dir, schema_id=args.schema)

@@ -25,6 +25,8 @@ from emulator.tls import TlsFiles
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("datastreams.toml")
 DEFAULT_DATASTREAM_ID = "3f0c6a8e-6a4e-4d5b-9a52-2f1e7c9b1d01"
 DEFAULT_ORG_ID = "53A16ACB5CC1D3760A495C99@AdobeOrg"
+# The shipped client-side datastream for Adobe's Web SDK (same org; no primary identity required).
+WEB_DATASTREAM_ID = "7a1c2e3f-4b5d-4e6f-8a9b-0c1d2e3f4a07"
 
 # EdgeNetwork location hints (location-hints.md; EDGE-API.md §2 "Region / location-hint paths").
 LOCATION_HINTS = ("or2", "va6", "irl1", "ind1", "jpn3", "sgp3", "aus3")

@@ -1,17 +1,18 @@
 """The Web SDK scenarios of issue 7, run unchanged in jsdom and in Chromium (scenarios.mjs executes them).
 
-Each scenario is a fresh visitor (new page, empty cookie jar). Constants name the datastream of
-web_datastreams.toml and the content configured on it, so the tests compare what alloy returns with the config.
+Each scenario is a fresh visitor (new page, empty cookie jar). Constants name the web datastream the emulator
+ships (emulator/datastreams.toml) and the content configured on it, so the tests compare what alloy returns with
+the config; the emulator runs with no configuration file, as a user's would.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-CONFIG = Path(__file__).resolve().with_name("web_datastreams.toml")
-DATASTREAM_ID = "7a1c2e3f-4b5d-4e6f-8a9b-0c1d2e3f4a07"
-ORG_ID = "53A16ACB5CC1D3760A495C99@AdobeOrg"
+from emulator.config import DEFAULT_ORG_ID, WEB_DATASTREAM_ID
+
+DATASTREAM_ID = WEB_DATASTREAM_ID
+ORG_ID = DEFAULT_ORG_ID
 COOKIE_PREFIX = "kndctr_" + ORG_ID.replace("@", "_") + "_"
 UNKNOWN_DATASTREAM_ID = "00000000-0000-4000-8000-00000000dead"
 TARGET_SCOPE = "hero-banner"

@@ -9,7 +9,7 @@ import pytest
 
 from emulator.server import RunningEmulator, spawn
 from tests.certificates import self_signed
-from tests.clients.alloy_scenarios import CONFIG, web_sdk_scenarios
+from tests.clients.alloy_scenarios import web_sdk_scenarios
 from tests.clients.node_runs import CHROMIUM, ScenarioReport, missing_node_setup, run_scenarios
 
 SEED = "7"
@@ -38,14 +38,14 @@ def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="session")
 def web_emulator() -> Iterator[RunningEmulator]:
-    with spawn(["--config", str(CONFIG), "--seed", SEED]) as running:
+    with spawn(["--seed", SEED]) as running:
         yield running
 
 
 @pytest.fixture(scope="session")
 def tls_emulator(tls_files: tuple[Path, Path]) -> Iterator[RunningEmulator]:
     cert, key = tls_files
-    with spawn(["--config", str(CONFIG), "--seed", SEED, "--certfile", str(cert), "--keyfile", str(key)]) as running:
+    with spawn(["--seed", SEED, "--certfile", str(cert), "--keyfile", str(key)]) as running:
         yield running
 
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tests.clients.alloy_scenarios import CONFIG, ORG_ID, web_sdk_scenarios
+from tests.clients.alloy_scenarios import ORG_ID, web_sdk_scenarios
 from tests.clients.node_runs import (
     CHROMIUM,
     CLIENTS_DIR,
@@ -127,9 +127,9 @@ def _run_both(temp: Path) -> tuple[dict[str, ScenarioReport], dict[str, Scenario
          "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=edge.test"],
         check=True, capture_output=True,
     )  # fmt: skip
-    with spawn(["--config", str(CONFIG), "--seed", "7"]) as plain:
+    with spawn(["--seed", "7"]) as plain:
         jsdom = run_scenarios("alloy_jsdom.mjs", plain.url, web_sdk_scenarios())
-    with spawn(["--config", str(CONFIG), "--seed", "7", "--certfile", str(cert), "--keyfile", str(key)]) as tls:
+    with spawn(["--seed", "7", "--certfile", str(cert), "--keyfile", str(key)]) as tls:
         browser = run_scenarios(
             "alloy_browser.mjs", tls.url, web_sdk_scenarios(), extra={"chromium": str(CHROMIUM)},
             env={"NODE_TLS_REJECT_UNAUTHORIZED": "0", "NODE_NO_WARNINGS": "1"},

@@ -1,19 +1,28 @@
-"""Where the shared reference material lives: beside the checkout, read at test time and never copied (brief)."""
+"""The project's copy of Adobe's reference material, as scripts/refresh_reference.py writes it (README
+"Reference data"): nothing outside the repository is read at test time."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
-import yaml
+from contracts.xdm import SHIPPED_SCHEMA_DIR
 
 CHECKOUT = Path(__file__).resolve().parents[2]
-REFERENCE = CHECKOUT / ".." / "shared" / "reference"
-OFFICIAL_SPEC = REFERENCE / "adobe-openapi" / "api-reference.yaml"
-EXEG_CODES = REFERENCE / "adobe-openapi" / "exeg-error-codes.from-docs.json"
+REFERENCE = CHECKOUT / "tests" / "reference"
+OFFICIAL_SPEC = REFERENCE / "adobe-openapi.json"
+EXEG_CODES = REFERENCE / "exeg-error-codes.json"
 SAMPLES = REFERENCE / "samples"
+XDM_SCHEMAS = SHIPPED_SCHEMA_DIR
 
 
 def official_spec() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(OFFICIAL_SPEC.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads(OFFICIAL_SPEC.read_text(encoding="utf-8"))
     return loaded
+
+
+def exeg_codes() -> list[dict[str, Any]]:
+    """The documented EXEG table: `code`, `type`, `status` and `title` of each."""
+    codes: list[dict[str, Any]] = json.loads(EXEG_CODES.read_text(encoding="utf-8"))["codes"]
+    return codes

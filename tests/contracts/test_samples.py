@@ -1,4 +1,4 @@
-"""Every documented sample in ../shared/reference/samples keeps our contract (issue 3): no false alarm on real bodies.
+"""Every documented sample in tests/reference/samples keeps our contract (issue 3): no false alarm on real bodies.
 
 Each sample is mapped to what it documents; a sample without a mapping fails the test, so a new one cannot be
 skipped silently. Response samples are also judged whole, as exchanges, by the verdict.
@@ -49,7 +49,7 @@ def load(name: str) -> tuple[dict[str, str], Any]:
 
 
 def test_every_sample_file_is_mapped():
-    files = {path.name for path in SAMPLES.iterdir() if path.name != "SOURCES.md"}
+    files = {path.name for path in SAMPLES.iterdir() }
     assert files == set(MAPPING)
 
 

@@ -38,3 +38,7 @@ def test_default_datastreams_are_the_ones_the_emulator_ships():
     assert streams[defaults.DISABLED_DATASTREAM_ID]["enabled"] is False
     assert streams[defaults.AUTHENTICATED_DATASTREAM_ID]["access_type"] == "authenticated"
     assert defaults.UNKNOWN_DATASTREAM_ID not in streams
+    web = streams[emulator_config.WEB_DATASTREAM_ID]  # the Web SDK's: a browser never sends a primary identity
+    assert (web["enabled"], web["access_type"], web["requires_primary_identity"]) == (True, "mixed", False)
+    assert web["org_id"] == emulator_config.DEFAULT_ORG_ID
+    assert {p["provider"] for p in web["propositions"]} == {"TGT", "AJO"}

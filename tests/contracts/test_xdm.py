@@ -20,8 +20,8 @@ from contracts.xdm import (
 )
 from generators.factory import seeded_faker
 from generators.traffic import Traffic
+from tests.contracts.reference import XDM_SCHEMAS
 
-SHARED_XDM = Path(__file__).resolve().parents[2] / ".." / "shared" / "xdm"
 KINDS = ("page-view", "link-click", "product-view", "add-to-cart", "checkout", "purchase")
 SEEDS = (1, 2, 3, 4)
 PER_KIND = 10_000
@@ -29,7 +29,7 @@ PER_KIND = 10_000
 
 @pytest.fixture(scope="module")
 def validator() -> XdmValidator:
-    return XdmValidator.from_directory(SHARED_XDM)
+    return XdmValidator.from_directory(XDM_SCHEMAS)
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +168,7 @@ def test_xdm_edge_path_follows_compatibility_mode(xdm_name, edge):
 
 
 def test_xdm_field_groups_do_not_double_the_web_sdk_parts():
-    groups = field_groups(load_documents(SHARED_XDM), EXPERIENCE_EVENT)
+    groups = field_groups(load_documents(XDM_SCHEMAS), EXPERIENCE_EVENT)
     assert "https://ns.adobe.com/experience/aep-web-sdk-experienceevent" in groups
     assert "https://ns.adobe.com/xdm/context/experienceevent-commerce" in groups
     assert "https://ns.adobe.com/xdm/context/experienceevent-web" not in groups
@@ -182,7 +182,7 @@ def test_xdm_field_groups_do_not_double_the_web_sdk_parts():
     pytest.param({"repo:x": 1, "@type": "y"}, id="repo-and-type"),
 ])
 def test_xdm_cheap_context_gives_the_verdict_of_the_original(probe):
-    original = json.loads((SHARED_XDM / "components/datatypes/extensible.schema.json").read_text(encoding="utf-8"))
+    original = json.loads((XDM_SCHEMAS / "components/datatypes/extensible.schema.json").read_text(encoding="utf-8"))
     ref = {"$schema": "http://json-schema.org/draft-06/schema#",
            "$ref": "https://ns.adobe.com/xdm/common/extensible#/definitions/@context"}
     verdicts = [

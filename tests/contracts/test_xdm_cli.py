@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -9,8 +10,7 @@ import pytest
 
 from contracts.xdm_cli import main as validate
 from generators.cli import main as generate
-
-SHARED_XDM = Path(__file__).resolve().parents[2] / ".." / "shared" / "xdm"
+from tests.contracts.reference import XDM_SCHEMAS
 
 
 def _generated(tmp_path: Path, capsys, *argv: str) -> Path:
@@ -23,16 +23,25 @@ def _generated(tmp_path: Path, capsys, *argv: str) -> Path:
 @pytest.mark.parametrize("kind", ["event", "journey", "interact-request", "collect-request", "v1-interact-request"])
 def test_validate_events_accepts_what_generate_prints(tmp_path, capsys, kind):
     path = _generated(tmp_path, capsys, "-n", "30", "--seed", "3", "--kind", kind)
-    assert validate([str(path), "--schema-dir", str(SHARED_XDM)]) == 0
+    assert validate([str(path), "--schema-dir", str(XDM_SCHEMAS)]) == 0
     captured = capsys.readouterr()
     assert captured.out == ""
     assert " events valid in " in captured.err
     assert captured.err.split(" of ")[0] == captured.err.split(" of ")[1].split(" ")[0]
 
 
-def test_validate_events_defaults_to_the_shared_schemas_beside_the_checkout(tmp_path, capsys):
+def test_validate_events_defaults_to_the_schemas_shipped_in_the_package(tmp_path, capsys):
     path = _generated(tmp_path, capsys, "-n", "5")
     assert validate([str(path)]) == 0
+
+
+def test_validate_events_reads_standard_input_when_the_file_is_a_dash(tmp_path, capsys, monkeypatch):
+    path = _generated(tmp_path, capsys, "-n", "4", "--seed", "5", "--kind", "interact-request")
+    monkeypatch.setattr("sys.stdin", io.StringIO(path.read_text(encoding="utf-8") + "{\"event\": {}}\n"))
+    assert validate(["-"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "-:5: $.event.xdm: missing: the body carries no xdm event\n"
+    assert captured.err == "4 of 5 events valid in -\n"
 
 
 def test_validate_events_reports_every_problem_with_line_and_path(tmp_path, capsys):
@@ -42,7 +51,7 @@ def test_validate_events_reports_every_problem_with_line_and_path(tmp_path, caps
     events[2]["web"]["webPageDetails"]["URl"] = "x"
     events[2]["identityMap"]["ECID" if "ECID" in events[2]["identityMap"] else "FPID"] = [{"id": "", "primary": True}]
     path.write_text("".join(json.dumps(e) + "\n" for e in events) + "not json\n", encoding="utf-8")
-    assert validate([str(path), "--schema-dir", str(SHARED_XDM)]) == 1
+    assert validate([str(path), "--schema-dir", str(XDM_SCHEMAS)]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert f'{path}:2: $.timestamp: "2025-06-02 08:00" is not a valid date-time' in lines
     assert any(line.startswith(f"{path}:3: $.web.webPageDetails.URl: unknown key") for line in lines)

@@ -5,15 +5,12 @@ from __future__ import annotations
 import json
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from emulator.app import EmulatorApp
 from emulator.server import RunningEmulator, spawn
 from tests.emulator.asgi_client import FakeClock, make_app
-
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference"
 
 
 @pytest.fixture

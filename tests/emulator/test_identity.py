@@ -8,7 +8,7 @@ import pytest
 
 from emulator.identity import decode_identity_state, ecid_for, encode_identity_state, known_ecid, primary_identity
 from emulator.ids import IdSource
-from tests.emulator.conftest import SHARED
+from tests.contracts.reference import SAMPLES
 
 KEY = "kndctr_X_AdobeOrg_identity"
 
@@ -21,7 +21,7 @@ KEY = "kndctr_X_AdobeOrg_identity"
     ],
 )
 def test_identity_decodes_the_real_services_state_values(sample, ecid):
-    document = json.loads((SHARED / "samples" / sample).read_text())
+    document = json.loads((SAMPLES / sample).read_text())
     values = [
         p["value"]
         for h in document["handle"]

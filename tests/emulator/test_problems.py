@@ -10,6 +10,7 @@ import pytest
 
 from emulator.config import DEFAULT_DATASTREAM_ID, DEFAULT_ORG_ID
 from emulator.problems import MAX_BODY_BYTES
+from tests.contracts.reference import SAMPLES, exeg_codes
 from tests.emulator.asgi_client import (
     AUTH,
     AUTHENTICATED_ID,
@@ -20,7 +21,6 @@ from tests.emulator.asgi_client import (
     interact_body,
     make_app,
 )
-from tests.emulator.conftest import SHARED
 
 INTERACT, COLLECT = "/ee/v2/interact", "/ee/v2/collect"
 BIG = orjson.dumps({"event": {"xdm": {}, "data": {"blob": "x" * MAX_BODY_BYTES}}})
@@ -74,7 +74,7 @@ def test_problem_status_and_type_match_the_documented_code(path, body, options, 
 
 @pytest.mark.parametrize(("path", "body", "options", "code"), [pytest.param(*c[1:], id=c[0]) for c in CASES])
 def test_problem_body_has_the_shape_of_the_documented_examples(path, body, options, code):
-    samples = [json.loads(p.read_text()) for p in sorted((SHARED / "samples").glob("*problem.json"))]
+    samples = [json.loads(p.read_text()) for p in sorted(SAMPLES.glob("*problem.json"))]
     assert len(samples) == 2
     answer = answer_for(path, body, options)
     document = answer.json()
@@ -90,8 +90,7 @@ def test_problem_body_has_the_shape_of_the_documented_examples(path, body, optio
 
 
 def test_problem_titles_follow_the_documentation():
-    codes = json.loads((SHARED / "adobe-openapi" / "exeg-error-codes.from-docs.json").read_text())["codes"]
-    documented = {c["code"]: c["title_in_docs"] for c in codes}
+    documented = {c["code"]: c["title"] for c in exeg_codes()}
     # 0306's title is the one in the documented body example, the others the table's.
     own = {"EXEG-0306-400": "No primary identity set in request (event)"}
     for _, path, body, options, code in CASES:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 
 import pytest
 
 from emulator.identity import decode_identity_state, encode_identity_state
 from emulator.state import ConsentError, consent_items, entries, general_consent
+from tests.contracts.reference import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference" / "samples"
 PREFIX = "kndctr_53A16ACB5CC1D3760A495C99_AdobeOrg_"
 ADOBE_1 = {"standard": "Adobe", "version": "1.0"}
 ADOBE_2 = {"standard": "Adobe", "version": "2.0"}

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from emulator.app import EmulatorApp
-from emulator.config import Settings, load_datastreams
+from emulator.config import WEB_DATASTREAM_ID, Settings, load_datastreams
 from tests.emulator.asgi_client import Answer, FakeClock, call
 
-WEB_CONFIG = Path(__file__).resolve().parents[1] / "clients" / "web_datastreams.toml"
-WEB_ID = "7a1c2e3f-4b5d-4e6f-8a9b-0c1d2e3f4a07"
+WEB_ID = WEB_DATASTREAM_ID
 PREFIX = "kndctr_53A16ACB5CC1D3760A495C99_AdobeOrg_"
 REQUEST_ID = "0f767be8-d4c9-45ac-9033-5f8fdad0ed2d"
 TEXT_PLAIN = "text/plain; charset=UTF-8"  # what alloy sends on every v1 call
@@ -18,8 +16,8 @@ KNOWN_ECID = "34073347390048589494398436832271910061"
 
 
 def make_web_app() -> EmulatorApp:
-    """An emulator with the Web SDK tests' client-side datastream (no primary identity required)."""
-    return EmulatorApp(Settings(datastreams=load_datastreams(WEB_CONFIG), seed=7), clock=FakeClock())
+    """An emulator with the shipped datastreams, the Web SDK's client-side one among them."""
+    return EmulatorApp(Settings(datastreams=load_datastreams(), seed=7), clock=FakeClock())
 
 
 def event(scopes: list[str] | None = None, **xdm: Any) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 afterwards it still answers a normal request promptly.
 
 - schemathesis' negative coverage and fuzzing phases against our contract: every rejection is a documented EXEG
-  problem body (the code table of ../shared/reference, read here) or one of the two documented empty answers;
+  problem body (the documented code table, tests/reference) or one of the two documented empty answers;
 - hypothesis (derandomized, bounded) on raw bytes, headers and query strings, each over its own TCP connection;
 - oversized bodies (declared, chunked, undeclared) and heads, slow senders, hundreds of idle connections;
 - bodies shorter than their Content-Length, and thousands of hostile connections past the connection cap.
@@ -29,11 +29,10 @@ from benchmarks.emulator_hostile import hostile, normal_request
 from emulator.limits import FD_SPARE, Limits
 from emulator.server import RunningEmulator
 from emulator.serving import SWEEP_S
+from tests.contracts.reference import exeg_codes
 from tests.edgeload_runs import ROOT
 from tests.reliability.harness import INTERACT_PATH, PAGE_VIEW, emulator, port_of, post_page_view
 
-SHARED = ROOT / ".." / "shared" / "reference"
-CODES_FILE = SHARED / "adobe-openapi" / "exeg-error-codes.from-docs.json"
 EMULATOR_ONLY_CODES = {"EXEG-0000-429"}  # no 429 code is documented; the emulator's own (README "The emulator")
 # Rejections without a problem body, each documented: an unknown location hint is a 404 with an empty body as the
 # real service answers it (contracts/edge-network.openapi.yaml), another method a 405 with `Allow: POST` (RFC 9110).
@@ -53,8 +52,7 @@ def target() -> Iterator[RunningEmulator]:
 
 
 def documented_codes() -> set[str]:
-    document = json.loads(CODES_FILE.read_text(encoding="utf-8"))
-    return {entry["code"] for entry in document["codes"]}
+    return {entry["code"] for entry in exeg_codes()}
 
 
 def assert_alive_and_prompt(running: RunningEmulator) -> None:
