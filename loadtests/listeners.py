@@ -18,6 +18,7 @@ What they wire, per Locust process:
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import time
@@ -27,9 +28,10 @@ import gevent
 from locust import events
 from locust.runners import STATE_RUNNING, STATE_SPAWNING, WORKER_REPORT_INTERVAL, MasterRunner, WorkerRunner
 
+from emulator.lifeline import TIED_ENV, parent_gone
 from loadtests import run_end, target_profile, web_ui
 from loadtests.exchange_adapter import CheckFailed, status_category, transport_category
-from loadtests.gates import GateError, parse_gates, should_abort, validate_gates
+from loadtests.gates import GateError, parse_gates, run_gates, should_abort, validate_gates
 from loadtests.options import LoadOptions, add_locust_options
 from loadtests.pacing import GlobalRate
 from loadtests.preload import preload
@@ -40,6 +42,7 @@ logger = logging.getLogger("edgeload")
 CPU_INTERVAL_S = 0.5
 ABORT_CHECK_S = 1.0
 DRAIN_MARGIN_S = 5.0
+PARENT_POLL_S = 0.2
 SCHEDULE, STARTED, DRAIN, FINAL = "edgeload_schedule", "edgeload_started", "edgeload_drain", "edgeload_final"
 
 
@@ -54,7 +57,7 @@ def on_init(environment: Any, **kwargs: Any) -> None:
     try:
         options = LoadOptions.from_namespace(environment.parsed_options)
         if not isinstance(runner, WorkerRunner):
-            validate_gates(parse_gates(options.gates), options.target_rps or None)
+            validate_gates(run_gates(options), options.target_rps or None)
             run_end.apply_persona_weights(environment, options)
     except (ValueError, GateError) as error:
         # Bad input: one line naming the problem, no traceback (brief); 2 = could not run.
@@ -87,6 +90,8 @@ def on_init(environment: Any, **kwargs: Any) -> None:
         state.prepare_traffic()
     if _headless(environment) and not isinstance(runner, WorkerRunner):
         gevent.signal_handler(signal.SIGINT, _on_interrupt)
+    if os.environ.get(TIED_ENV) == "1":  # started by edgeload run: die with it (forked workers: with the master)
+        gevent.spawn(_watch_parent, os.getppid())
 
 
 @events.test_start.add_listener
@@ -95,7 +100,7 @@ def on_test_start(environment: Any, **kwargs: Any) -> None:
     runner = environment.runner
     try:  # the web UI may have changed the options, the host or the profile: a value it cannot use stops the run
         state.options = LoadOptions.from_namespace(environment.parsed_options)
-        validate_gates(parse_gates(state.options.gates), state.options.target_rps or None)
+        validate_gates(run_gates(state.options), state.options.target_rps or None)
         target_profile.apply(environment, state, prime=not isinstance(runner, MasterRunner))
     except (ValueError, GateError) as error:  # TargetError is a ValueError
         state.stop_reason = f"not started: {error}"  # our web UI tab shows it (loadtests.live_view)
@@ -256,13 +261,26 @@ def _on_started(environment: Any, msg: Any, **kwargs: Any) -> None:
         state.measurements.started = min(state.worker_starts.values())
 
 
+def _watch_parent(parent: int) -> None:
+    """Exit at once when the process that started this one has died: nobody is left to read what it measures,
+    and its load must stop with the run (emulator.lifeline)."""
+    while not parent_gone(parent):
+        gevent.sleep(PARENT_POLL_S)
+    logger.error("edgeload: the process that started this one died; exiting")
+    os._exit(1)
+
+
 def _on_interrupt() -> None:
     """Ctrl-C in a headless run: Locust's own KeyboardInterrupt, delivered to the main greenlet where Locust waits
     for it (it then stops the run, writes its HTML report and fires `quitting`, where ours are written).
 
     Python raises the KeyboardInterrupt of a SIGINT in whichever greenlet happens to run; measured here, about
     one interrupt in eight was lost that way and the run went on to its end (tests/loadtests/test_run.py).
+    The run's verdict is then INTERRUPTED (loadtests.verdict), whatever its gates say.
     """
+    state = current_state()
+    if state is not None and state.running and state.interrupted_by is None:
+        state.interrupted_by = "SIGINT (Ctrl-C, or edgeload run stopping it)"
     gevent.get_hub().parent.throw(KeyboardInterrupt())
 
 

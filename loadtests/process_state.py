@@ -52,6 +52,8 @@ class ProcessState:
         self.finals_pending: set[str] = set()  # master: workers whose final measurements are still awaited
         self.stop_reason: str | None = None
         self.incidents: list[str] = []  # what went wrong without ending the run (a lost worker, issue 8)
+        self.interrupted_by: str | None = None  # the signal that stopped the run (loadtests.verdict: INTERRUPTED)
+        self.verdict: str | None = None  # the finished run's verdict headline, as every report says it
         # The target profile's headers, credentials included: a mapping whose `authorization` is read from the
         # process's token cache at each access (contracts.auth); set by loadtests.target_profile.apply.
         self.target_headers: Mapping[str, str] = {}
@@ -138,6 +140,8 @@ class ProcessState:
         self.finished = False
         self.stop_reason = None
         self.incidents = []
+        self.interrupted_by = None
+        self.verdict = None
         self.stopping_at = None
         self.run_id = self.options.run_id or time.strftime("%Y%m%d-%H%M%S", time.localtime(started))
         self._users = 0

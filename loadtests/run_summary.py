@@ -89,6 +89,7 @@ class RunSummary:
     examples: dict[str, ExampleExchange] = field(default_factory=dict)
     timeline: list[TimelineWindow] = field(default_factory=list)
     stop_reason: str | None = None  # why the run ended early (interrupt, abort gate), shown with the verdict
+    interrupted: str | None = None  # what cut the run short (a signal, a dead child): the verdict is INTERRUPTED
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

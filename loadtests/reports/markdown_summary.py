@@ -7,7 +7,10 @@ from collections.abc import Sequence
 
 from loadtests.gates import GateResult
 from loadtests.run_summary import RunSummary, is_contract_violation
-from loadtests.reports.verdict import verdict
+from loadtests.verdict import Outcome, verdict
+
+ICONS = {Outcome.PASS: "✅", Outcome.FAIL: "❌", Outcome.NOT_TRUSTWORTHY: "⚠️", Outcome.INTERRUPTED: "⏹️",
+         Outcome.COULD_NOT_RUN: "🚫"}
 
 
 def _cell(text: object) -> str:
@@ -27,8 +30,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[object]], align: str =
 
 def render(summary: RunSummary, gate_results: Sequence[GateResult]) -> str:
     outcome = verdict(summary, gate_results)
-    icon = "✅" if outcome.passed else "❌"
-    lines = [f"# {icon} edgeload: {outcome.headline}", ""]
+    lines = [f"# {ICONS[outcome.outcome]} edgeload: {outcome.headline}", ""]
     lines += [f"- {_cell(reason)}" for reason in outcome.reasons]
     warmup = summary.overall["warmup_requests"]
     lines += ["", f"{summary.total_requests} requests in {summary.duration_s:.1f} s"
@@ -37,9 +39,11 @@ def render(summary: RunSummary, gate_results: Sequence[GateResult]) -> str:
     if gate_results:
         lines += ["## Gates", ""]
         lines += _table(("gate", "threshold", "measured", "result"),
-                        [(f"`{r.name}`", r.threshold, r.measured, "✅ pass" if r.passed else "❌ fail")
-                         for r in gate_results])
+                        [(f"`{r.name}`" + (" (default)" if r.gate.default else ""), r.threshold, r.measured,
+                          "✅ pass" if r.passed else "❌ fail") for r in gate_results])
         lines.append("")
+    lines += [f"Default gates: {', '.join(f'`{r.name}`' for r in gate_results if r.gate.default) or 'none'} "
+              "(a `--gate` on the same metric replaces one, `--no-default-gates` drops them all).", ""]
     lines += ["## Operations", "", "Latency in milliseconds, exact (HDR histogram), after the warm-up.", ""]
     rows = [(f"`{name}`", s["requests"], s["failures"], "-" if s["rps"] is None else f"{s['rps']:.1f}",
              _ms(s["p50_ms"]), _ms(s["p90_ms"]), _ms(s["p95_ms"]), _ms(s["p99_ms"]), _ms(s["max_ms"]))

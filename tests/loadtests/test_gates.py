@@ -6,14 +6,17 @@ from loadtests.gates import (
     DEFAULT_GATES,
     Gate,
     GateError,
+    describe_defaults,
     evaluate,
     parse_gate,
     parse_gates,
     passed,
+    run_gates,
     should_abort,
     validate_gates,
 )
 from loadtests.measurements import Measurements
+from loadtests.options import LoadOptions
 from loadtests.run_summary import RunSummary
 
 INTERACT = "POST /ee/v2/interact"
@@ -81,8 +84,29 @@ def test_parse_gate_rejects_invalid_forms_with_one_line(text, names):
 
 def test_parse_gates_adds_defaults_unless_replaced():
     assert [g.text for g in parse_gates(["p95<200ms"])] == ["p95<200ms", *DEFAULT_GATES]
-    assert [g.text for g in parse_gates(["cpu<95%"])] == ["cpu<95%", "violations==0"]
+    assert [g.text for g in parse_gates(["cpu<95%"])] == ["cpu<95%", "violations==0", "error_rate<1%", "late<=1%"]
     assert [g.text for g in parse_gates(["p95<200ms"], defaults=False)] == ["p95<200ms"]
+    assert [g.default for g in parse_gates(["cpu<95%"])] == [False, True, True, True]
+
+
+def test_parse_gates_adds_the_rate_gate_for_an_open_model_run_only():
+    assert "rps>=95%" not in [g.text for g in parse_gates([])]
+    assert [g.text for g in parse_gates([], target_rps=100.0)][-1] == "rps>=95%"
+    assert [g.text for g in parse_gates(["rps>=90%"], target_rps=100.0)].count("rps>=90%") == 1
+    assert "rps>=95%" not in [g.text for g in parse_gates(["rps>=90%"], target_rps=100.0)]
+
+
+def test_run_gates_drops_the_defaults_with_no_default_gates():
+    options = LoadOptions(gates=("p99<50ms",), target_rps=100.0, no_default_gates=True)
+    assert [g.text for g in run_gates(options)] == ["p99<50ms"]
+    assert [g.text for g in run_gates(LoadOptions(target_rps=100.0))] == [*DEFAULT_GATES, "rps>=95%"]
+
+
+def test_describe_defaults_names_every_default_and_how_to_replace_them():
+    line = describe_defaults(100.0)
+    assert line == ("default gates: violations==0, error_rate<1%, late<=1%, cpu<90%, rps>=95%; a --gate on the same "
+                    "metric replaces one, --no-default-gates drops them all")
+    assert "(rps>=95% too with --target-rps)" in describe_defaults(None)
 
 
 def test_validate_gates_requires_a_target_for_relative_rps():
@@ -191,3 +215,36 @@ def test_should_abort_never_fires_without_measured_data():
     gates = parse_gates(["p95<2ms !abort=0s"], defaults=False)
     empty = Measurements(STARTED, warmup_until=STARTED + 30).summary(STARTED + 5, timeline=False)
     assert should_abort(gates, empty, elapsed_s=5.0) is None
+
+
+def test_evaluate_late_is_a_share_of_the_scheduled_requests():
+    summary = _summary([1000] * 200)
+    summary.late = 2
+    result = _result("late<=1%", summary)
+    assert (result.passed, result.value, result.measured) == (True, 0.01, "1% (2 of 200 scheduled)")
+    summary.late = 3
+    failed = _result("late<=1%", summary)
+    assert (failed.passed, failed.value) == (False, 0.015)
+    assert failed.message.startswith("late<=1%: 3 of 200 scheduled requests were sent late or never")
+    assert "--workers" in failed.message  # says the fix
+
+
+def test_evaluate_late_counts_the_never_sent_when_more_were_late_than_sent():
+    summary = _summary([1000] * 10)
+    summary.late = 40  # late ones never sent: the schedule asked for at least 40
+    assert _result("late<=1%", summary).measured == "100% (40 of 40 scheduled)"
+    assert _result("late==40", summary).passed
+
+
+@pytest.mark.parametrize("text", ["late<1ms", "POST /ee/v2/interact: late<=1%"])
+def test_parse_gate_refuses_late_with_a_unit_or_a_scope(text):
+    with pytest.raises(GateError, match="late"):
+        parse_gate(text)
+
+
+def test_evaluate_error_rate_names_the_commonest_failure_categories():
+    m = Measurements(STARTED)
+    for index in range(10):
+        m.record(INTERACT, 1000, "timeout" if index < 6 else "http_5xx" if index < 9 else None, STARTED + index)
+    result = _result("error_rate<1%", m.summary(STARTED + 10))
+    assert result.message == "error_rate<1%: measured 90% (9/10): timeout 6, http_5xx 3"

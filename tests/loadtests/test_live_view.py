@@ -56,7 +56,8 @@ def test_live_document_before_any_run_lists_the_gates_waiting() -> None:
     assert document["state"] == "ready"
     assert [(g["gate"], g["threshold"], g["current"], g["passed"]) for g in document["gates"]] == [
         ("p99<5ms", "< 5 ms", NOT_YET, None), ("error_rate<0.01", "< 1%", NOT_YET, None),
-        ("violations==0", "== 0", NOT_YET, None), ("cpu<90%", "< 90%", NOT_YET, None)]
+        ("violations==0", "== 0", NOT_YET, None), ("late<=1%", "<= 1%", NOT_YET, None),
+        ("cpu<90%", "< 90%", NOT_YET, None)]
 
 
 def test_live_document_evaluates_every_gate_on_the_running_figures() -> None:
@@ -65,7 +66,8 @@ def test_live_document_evaluates_every_gate_on_the_running_figures() -> None:
     document = live_document(state, STARTED + 2.0)
     by_gate = {g["gate"]: (g["current"], g["passed"]) for g in document["gates"]}
     assert by_gate == {"p99<5ms": ("1.980 ms", True), "error_rate<0.01": ("10% (10/100)", False),
-                       "violations==0": ("10 (request_id_echo 10)", False), "cpu<90%": ("35% of one core (max)", True)}
+                       "violations==0": ("10 (request_id_echo 10)", False), "cpu<90%": ("35% of one core (max)", True),
+                       "late<=1%": ("0% (0 of 100 scheduled)", True)}
     assert (document["state"], document["requests"], document["elapsed_s"]) == ("running", 100, 2.0)
 
 
@@ -95,7 +97,7 @@ def test_live_document_names_a_gate_it_cannot_read_and_still_shows_the_defaults(
     document = live_document(state, STARTED)
     assert document["problem"] is not None
     assert "p99 under 5ms" in document["problem"]
-    assert [g["gate"] for g in document["gates"]] == ["violations==0", "cpu<90%"]
+    assert [g["gate"] for g in document["gates"]] == ["violations==0", "error_rate<1%", "late<=1%", "cpu<90%"]
 
 
 def test_live_rows_show_run_then_gates_then_violations_then_cpu() -> None:
@@ -104,7 +106,8 @@ def test_live_rows_show_run_then_gates_then_violations_then_cpu() -> None:
     rows = live_rows(live_document(state, STARTED + 2.0))
     assert [(row["kind"], row["item"], row["result"]) for row in rows] == [
         ("run", "run-1", "FAIL so far"), ("gate", "p99<5ms", "pass"), ("gate", "error_rate<0.01", "FAIL"),
-        ("gate", "violations==0", "FAIL"), ("gate", "cpu<90%", "pass"), ("violation", "request_id_echo", "FAIL"),
+        ("gate", "violations==0", "FAIL"), ("gate", "late<=1%", "pass"), ("gate", "cpu<90%", "pass"),
+        ("violation", "request_id_echo", "FAIL"),
         ("cpu", "generator CPU (local)", "")]
     assert rows[-1]["threshold"] == "< 90% (max)"
     assert rows[-1]["current"] == "now 25%, max 35% of one core"
@@ -120,3 +123,13 @@ def test_compact_example_puts_headers_on_one_line_and_cuts_long_bodies() -> None
     assert request.splitlines()[2].startswith('{ "event": { "xdm": {')
     assert request.endswith("more characters)")
     assert response.splitlines() == ["HTTP 200", "x-request-id: other-id", '{"requestId": "other-id"}']
+
+
+def test_live_document_of_a_finished_run_says_the_reports_verdict() -> None:
+    state, _keep = _state()
+    _running(state)
+    state.running = False
+    state.verdict = "INTERRUPTED: stopped by SIGINT; 2 of 4 gates failed on what was measured"
+    document = live_document(state, STARTED + 2.0)
+    assert document["verdict"] == state.verdict
+    assert live_rows(document)[0]["result"] == state.verdict

@@ -64,10 +64,11 @@ def test_run_exits_2_with_one_line_when_the_target_is_down(
         port = probe.getsockname()[1]
     assert run.main(["--target", f"http://127.0.0.1:{port}", "--report-dir", str(tmp_path)]) == 2
     out, err = capsys.readouterr()
-    assert out == ""
-    assert err.strip().splitlines() == [
-        f"edgeload run: target http://127.0.0.1:{port} is not reachable (Connection refused); start it, fix "
-        "--target, or leave --target out to use the embedded emulator"]
+    problem = (f"target http://127.0.0.1:{port} is not reachable (Connection refused); start it, fix --target, or "
+               "leave --target out to use the embedded emulator")
+    assert err.strip().splitlines() == [f"edgeload run: {problem}"]
+    assert out.strip().splitlines() == [f"verdict: COULD NOT RUN: {problem}"]
+    assert list(tmp_path.iterdir()) == []  # a run that never started leaves no report folder
 
 
 @pytest.mark.parametrize(
