@@ -20,10 +20,12 @@ def test_run_passes_against_the_embedded_emulator_and_writes_every_report(tmp_pa
     code, out, err = finish(edgeload_run("--run-time", "3s", "--report-dir", str(tmp_path), "--run-id", "ok"))
     assert code == 0, err[-2000:]
     directory = tmp_path / "ok"
-    for name in ("index.html", "summary.json", "summary.md", "junit.xml", "rps.png", "locust.html",
-                 "locust_stats.csv", "locust_failures.csv"):
+    for name in ("index.html", "summary.json", "summary.md", "junit.xml", "rps.png", "locust.html"):
         assert (directory / name).is_file(), name
+    assert list(directory.glob("*.csv")) == []  # Locust's CSVs lag the final figures: left out
     summary = summary_of(directory)
+    assert (summary["verdict"], summary["passed"]) == ("pass", True)
+    assert summary["default_gates"] == ["violations==0", "error_rate<1%", "late<=1%", "cpu<90%", "rps>=95%"]
     assert 294 <= summary["total_requests"] <= 306  # the default 100 requests/s for 3 s
     assert summary["violations"] == 0
     assert out.rstrip().splitlines()[-2].startswith("verdict: PASS")  # the console ends with the gates
@@ -37,7 +39,7 @@ def test_run_fails_with_the_failing_checks_name_when_the_emulator_breaks_the_con
     directory = tmp_path / "bad"
     assert summary_of(directory)["violations_by_check"]["request_id_echo"] > 20
     assert "request_id_echo" in (directory / "junit.xml").read_text(encoding="utf-8")
-    assert "request_id_echo" in (directory / "locust_failures.csv").read_text(encoding="utf-8")
+    assert "request_id_echo" in (directory / "locust.html").read_text(encoding="utf-8")
     assert "violations==0" in out
     assert "FAIL" in out
 
@@ -97,10 +99,14 @@ def test_run_interrupted_still_evaluates_gates_and_writes_reports(tmp_path: Path
     code, out, _ = finish(process)
     summary = summary_of(tmp_path / "cut")
     assert summary["stop_reason"].startswith("interrupted after")
+    assert summary["interrupted"].startswith("stopped by SIGINT")  # edgeload run forwards SIGTERM as one SIGINT
+    assert (summary["verdict"], summary["passed"]) == ("interrupted", False)
     assert summary["total_requests"] > 0
-    assert (tmp_path / "cut" / "locust.html").is_file()  # Locust's own report too: it got SIGINT, not SIGTERM
-    assert "verdict: PASS" in out
-    assert code == 2  # the gates passed on what was measured, but the run did not complete
+    assert (tmp_path / "cut" / "locust.html").is_file()
+    assert "verdict: INTERRUPTED: stopped by SIGINT" in out
+    assert "PASS:" not in out
+    assert (tmp_path / "cut" / "summary.md").read_text(encoding="utf-8").startswith("# ⏹️ edgeload: INTERRUPTED")
+    assert code == 4
 
 
 @pytest.mark.slow
@@ -115,9 +121,10 @@ def test_run_whose_embedded_emulator_dies_stops_and_reports(tmp_path: Path) -> N
     assert "the embedded emulator exited mid-run" in err
     summary = summary_of(tmp_path / "dead")
     assert summary["stop_reason"].startswith("interrupted after")
+    assert summary["verdict"] == "interrupted"
     assert summary["total_requests"] > 100  # about two seconds at the default 100 requests/s
     assert summary["overall"]["failures_by_category"].get("connection_refused", 0) < 100  # stopped within 1 s
-    assert code == 2
+    assert code == 4
 
 
 @pytest.mark.slow

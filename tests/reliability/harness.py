@@ -61,7 +61,7 @@ def run_against(url: str, report_dir: Path, run_id: str, *args: str) -> tuple[in
 
 
 REPORT_FILES = ("index.html", "summary.json", "summary.md", "junit.xml", "rps.png", "latency.png", "errors.png",
-                "locust.html", "locust_stats.csv", "locust_failures.csv")
+                "locust.html")
 
 
 def missing_reports(directory: Path) -> list[str]:
