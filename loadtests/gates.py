@@ -198,7 +198,7 @@ def describe_defaults(target_rps: float | None = None) -> str:
 def validate_gates(gates: Sequence[Gate], target_rps: float | None) -> None:
     """Raise GateError for gates the run cannot evaluate (a percentage rps gate without a target rate)."""
     for gate in gates:
-        if gate.relative and not target_rps:
+        if gate.metric == "rps" and gate.relative and not target_rps:
             raise GateError(f"gate {gate.text!r} is a percentage of the target rate but no --target-rps is set; "
                             f"set one or give an absolute rate (e.g. rps>=800)")
 

@@ -43,6 +43,7 @@ CPU_INTERVAL_S = 0.5
 ABORT_CHECK_S = 1.0
 DRAIN_MARGIN_S = 5.0
 PARENT_POLL_S = 0.2
+LOCAL_COUNT_S, MASTER_COUNT_S = 0.02, 1.0  # --requests: how often the count is read (a master's costs a summary)
 SCHEDULE, STARTED, DRAIN, FINAL = "edgeload_schedule", "edgeload_started", "edgeload_drain", "edgeload_final"
 
 
@@ -109,6 +110,8 @@ def on_test_start(environment: Any, **kwargs: Any) -> None:
         return
     state.begin_run(source=_source(runner))
     gevent.spawn(_sample_cpu, state, state.run_number)
+    if state.options.requests and not isinstance(runner, WorkerRunner):
+        gevent.spawn(_watch_request_count, environment, state, state.run_number)
     if isinstance(runner, MasterRunner):
         state.worker_starts = {}
         _send_schedules(environment, state)
@@ -145,6 +148,7 @@ def on_request(name: str, response_time: float, exception: BaseException | None,
         status = getattr(response, "status_code", 0) or 0
         failure = (status_category(status) or "http_error",) if status else (transport_category(exception),)
     at = time.time()
+    state.requests_seen += 1
     state.measurements.record(name, int(response_time * 1000.0), failure, at)
     if failure is not None and state.measurements.wants_example(failure[0]):
         state.measurements.record_example(failure[0], run_end.example_of(name, exception, kwargs))
@@ -230,6 +234,23 @@ def _watch_abort_gates(environment: Any, state: ProcessState, run_number: int) -
         if gate is not None:
             state.stop_reason = f"aborted early: gate {gate.text!r} failed"
             logger.error("edgeload: %s", state.stop_reason)
+            (environment.runner.quit if _headless(environment) else environment.runner.stop)()
+            return
+
+
+def _watch_request_count(environment: Any, state: ProcessState, run_number: int) -> None:
+    """End the run once `--requests` requests were measured. A master counts what its workers reported (every
+    few seconds): a distributed run may overshoot by one report interval of load."""
+    master = isinstance(environment.runner, MasterRunner)
+    while state.run_number == run_number and state.running:
+        gevent.sleep(MASTER_COUNT_S if master else LOCAL_COUNT_S)
+        measurements = state.measurements
+        if measurements is None or state.run_number != run_number:
+            return
+        seen = measurements.summary(time.time(), timeline=False).total_requests if master else state.requests_seen
+        if seen >= state.options.requests:
+            state.count_reached = True
+            logger.info("edgeload: %d requests measured (--requests %d): ending the run", seen, state.options.requests)
             (environment.runner.quit if _headless(environment) else environment.runner.stop)()
             return
 

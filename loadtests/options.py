@@ -83,6 +83,9 @@ OPTIONS: tuple[CustomOption, ...] = (
     CustomOption("--seed", "base seed of the generated traffic; each worker derives its own", 1),
     CustomOption("--warmup", "leading period excluded from the gates (violations still count)", "0s"),
     CustomOption("--request-timeout", "seconds before a request counts as a timeout", 10.0),
+    CustomOption("--requests", "end the run once this many requests were measured, warm-up included, however long "
+                 "that takes (--run-time stays a ceiling); 0: run for --run-time", 0,
+                 ui_help="end the run after this many requests; 0: run for the run time"),
     CustomOption("--respect-retry-after", "users wait for Retry-After on 429/503 before their next request", False),
     CustomOption("--gate", "pass/fail gate, repeatable, e.g. 'p95<200ms', 'error_rate<1%', 'rps>=95%'",
                  "", web_ui=False, repeat=True),
@@ -242,6 +245,7 @@ class LoadOptions:
     seed: int = 1
     warmup: float = 0.0
     request_timeout: float = 10.0
+    requests: int = 0
     respect_retry_after: bool = False
     gates: tuple[str, ...] = ()
     no_default_gates: bool = False
@@ -302,6 +306,7 @@ class LoadOptions:
             seed=int(number("seed", -(2**63))),
             warmup=duration("warmup"),
             request_timeout=number("request_timeout", 0.001),
+            requests=int(number("requests")),
             respect_retry_after=bool(values["respect_retry_after"]),
             gates=(*(str(gate) for gate in values["gate"] or ()), *split_gates(text("gates"))),
             no_default_gates=bool(values["no_default_gates"]),

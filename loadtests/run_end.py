@@ -109,6 +109,8 @@ def _interrupted(environment: Any, state: ProcessState) -> str | None:
 def _early_end(environment: Any, state: ProcessState) -> str | None:
     if state.stop_reason:
         return state.stop_reason
+    if state.count_reached:  # --requests: the run's course is its count, not its time
+        return None
     measurements = state.measurements
     run_time = run_time_of(environment)
     if getattr(environment.shape_class, "completed", False) or measurements is None or run_time is None:
