@@ -275,7 +275,9 @@ def _evaluate(gate: Gate, summary: RunSummary, target_rps: float | None) -> Gate
     if gate.relative:
         if not target_rps:
             return result(None, f"{rps:.1f}/s, no target", f"{gate.text}: no --target-rps to compare with")
-        return result(rps / target_rps, f"{100 * rps / target_rps:.1f}% of {target_rps:.4g}/s ({rps:.1f}/s)")
+        measured = f"{100 * rps / target_rps:.1f}% of {target_rps:.4g}/s ({rps:.1f}/s)"
+        return result(rps / target_rps, measured, f"{gate.text}: measured {measured}: the run did not achieve its "
+                      f"target rate; see late and the latency, add users (--users) or workers (--workers N)")
     return result(rps, f"{rps:.1f}/s")
 
 

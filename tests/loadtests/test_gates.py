@@ -248,3 +248,11 @@ def test_evaluate_error_rate_names_the_commonest_failure_categories():
         m.record(INTERACT, 1000, "timeout" if index < 6 else "http_5xx" if index < 9 else None, STARTED + index)
     result = _result("error_rate<1%", m.summary(STARTED + 10))
     assert result.message == "error_rate<1%: measured 90% (9/10): timeout 6, http_5xx 3"
+
+
+def test_evaluate_relative_rps_says_how_to_reach_the_target_when_it_fails():
+    summary = _summary([1000] * 100, seconds=10.0)  # 10/s
+    result = _result("rps>=95%", summary, 100.0)
+    assert (result.passed, result.measured) == (False, "10.0% of 100/s (10.0/s)")
+    assert result.message == ("rps>=95%: measured 10.0% of 100/s (10.0/s): the run did not achieve its target rate; "
+                              "see late and the latency, add users (--users) or workers (--workers N)")
