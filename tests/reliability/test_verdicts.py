@@ -154,3 +154,16 @@ def test_run_interrupted_by_sigint_says_interrupted_in_every_output(tmp_path: Pa
     document = json.loads((tmp_path / "cut" / "summary.json").read_text(encoding="utf-8"))
     assert document["exit_code"] == 4
     assert document["headline"].startswith("INTERRUPTED: stopped by SIGINT")
+
+
+@pytest.mark.slow
+def test_two_runs_started_together_without_a_run_id_keep_their_own_report_folders(tmp_path: Path) -> None:
+    # Both name their folder after the same second (or the next one): neither may overwrite the other.
+    runs = [edgeload_run("--run-time", "2s", "--report-dir", str(tmp_path)) for _ in range(2)]
+    results = [finish(run) for run in runs]
+    assert [code for code, _, _ in results] == [0, 0], [err[-2000:] for _, _, err in results]
+    folders = sorted(path for path in tmp_path.iterdir())
+    assert len(folders) == 2
+    assert all(summary_of(folder)["total_requests"] > 150 for folder in folders)
+    reported = sorted(next(line for line in out.splitlines() if line.startswith("reports: ")) for _, out, _ in results)
+    assert reported == sorted(f"reports: {folder}/index.html" for folder in folders)
