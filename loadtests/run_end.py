@@ -170,8 +170,9 @@ def finish(environment: Any, state: ProcessState) -> None:
     outcome = verdict(summary, results)
     state.verdict = outcome.headline
     problems: list[str] = []
-    text = format_summary(summary) + "\n\n" + format_gate_table(results, outcome, describe_defaults(
-        options.target_rps or None) if not options.no_default_gates else "default gates dropped (--no-default-gates)")
+    defaults = ("default gates dropped (--no-default-gates)" if options.no_default_gates
+                else describe_defaults(options.target_rps or None))
+    text = format_summary(summary) + "\n\n" + format_gate_table(results, outcome, defaults)
     if summary.stop_reason:
         text = f"{summary.stop_reason}\n{text}"
     if options.report_dir:
@@ -188,9 +189,12 @@ def finish(environment: Any, state: ProcessState) -> None:
             if any(path.name == "index.html" for path in written):
                 text += f"\nreports: {directory}/index.html"
     text += "".join(f"\n{redact(problem)}" for problem in problems)
-    if options.verdict_file:
-        # `edgeload run` prints this after Locust's own final tables, so that the console ends with the gates.
-        write_atomic(options.verdict_file, outcome.outcome.slug + "\n" + text + "\n")
-    else:
-        print(text, flush=True)
     environment.process_exit_code = outcome.outcome.exit_code
+    if options.verdict_file:
+        try:
+            # `edgeload run` prints this after Locust's own final tables, so that the console ends with the gates.
+            write_atomic(options.verdict_file, outcome.outcome.slug + "\n" + text + "\n")
+            return
+        except OSError as error:  # the console still gets the verdict; edgeload run will say it found none
+            text += f"\n{redact(f'could not hand the verdict to edgeload run: {error}')}"
+    print(text, flush=True)
