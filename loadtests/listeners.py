@@ -284,10 +284,10 @@ def _on_started(environment: Any, msg: Any, **kwargs: Any) -> None:
 
 def _watch_parent(parent: int) -> None:
     """Exit at once when the process that started this one has died: nobody is left to read what it measures,
-    and its load must stop with the run (emulator.lifeline)."""
+    and its load must stop with the run (emulator.lifeline). Silently: the output it shared with the dead parent
+    may be a pipe nobody reads any more, where a log line would block this exit for good."""
     while not parent_gone(parent):
         gevent.sleep(PARENT_POLL_S)
-    logger.error("edgeload: the process that started this one died; exiting")
     os._exit(1)
 
 

@@ -135,7 +135,9 @@ def test_kill_9_of_edgeload_run_takes_locust_its_workers_and_the_emulator_with_i
     assert sum("-m emulator" in command for command in commands) == 1, commands
     assert sum("-m locust" in command for command in commands) == 3, commands  # the master and 2 workers
     process.kill()
-    process.wait()
+    # Read its output to the end: the pipes close once the last child holding them has exited (a child writing
+    # to a pipe nobody reads would block there, as no real console does).
+    process.communicate(timeout=30)
     gone, alive = psutil.wait_procs(children, timeout=10)
     assert alive == [], [" ".join(child.cmdline()) for child in alive]
     assert len(gone) == len(children)
