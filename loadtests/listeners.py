@@ -25,10 +25,11 @@ import time
 from typing import Any
 
 import gevent
+from gevent.socket import wait_read
 from locust import events
 from locust.runners import STATE_RUNNING, STATE_SPAWNING, WORKER_REPORT_INTERVAL, MasterRunner, WorkerRunner
 
-from emulator.lifeline import TIED_ENV, parent_gone
+from emulator.lifeline import inherited_lifeline
 from loadtests import run_end, target_profile, web_ui
 from loadtests.exchange_adapter import CheckFailed, status_category, transport_category
 from loadtests.gates import GateError, parse_gates, run_gates, should_abort, validate_gates
@@ -42,7 +43,6 @@ logger = logging.getLogger("edgeload")
 CPU_INTERVAL_S = 0.5
 ABORT_CHECK_S = 1.0
 DRAIN_MARGIN_S = 5.0
-PARENT_POLL_S = 0.2
 LOCAL_COUNT_S, MASTER_COUNT_S = 0.02, 1.0  # --requests: how often the count is read (a master's costs a summary)
 SCHEDULE, STARTED, DRAIN, FINAL = "edgeload_schedule", "edgeload_started", "edgeload_drain", "edgeload_final"
 
@@ -91,8 +91,9 @@ def on_init(environment: Any, **kwargs: Any) -> None:
         state.prepare_traffic()
     if _headless(environment) and not isinstance(runner, WorkerRunner):
         gevent.signal_handler(signal.SIGINT, _on_interrupt)
-    if os.environ.get(TIED_ENV) == "1":  # started by edgeload run: die with it (forked workers: with the master)
-        gevent.spawn(_watch_parent, os.getppid())
+    lifeline = inherited_lifeline()
+    if lifeline is not None:  # started by edgeload run: die with it (forked workers too, they inherit the pipe)
+        gevent.spawn(_watch_lifeline, lifeline)
 
 
 @events.test_start.add_listener
@@ -282,12 +283,17 @@ def _on_started(environment: Any, msg: Any, **kwargs: Any) -> None:
         state.measurements.started = min(state.worker_starts.values())
 
 
-def _watch_parent(parent: int) -> None:
-    """Exit at once when the process that started this one has died: nobody is left to read what it measures,
-    and its load must stop with the run (emulator.lifeline). Silently: the output it shared with the dead parent
-    may be a pipe nobody reads any more, where a log line would block this exit for good."""
-    while not parent_gone(parent):
-        gevent.sleep(PARENT_POLL_S)
+def _watch_lifeline(fd: int) -> None:
+    """Exit at once when `edgeload run` has died (its pipe reaches end-of-file): nobody is left to read what this
+    process measures, and its load must stop with the run (emulator.lifeline). Silently: the output it shared
+    with the dead parent may be a pipe nobody reads any more, where a log line would block this exit for good."""
+    try:
+        while True:
+            wait_read(fd)
+            if not os.read(fd, 64):
+                break
+    except OSError:
+        pass
     os._exit(1)
 
 

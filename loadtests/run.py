@@ -12,7 +12,8 @@ Locust runs as a child process, not in this one, for three reasons:
   evaluate the gates on what was measured and write every report (loadtests.run_end).
 
 Its children die with it, however it dies (kill -9 included): the emulator and the Locust master get SIGKILL
-from the kernel when this process dies, and Locust's forked workers watch their master (emulator.lifeline).
+from the kernel when this process dies, and every Locust process, forked workers included, exits when the pipe
+only this process writes to reaches its end (emulator.lifeline).
 
 `edgeload run --web` (issue 9) runs the same Locust child with its web UI on 127.0.0.1 instead of headless: the
 child prints the UI's address once it listens (loadtests.web_ui), each run started there writes its own report
@@ -38,7 +39,7 @@ from urllib.parse import urlsplit
 from contracts.auth import AuthError, credentials_for
 from contracts.redaction import redact_tree
 from contracts.targets import RESOLVED_ENV, Profile
-from emulator.lifeline import TIED_ENV, die_with_parent
+from emulator.lifeline import Lifeline, die_with_parent
 from emulator.server import EmulatorStartError, RunningEmulator, spawn
 from loadtests import target_profile
 from loadtests.gates import describe_defaults
@@ -170,12 +171,14 @@ class _Supervisor:
             os.killpg(self.process.pid, signal.SIGKILL)  # the master and its forked workers
 
     def run(self) -> int:
-        env = {**os.environ, **self.extra_env, TIED_ENV: "1"}
+        lifeline = Lifeline()
+        env = {**os.environ, **self.extra_env, **lifeline.env}
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
         previous = {sig: signal.signal(sig, self._signal) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
             self.process = subprocess.Popen(self.command, env=env, start_new_session=True, stdin=subprocess.DEVNULL,
-                                            preexec_fn=die_with_parent())
+                                            preexec_fn=die_with_parent(), pass_fds=(lifeline.fd,))
+            lifeline.handed_over()
             started = time.monotonic()
             while self.process.poll() is None:
                 time.sleep(POLL_S)
@@ -193,6 +196,7 @@ class _Supervisor:
                     self._kill()
             return self.process.returncode
         finally:
+            lifeline.close()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
 
