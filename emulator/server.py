@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import IO
 
 from emulator.admin_access import TOKEN_ENV
+from emulator.lifeline import die_with_parent
 
 URL_LINE = re.compile(r"edgeload emulator listening on (https?://\S+)")
 _PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -92,13 +93,15 @@ def _read_url(process: subprocess.Popen[bytes], deadline: float) -> str | None:
 
 
 def spawn(
-    args: Sequence[str] = (), timeout: float = 20.0, *, wrapper: Sequence[str] = (), module: str = "emulator"
+    args: Sequence[str] = (), timeout: float = 20.0, *, wrapper: Sequence[str] = (), module: str = "emulator",
+    tied: bool = False,
 ) -> RunningEmulator:
     """Run `python -m emulator --port 0 ARGS...` and return once it listens (`--port` in ARGS wins).
 
     `wrapper` prefixes the command (the benchmark pins the server with `taskset -c 0`); `module` runs another
-    server that prints the same URL line (the benchmark's constant-body baseline). The admin token comes only from
-    `--admin-token` in ARGS, never from the environment.
+    server that prints the same URL line (the benchmark's constant-body baseline); `tied` kills the emulator with
+    this process, however this one dies (emulator.lifeline; call it from the main thread). The admin token comes
+    only from `--admin-token` in ARGS, never from the environment.
     """
     env = dict(os.environ)
     # A spawned emulator listens on loopback and its admin routes are driven by the caller's own code (tests,
@@ -111,7 +114,8 @@ def spawn(
     # Its own session: a terminal's Ctrl-C goes to the load test, which stops its users first and then the
     # emulator; otherwise the emulator dies first and the last in-flight requests read as connection_refused.
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, env=env, start_new_session=True
+        command, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, env=env, start_new_session=True,
+        preexec_fn=die_with_parent() if tied else None,
     )
     url = _read_url(process, time.monotonic() + timeout)
     if url is None:

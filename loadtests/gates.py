@@ -17,15 +17,23 @@ Grammar, one gate per expression (`--gate` is repeatable; spaces are optional):
   | cpu | percent of one core, the generator's highest sample (whole run only) | `cpu<90%` |
   | trust | the generator's scheduling lag or run-queue wait, in percent of the bound its figures can bear
   |       | (loadtests.trust; whole run only) | `trust<=100%` |
+  | late | percent of the scheduled requests not sent on time (open model, whole run), or a count | `late<=1%` |
 - OP is one of < <= > >= ==.
 - `!abort` stops the run as soon as the gate fails once the grace period (default 10 s of run time) has passed,
   like k6's abortOnFail with delayAbortEval; `!abort=30s` sets the grace.
 
-Gates read the statistics after the warm-up. The defaults (`DEFAULT_GATES`) always apply unless a gate on the
-same metric and scope replaces them: `violations==0`; `cpu<90%`, whose failure means the latency figures
-measure the generator's own queue and are not trustworthy (TOOLS.md: a saturated Locust reports p50 6 ms against
-a true 0.6 ms); and `trust<=100%`, whose failure means the generator's clock ran late by more than its figures
-can bear, whoever took the CPU (loadtests.trust).
+Gates read the statistics after the warm-up. The defaults (`default_gate_texts`) apply unless a gate on the
+same metric and scope replaces them, or `--no-default-gates` drops them all (README "Default gates"):
+- `violations==0`: every answer keeps the contract;
+- `error_rate<1%`: a run whose requests time out, are refused, or answer 5xx, 429 or another 4xx is no pass,
+  however fast the answers it did get;
+- `late<=1%`: a run that could not send its schedule did not apply the load it claims: the scheduled requests
+  sent late or never sent (0 without a schedule: no --target-rps nor --user-rps);
+- `rps>=95%` with `--target-rps`: the achieved rate over the measured period, against the shape's own mean over it;
+- `cpu<90%`: a saturated generator measures its own queue (TOOLS.md: a saturated Locust reports p50 6 ms against
+  a true 0.6 ms);
+- `trust<=100%`: the generator's clock ran late by more than its figures can bear, whoever took the CPU
+  (loadtests.trust); its failure makes the verdict NOT TRUSTWORTHY (loadtests.verdict).
 """
 
 from __future__ import annotations
@@ -34,12 +42,17 @@ import math
 import operator
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from loadtests.run_summary import OperationSummary, RunSummary
 from loadtests.trust import describe
 
-DEFAULT_GATES: tuple[str, ...] = ("violations==0", "cpu<90%", "trust<=100%")
+if TYPE_CHECKING:
+    from loadtests.options import LoadOptions
+
+DEFAULT_GATES: tuple[str, ...] = ("violations==0", "error_rate<1%", "late<=1%", "cpu<90%", "trust<=100%")
+OPEN_MODEL_DEFAULT_GATES: tuple[str, ...] = ("rps>=95%",)  # only with a target rate to compare with
 DEFAULT_ABORT_GRACE_S = 10.0
 
 # In open-model runs p50 ... max count from each request's scheduled time (loadtests.measurements); send_* count
@@ -47,7 +60,7 @@ DEFAULT_ABORT_GRACE_S = 10.0
 LATENCY_METRICS = {"p50": "p50_ms", "p90": "p90_ms", "p95": "p95_ms", "p99": "p99_ms", "avg": "mean_ms",
                    "max": "max_ms", "send_p50": "send_p50_ms", "send_p90": "send_p90_ms", "send_p95": "send_p95_ms",
                    "send_p99": "send_p99_ms", "send_avg": "send_mean_ms", "send_max": "send_max_ms"}
-METRICS = (*LATENCY_METRICS, "error_rate", "rps", "violations", "cpu", "trust")
+METRICS = (*LATENCY_METRICS, "error_rate", "rps", "violations", "cpu", "late", "trust")
 _OPERATORS: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq}
 _LATENCY_UNITS = {"ms": 1.0, "s": 1000.0, "us": 0.001, "µs": 0.001, "": 1.0}
@@ -73,9 +86,10 @@ class Gate:
     op: str  # one of < <= > >= ==
     threshold: float  # ms for latency; a fraction for error_rate and relative rps; requests/s; count; percent
     scope: str | None = None  # operation label, None for the whole run
-    relative: bool = False  # rps given as a percentage of the target rate
+    relative: bool = False  # rps as a percentage of the target rate; late as a percentage of scheduled requests
     abort: bool = False
     abort_grace_s: float = DEFAULT_ABORT_GRACE_S
+    default: bool = False  # one of the default gates, not given by the user
 
     @property
     def key(self) -> tuple[str, str | None]:
@@ -135,6 +149,14 @@ def parse_gate(text: str) -> Gate:
         if relative and scope is not None:
             raise GateError(f"gate {text!r}: a percentage compares the whole run with --target-rps; for one operation "
                             f"give an absolute rate (e.g. '{scope}: rps>=400')")
+    elif metric == "late":
+        if unit not in ("%", ""):
+            raise GateError(f"gate {text!r}: late takes a percentage of the scheduled requests or a count "
+                            f"(e.g. late<=1%, late==0)")
+        if scope is not None:
+            raise GateError(f"gate {text!r}: late is counted for the whole run's schedule; drop the scope")
+        relative = unit == "%"
+        threshold = number / 100.0 if relative else number
     elif metric == "violations":
         if unit or not number.is_integer():
             raise GateError(f"gate {text!r}: violations is a whole count with no unit (e.g. violations==0)")
@@ -156,19 +178,38 @@ def parse_gate(text: str) -> Gate:
                 abort="!abort" in text, abort_grace_s=grace)
 
 
-def parse_gates(texts: Iterable[str], *, defaults: bool = True) -> list[Gate]:
-    """Parse every expression; with `defaults`, add each DEFAULT_GATES entry not replaced by one on its key."""
+def default_gate_texts(target_rps: float | None) -> tuple[str, ...]:
+    """The default gates of a run: the rate gate only for an open-model run (a target rate)."""
+    return DEFAULT_GATES + (OPEN_MODEL_DEFAULT_GATES if target_rps else ())
+
+
+def parse_gates(texts: Iterable[str], *, defaults: bool = True, target_rps: float | None = None) -> list[Gate]:
+    """Parse every expression; with `defaults`, add each default gate not replaced by one on its key."""
     gates = [parse_gate(text) for text in texts]
     if defaults:
         given = {gate.key for gate in gates}
-        gates.extend(gate for gate in map(parse_gate, DEFAULT_GATES) if gate.key not in given)
+        gates.extend(replace(gate, default=True) for gate in map(parse_gate, default_gate_texts(target_rps))
+                     if gate.key not in given)
     return gates
+
+
+def run_gates(options: LoadOptions) -> list[Gate]:
+    """The gates that judge a run with these options: its own, and the defaults unless --no-default-gates."""
+    target = options.target_rps or None
+    return parse_gates(options.gates, defaults=not options.no_default_gates, target_rps=target)
+
+
+def describe_defaults(target_rps: float | None = None) -> str:
+    """One line naming the default gates and how to replace them (--help, console, reports)."""
+    rate = "" if target_rps else f" ({', '.join(OPEN_MODEL_DEFAULT_GATES)} too with --target-rps)"
+    return (f"default gates: {', '.join(default_gate_texts(target_rps))}{rate}; a --gate on the same metric replaces "
+            f"one, --no-default-gates drops them all")
 
 
 def validate_gates(gates: Sequence[Gate], target_rps: float | None) -> None:
     """Raise GateError for gates the run cannot evaluate (a percentage rps gate without a target rate)."""
     for gate in gates:
-        if gate.relative and not target_rps:
+        if gate.metric == "rps" and gate.relative and not target_rps:
             raise GateError(f"gate {gate.text!r} is a percentage of the target rate but no --target-rps is set; "
                             f"set one or give an absolute rate (e.g. rps>=800)")
 
@@ -221,6 +262,15 @@ def _evaluate(gate: Gate, summary: RunSummary, target_rps: float | None) -> Gate
         measured = (f"{trust['distortion_pct']:.0f}% of the {trust['bound_ms']:.1f} ms bound ("
                     + ", ".join(filter(None, figures)) + ")")
         return result(trust["distortion_pct"], measured, f"{gate.text}: {describe(trust)}")
+    if gate.metric == "late":
+        missed, scheduled = missed_slots(summary), scheduled_requests(summary)
+        if not gate.relative:
+            return result(float(missed), f"{missed} of {scheduled} scheduled")
+        fraction = missed / scheduled if scheduled else 0.0
+        return result(fraction, f"{_format_value('late', fraction, True)} ({missed} of {scheduled} scheduled)",
+                      f"{gate.text}: {missed} of {scheduled} scheduled requests were sent late or never "
+                      f"(measured {_format_value('late', fraction, True)}): the run did not apply the load it "
+                      f"claims; add users or workers (--workers N), or lower --target-rps")
     stats: OperationSummary | None = summary.overall if gate.scope is None else summary.operations.get(gate.scope)
     where = "" if gate.scope is None else f" for {gate.scope}"
     if gate.metric == "violations":
@@ -240,24 +290,42 @@ def _evaluate(gate: Gate, summary: RunSummary, target_rps: float | None) -> Gate
         return result(value, _format_value(gate.metric, value, False))
     if gate.metric == "error_rate":
         rate = stats["error_rate"] or 0.0
-        return result(rate, f"{_format_value('error_rate', rate, False)} ({stats['failures']}/{stats['requests']})")
+        measured = f"{_format_value('error_rate', rate, False)} ({stats['failures']}/{stats['requests']})"
+        worst = sorted(stats["failures_by_category"].items(), key=lambda item: -item[1])[:3]
+        kinds = ", ".join(f"{category} {count}" for category, count in worst)
+        return result(rate, measured, f"{gate.text}: measured {measured}{where}" + (f": {kinds}" if kinds else ""))
     rps = stats["rps"]
     if rps is None:
         return result(None, "no measured time", f"{gate.text}: the run ended before the warm-up did")
     if gate.relative:
         if not target_rps:
             return result(None, f"{rps:.1f}/s, no target", f"{gate.text}: no --target-rps to compare with")
-        return result(rps / target_rps, f"{100 * rps / target_rps:.1f}% of {target_rps:g}/s ({rps:.1f}/s)")
+        measured = f"{100 * rps / target_rps:.1f}% of {target_rps:.4g}/s ({rps:.1f}/s)"
+        return result(rps / target_rps, measured, f"{gate.text}: measured {measured}: the run did not achieve its "
+                      f"target rate; see late and the latency, add users (--users) or workers (--workers N)")
     return result(rps, f"{rps:.1f}/s")
+
+
+def scheduled_requests(summary: RunSummary) -> int:
+    """The requests the schedule asked for over the whole run (loadtests.pacing counts every slot once); a run
+    without a schedule asked for the requests it sent."""
+    return summary.slots["scheduled"] if summary.slots is not None else summary.total_requests
+
+
+def missed_slots(summary: RunSummary) -> int:
+    """Scheduled requests not sent on time: sent late (over 10 ms behind) or never sent."""
+    if summary.slots is None:
+        return summary.late
+    return summary.slots["late"] + summary.slots["never_sent"]
 
 
 def _format_value(metric: str, value: float, relative: bool) -> str:
     if metric in LATENCY_METRICS:
         return f"{value:.3f} ms" if value < 10 else f"{value:.1f} ms"
-    if metric == "error_rate" or relative:
+    if metric in ("error_rate", "late") or relative:
         return f"{100 * value:.2f}%".replace(".00%", "%")
     if metric in ("cpu", "trust"):
         return f"{value:g}%"
-    if metric == "violations":
+    if metric in ("violations", "late"):
         return f"{value:.0f}"
     return f"{value:g}/s"

@@ -20,18 +20,21 @@ What they wire, per Locust process:
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import time
 from typing import Any
 
 import gevent
+from gevent.socket import wait_read
 from locust import events
 from locust.runners import STATE_RUNNING, STATE_SPAWNING, WORKER_REPORT_INTERVAL, MasterRunner, WorkerRunner
 
+from emulator.lifeline import inherited_lifeline
 from loadtests import run_end, target_profile, web_ui
 from loadtests.exchange_adapter import CheckFailed, status_category, transport_category
-from loadtests.gates import GateError, parse_gates, should_abort, validate_gates
+from loadtests.gates import GateError, parse_gates, run_gates, should_abort, validate_gates
 from loadtests.options import LoadOptions, add_locust_options
 from loadtests.pacing import GlobalRate
 from loadtests.preload import preload
@@ -43,6 +46,7 @@ logger = logging.getLogger("edgeload")
 CPU_INTERVAL_S = 0.5
 ABORT_CHECK_S = 1.0
 DRAIN_MARGIN_S = 5.0
+LOCAL_COUNT_S, MASTER_COUNT_S = 0.02, 1.0  # --requests: how often the count is read (a master's costs a summary)
 SCHEDULE, STARTED, DRAIN, FINAL = "edgeload_schedule", "edgeload_started", "edgeload_drain", "edgeload_final"
 
 
@@ -57,7 +61,7 @@ def on_init(environment: Any, **kwargs: Any) -> None:
     try:
         options = LoadOptions.from_namespace(environment.parsed_options)
         if not isinstance(runner, WorkerRunner):
-            validate_gates(parse_gates(options.gates), options.target_rps or None)
+            validate_gates(run_gates(options), options.target_rps or None)
             run_end.apply_persona_weights(environment, options)
     except (ValueError, GateError) as error:
         # Bad input: one line naming the problem, no traceback (brief); 2 = could not run.
@@ -90,6 +94,9 @@ def on_init(environment: Any, **kwargs: Any) -> None:
         state.prepare_traffic()
     if _headless(environment) and not isinstance(runner, WorkerRunner):
         gevent.signal_handler(signal.SIGINT, _on_interrupt)
+    lifeline = inherited_lifeline()
+    if lifeline is not None:  # started by edgeload run: die with it (forked workers too, they inherit the pipe)
+        gevent.spawn(_watch_lifeline, lifeline)
 
 
 @events.test_start.add_listener
@@ -98,7 +105,7 @@ def on_test_start(environment: Any, **kwargs: Any) -> None:
     runner = environment.runner
     try:  # the web UI may have changed the options, the host or the profile: a value it cannot use stops the run
         state.options = LoadOptions.from_namespace(environment.parsed_options)
-        validate_gates(parse_gates(state.options.gates), state.options.target_rps or None)
+        validate_gates(run_gates(state.options), state.options.target_rps or None)
         target_profile.apply(environment, state, prime=not isinstance(runner, MasterRunner))
     except (ValueError, GateError) as error:  # TargetError is a ValueError
         state.stop_reason = f"not started: {error}"  # our web UI tab shows it (loadtests.live_view)
@@ -107,6 +114,8 @@ def on_test_start(environment: Any, **kwargs: Any) -> None:
         return
     state.begin_run(source=_source(runner))
     gevent.spawn(_sample_cpu, state, state.run_number)
+    if state.options.requests and not isinstance(runner, WorkerRunner):
+        gevent.spawn(_watch_request_count, environment, state, state.run_number)
     if isinstance(runner, MasterRunner):
         state.worker_starts = {}
         _send_schedules(environment, state)
@@ -145,6 +154,7 @@ def on_request(name: str, response_time: float, exception: BaseException | None,
         failure = (status_category(status) or "http_error",) if status else (transport_category(exception),)
     at = time.time()
     schedule = kwargs.get("schedule_response_time")  # ms from the slot's due time, open model only (users.py)
+    state.requests_seen += 1
     state.measurements.record(name, int(response_time * 1000.0), failure, at,
                               None if schedule is None else int(schedule * 1000.0))
     if failure is not None and state.measurements.wants_example(failure[0]):
@@ -249,6 +259,23 @@ def _watch_abort_gates(environment: Any, state: ProcessState, run_number: int) -
             return
 
 
+def _watch_request_count(environment: Any, state: ProcessState, run_number: int) -> None:
+    """End the run once `--requests` requests were measured. A master counts what its workers reported (every
+    few seconds): a distributed run may overshoot by one report interval of load."""
+    master = isinstance(environment.runner, MasterRunner)
+    while state.run_number == run_number and state.running:
+        gevent.sleep(MASTER_COUNT_S if master else LOCAL_COUNT_S)
+        measurements = state.measurements
+        if measurements is None or state.run_number != run_number:
+            return
+        seen = measurements.summary(time.time(), timeline=False).total_requests if master else state.requests_seen
+        if seen >= state.options.requests:
+            state.count_reached = True
+            logger.info("edgeload: %d requests measured (--requests %d): ending the run", seen, state.options.requests)
+            (environment.runner.quit if _headless(environment) else environment.runner.stop)()
+            return
+
+
 def _send_schedules(environment: Any, state: ProcessState) -> None:
     """Give each worker its place in the global interleave (sent before Locust's spawn messages: same socket)."""
     runner = environment.runner
@@ -276,13 +303,31 @@ def _on_started(environment: Any, msg: Any, **kwargs: Any) -> None:
         state.measurements.started = min(state.worker_starts.values())
 
 
+def _watch_lifeline(fd: int) -> None:
+    """Exit at once when `edgeload run` has died (its pipe reaches end-of-file): nobody is left to read what this
+    process measures, and its load must stop with the run (emulator.lifeline). Silently: the output it shared
+    with the dead parent may be a pipe nobody reads any more, where a log line would block this exit for good."""
+    try:
+        while True:
+            wait_read(fd)
+            if not os.read(fd, 64):
+                break
+    except OSError:
+        pass
+    os._exit(1)
+
+
 def _on_interrupt() -> None:
     """Ctrl-C in a headless run: Locust's own KeyboardInterrupt, delivered to the main greenlet where Locust waits
     for it (it then stops the run, writes its HTML report and fires `quitting`, where ours are written).
 
     Python raises the KeyboardInterrupt of a SIGINT in whichever greenlet happens to run; measured here, about
     one interrupt in eight was lost that way and the run went on to its end (tests/loadtests/test_run.py).
+    The run's verdict is then INTERRUPTED (loadtests.verdict), whatever its gates say.
     """
+    state = current_state()
+    if state is not None and state.running and state.interrupted_by is None:
+        state.interrupted_by = "SIGINT (Ctrl-C, or edgeload run stopping it)"
     gevent.get_hub().parent.throw(KeyboardInterrupt())
 
 

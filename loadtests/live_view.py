@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from typing import TypedDict
 
-from loadtests.gates import GateError, GateResult, evaluate, parse_gates
+from loadtests.gates import GateError, GateResult, evaluate, parse_gates, run_gates
 from loadtests.process_state import ProcessState
 from loadtests.reports.exchange import redact_example
 from loadtests.reports.redaction import redact
 from loadtests.run_summary import ExampleExchange, RunSummary
+from loadtests.verdict import decide
 
 BODY_CHARS = 300  # per body in the table's example cell; the JSON route has the whole example
 NOT_YET = "not measured yet"
@@ -47,6 +48,7 @@ class LiveDocument(TypedDict):
     elapsed_s: float
     requests: int
     problem: str | None  # why the last start was refused, or why the run ended early
+    verdict: str  # "" before a run; "PASS so far" / "FAIL so far" while running; the reports' headline after
     gates: list[LiveGate]
     violations: list[LiveViolation]
     cpu: list[LiveCpu]
@@ -71,23 +73,26 @@ def live_document(state: ProcessState, now: float) -> LiveDocument:
     """The state's live figures; `now` ends the measured time of a running run."""
     problem = state.stop_reason
     try:
-        gates = parse_gates(state.options.gates)
+        gates = run_gates(state.options)
     except GateError as error:  # refused at start too (loadtests.listeners); the defaults still say something
-        problem, gates = str(error), parse_gates(())
+        problem, gates = str(error), parse_gates((), target_rps=state.options.target_rps or None)
     measurements = state.measurements
     if measurements is None:
-        return LiveDocument(state="ready", run_id="", elapsed_s=0.0, requests=0, problem=problem,
+        return LiveDocument(state="ready", run_id="", elapsed_s=0.0, requests=0, problem=problem, verdict="",
                             gates=[LiveGate(gate=g.text, metric=g.metric, threshold=g.threshold_text(), current=NOT_YET,
                                             passed=None)
                                    for g in gates], violations=[], cpu=[])
     summary = measurements.summary(now if state.running else None, timeline=False)
     results = evaluate(gates, summary, state.options.target_rps or None)
+    # Gates without a value yet are waiting, not failed (see _gate); the end of the run decides.
+    so_far = decide([result for result in results if result.value is not None]).word + " so far"
     return LiveDocument(
         state="running" if state.running else "stopped",
         run_id=state.run_id,
         elapsed_s=round(summary.duration_s, 1),
         requests=summary.total_requests,
         problem=problem,
+        verdict=so_far if state.running else state.verdict or so_far,
         gates=[_gate(result) for result in results],
         violations=[LiveViolation(check=check, count=count, example=_redacted(summary.examples.get(check)))
                     for check, count in summary.violations_by_check.items()],
@@ -98,11 +103,9 @@ def live_document(state: ProcessState, now: float) -> LiveDocument:
 def live_rows(document: LiveDocument) -> list[LiveRow]:
     """The table of our tab: the run, then gates, violations by check, the generator's CPU."""
     word = {"ready": "no run yet", "running": "running", "stopped": "stopped"}[document["state"]]
-    failed = [gate for gate in document["gates"] if gate["passed"] is False]
-    so_far = "" if document["state"] == "ready" else "FAIL" if failed else "pass"
     rows = [LiveRow(kind="run", item=document["run_id"] or "-", threshold="",
                     current=f"{word}, {document['requests']} requests in {document['elapsed_s']:g} s",
-                    result=so_far + (" so far" if so_far and document["state"] == "running" else ""), example="")]
+                    result=document["verdict"], example="")]
     if document["problem"]:
         rows.append(LiveRow(kind="problem", item="", threshold="", current=document["problem"], result="",
                             example=""))

@@ -87,13 +87,18 @@ OPTIONS: tuple[CustomOption, ...] = (
     CustomOption("--max-response-bytes", "read at most this much of a response body; a larger one is not read "
                  "further and counts as response_too_large", DEFAULT_MAX_RESPONSE_BYTES,
                  ui_help="a larger response body counts as response_too_large"),
+    CustomOption("--requests", "end the run once this many requests were measured, warm-up included, however long "
+                 "that takes (--run-time stays a ceiling); 0: run for --run-time", 0,
+                 ui_help="end the run after this many requests; 0: run for the run time"),
     CustomOption("--respect-retry-after", "users wait for Retry-After on 429/503 before their next request", False),
     CustomOption("--gate", "pass/fail gate, repeatable, e.g. 'p95<200ms', 'error_rate<1%', 'rps>=95%'",
                  "", web_ui=False, repeat=True),
     # The web UI has no repeatable text field (a list option becomes a multi-select of fixed choices): its gates
     # are one text, added to any --gate. No percent sign in the help: the UI shows it as argparse's '%%'.
-    CustomOption("--gates", "separated by ;  e.g. p99<50ms; error_rate<0.01 (plus violations==0, cpu<90, "
-                 "trust<=100)", ""),
+    CustomOption("--gates", "separated by ;  e.g. p99<50ms; error_rate<0.01 (plus the default gates)", ""),
+    CustomOption("--no-default-gates", "drop the default gates (violations==0, error_rate<1%, late<=1%, cpu<90%, "
+                 "trust<=100%, and rps>=95% with --target-rps): only the --gate ones judge the run", False,
+                 ui_help="only the gates above judge the run"),
     CustomOption("--report-dir", "folder receiving one report folder per run (empty: no edgeload reports)",
                  "reports"),
     CustomOption("--run-id", "name of this run's report folder (default: a timestamp)", ""),
@@ -136,7 +141,8 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         if option.repeat:
             kwargs["action"] = "append"
         elif isinstance(option.default, bool):
-            kwargs["action"] = argparse.BooleanOptionalAction
+            # A flag already spelled as a negation gets no --no-no- twin.
+            kwargs["action"] = "store_true" if option.flag.startswith("--no-") else argparse.BooleanOptionalAction
         else:
             kwargs["type"] = type(option.default)
             if option.choices:
@@ -244,8 +250,10 @@ class LoadOptions:
     warmup: float = 0.0
     request_timeout: float = 10.0
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    requests: int = 0
     respect_retry_after: bool = False
     gates: tuple[str, ...] = ()
+    no_default_gates: bool = False
     report_dir: str = "reports"
     run_id: str = ""
     verdict_file: str = ""
@@ -304,8 +312,10 @@ class LoadOptions:
             warmup=duration("warmup"),
             request_timeout=number("request_timeout", 0.001),
             max_response_bytes=int(number("max_response_bytes", 1)),
+            requests=int(number("requests")),
             respect_retry_after=bool(values["respect_retry_after"]),
             gates=(*(str(gate) for gate in values["gate"] or ()), *split_gates(text("gates"))),
+            no_default_gates=bool(values["no_default_gates"]),
             report_dir=text("report_dir"),
             run_id=text("run_id"),
             verdict_file=text("verdict_file"),

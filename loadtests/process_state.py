@@ -53,6 +53,10 @@ class ProcessState:
         self.finals_pending: set[str] = set()  # master: workers whose final measurements are still awaited
         self.stop_reason: str | None = None
         self.incidents: list[str] = []  # what went wrong without ending the run (a lost worker, issue 8)
+        self.interrupted_by: str | None = None  # the signal that stopped the run (loadtests.verdict: INTERRUPTED)
+        self.verdict: str | None = None  # the finished run's verdict headline, as every report says it
+        self.requests_seen = 0  # requests this process measured in this run (for --requests)
+        self.count_reached = False  # the run ended on --requests: it ran its course
         # The target profile's headers, credentials included: a mapping whose `authorization` is read from the
         # process's token cache at each access (contracts.auth); set by loadtests.target_profile.apply.
         self.target_headers: Mapping[str, str] = {}
@@ -151,6 +155,10 @@ class ProcessState:
         self.finished = False
         self.stop_reason = None
         self.incidents = []
+        self.interrupted_by = None
+        self.verdict = None
+        self.requests_seen = 0
+        self.count_reached = False
         self.stopping_at = self._stopping_clock = None
         self.run_id = self.options.run_id or time.strftime("%Y%m%d-%H%M%S", time.localtime(started))
         self._users = 0

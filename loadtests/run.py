@@ -1,5 +1,6 @@
 """`edgeload run`: the main job. Start the target (the embedded emulator unless --target), run Locust headless,
-judge every response, evaluate the gates, write the reports; exit 0 pass, 1 a gate failed, 2 could not run.
+judge every response, evaluate the gates, write the reports; exit with the verdict's code (loadtests.verdict:
+0 PASS, 1 FAIL, 2 COULD NOT RUN, 3 NOT TRUSTWORTHY, 4 INTERRUPTED).
 
 Locust runs as a child process, not in this one, for three reasons:
 - signals: this process never imports Locust, so gevent does not monkey-patch it and plain `signal` handlers work.
@@ -9,6 +10,10 @@ Locust runs as a child process, not in this one, for three reasons:
 - `--workers N` is Locust's own `--processes N`, which forks the process that calls it: better a fresh one;
 - the target: if the embedded emulator dies mid-run, this process sees it and stops the run, whose listeners then
   evaluate the gates on what was measured and write every report (loadtests.run_end).
+
+Its children die with it, however it dies (kill -9 included): the emulator and the Locust master get SIGKILL
+from the kernel when this process dies, and every Locust process, forked workers included, exits when the pipe
+only this process writes to reaches its end (emulator.lifeline).
 
 `edgeload run --web` (issue 9) runs the same Locust child with its web UI on 127.0.0.1 instead of headless: the
 child prints the UI's address once it listens (loadtests.web_ui), each run started there writes its own report
@@ -33,21 +38,32 @@ from urllib.parse import urlsplit
 
 from contracts.auth import AuthError, credentials_for
 from contracts.redaction import redact, redact_tree
-from contracts.targets import RESOLVED_ENV
+from contracts.targets import RESOLVED_ENV, Profile
+from emulator.lifeline import Lifeline, die_with_parent
 from emulator.server import EmulatorStartError, RunningEmulator, spawn
 from loadtests import target_profile
+from loadtests.gates import describe_defaults
 from loadtests.options import option_argv
+from loadtests.report_folder import ReportFolderTaken, claim
 from loadtests.settings import RunSettings, SettingsError, load
+from loadtests.verdict import Outcome
 
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-EXIT_PASS, EXIT_FAILED, EXIT_NOT_RUN = 0, 1, 2
+EXIT_NOT_RUN = Outcome.COULD_NOT_RUN.exit_code
 HANG_MARGIN_S = 120.0  # beyond run time + stop timeout: a Locust that has not ended by then is hung
 POLL_S = 0.2
 
 
 def _say(line: str) -> None:
     print(f"edgeload run: {redact(line)}", file=sys.stderr, flush=True)
+
+
+def _could_not_run(problem: str) -> int:
+    """One line on stderr naming the problem and its fix, the verdict on stdout; exit code 2."""
+    _say(problem)
+    print(f"verdict: {Outcome.COULD_NOT_RUN.word}: {redact(problem)}", flush=True)
+    return Outcome.COULD_NOT_RUN.exit_code
 
 
 def check_reachable(url: str, timeout: float = 3.0) -> str | None:
@@ -62,15 +78,18 @@ def check_reachable(url: str, timeout: float = 3.0) -> str | None:
 
 
 def locust_command(settings: RunSettings, target: str, report_dir: Path, run_id: str, verdict: Path) -> list[str]:
-    """The Locust command line: our locustfile, headless, Locust's own HTML and CSV into the run's folder."""
-    directory = report_dir / run_id
+    """The Locust command line: our locustfile, headless, into the run's report folder.
+
+    No --html and no --csv: our listeners write Locust's HTML report themselves once the run is over, where a
+    failed write costs no other report (Locust writes its own before its `quitting` event, where ours are
+    written), and Locust's CSVs are left out because they lag the final figures (README "Nothing is lost").
+    """
     command = [
         sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", target,
         "--users", str(settings.users), "--spawn-rate", f"{settings.spawn_rate:g}",
         "--run-time", f"{settings.run_time:g}s", "--stop-timeout",
         # Locust takes whole seconds only ("1.5" is refused): a --request-timeout of 0.5 must not stop the run.
         str(math.ceil(settings.load.request_timeout + 1)),
-        "--html", str(directory / "locust.html"), "--csv", str(directory / "locust"),
         *option_argv({**settings.options, "report_dir": str(report_dir), "run_id": run_id}),
         "--verdict-file", str(verdict),
     ]
@@ -116,7 +135,7 @@ def _run_web(settings: RunSettings, target: str, report_dir: Path, emulator: Run
     for folder in report_dir.iterdir():  # the folders of the runs started from the UI
         if folder.is_dir() and folder.stat().st_mtime >= started:
             redact_tree(folder)
-    return {0: EXIT_PASS, 1: EXIT_FAILED}.get(returncode, EXIT_NOT_RUN)
+    return returncode if returncode in {outcome.exit_code for outcome in Outcome} else EXIT_NOT_RUN
 
 
 class _Supervisor:
@@ -152,11 +171,14 @@ class _Supervisor:
             os.killpg(self.process.pid, signal.SIGKILL)  # the master and its forked workers
 
     def run(self) -> int:
-        env = {**os.environ, **self.extra_env}
+        lifeline = Lifeline()
+        env = {**os.environ, **self.extra_env, **lifeline.env}
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
         previous = {sig: signal.signal(sig, self._signal) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
-            self.process = subprocess.Popen(self.command, env=env, start_new_session=True, stdin=subprocess.DEVNULL)
+            self.process = subprocess.Popen(self.command, env=env, start_new_session=True, stdin=subprocess.DEVNULL,
+                                            preexec_fn=die_with_parent(), pass_fds=(lifeline.fd,))
+            lifeline.handed_over()
             started = time.monotonic()
             while self.process.poll() is None:
                 time.sleep(POLL_S)
@@ -174,28 +196,34 @@ class _Supervisor:
                     self._kill()
             return self.process.returncode
         finally:
+            lifeline.close()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
 
 
 def _verdict(path: Path, supervisor: _Supervisor, returncode: int) -> int:
+    """Print the Locust process's table and verdict; the exit code of the verdict, INTERRUPTED if this process
+    stopped the run and the Locust process did not know (loadtests.verdict)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        _say(f"the load test ended without a verdict (Locust exit code {returncode}); see its output above")
-        return EXIT_NOT_RUN
-    verdict, _, table = text.partition("\n")
+        why = f"the load test ended without a verdict (Locust exit code {returncode}); see its output above"
+        if supervisor.interrupted:
+            _say(why)
+            print(f"verdict: {Outcome.INTERRUPTED.word}: {supervisor.interrupted}, before any verdict", flush=True)
+            return Outcome.INTERRUPTED.exit_code
+        return _could_not_run(why)
+    slug, _, table = text.partition("\n")
     print(table.rstrip(), flush=True)
-    word = verdict.strip()
-    if word not in ("pass", "incomplete"):
-        return EXIT_FAILED
-    if word == "incomplete":
-        _say("the gates passed on what was measured, but part of the run's measurements was lost (see above)")
-        return EXIT_NOT_RUN
-    if supervisor.interrupted:
-        _say(f"the gates passed on what was measured, but the run did not complete ({supervisor.interrupted})")
-        return EXIT_NOT_RUN
-    return EXIT_PASS
+    try:
+        outcome = Outcome.from_slug(slug)
+    except ValueError:
+        return _could_not_run(f"the load test wrote an unreadable verdict {slug[:40]!r}")
+    if supervisor.interrupted and outcome.worst(Outcome.INTERRUPTED) is not outcome:
+        print(f"verdict: {Outcome.INTERRUPTED.word}: {supervisor.interrupted}; the gates above judged part of the "
+              "run", flush=True)
+        return Outcome.INTERRUPTED.exit_code
+    return outcome.exit_code
 
 
 def main(argv: Sequence[str]) -> int:
@@ -204,18 +232,15 @@ def main(argv: Sequence[str]) -> int:
         profile = target_profile.resolve_for_run(settings.options, settings.target, settings.config_file)
         credentials_for(profile)  # secrets missing from the environment: one line now, not after start-up
     except (SettingsError, target_profile.TargetError, AuthError) as error:
-        _say(str(error))
-        return EXIT_NOT_RUN
+        return _could_not_run(str(error))
     if profile.base_url is not None and settings.emulator_args:
-        _say(f"--emulator-arg only applies to the embedded emulator, but profile {profile.name} targets "
-             f"{profile.base_url}; drop --emulator-arg or the target")
-        return EXIT_NOT_RUN
+        return _could_not_run(f"--emulator-arg only applies to the embedded emulator, but profile {profile.name} "
+                              f"targets {profile.base_url}; drop --emulator-arg or the target")
     # A non-local target needs an explicit ceiling on the rate (issue 6): the real service bills and rate-limits.
     explicit_rate = "target_rps" in settings.explicit
     problem = target_profile.ceiling_problem(profile, settings.load, explicit_rate)
     if problem is not None:
-        _say(problem)
-        return EXIT_NOT_RUN
+        return _could_not_run(problem)
     held = target_profile.held_rate(settings.load, explicit_rate)
     if held is not None:  # --max-rps without --target-rps: the run holds the ceiling
         settings = replace(settings, options={**settings.options, "target_rps": held},
@@ -225,40 +250,55 @@ def main(argv: Sequence[str]) -> int:
     if not profile.is_local:
         _say(target_profile.plan(profile, settings.load, settings.users, settings.run_time, settings.workers))
     report_dir = Path(str(settings.options.get("report_dir") or "reports"))
-    run_id = str(settings.options.get("run_id") or "") or time.strftime("%Y%m%d-%H%M%S")
+    given_id = str(settings.options.get("run_id") or "")
+    folder: Path | None = None
+    if not settings.web:
+        try:  # before anything starts: a taken --run-id is refused, never overwritten (loadtests.report_folder)
+            folder = claim(report_dir, given_id or time.strftime("%Y%m%d-%H%M%S"), explicit=bool(given_id))
+        except (ReportFolderTaken, OSError) as error:
+            return _could_not_run(f"report folder: {error}")
+    try:
+        return _run(settings, profile, report_dir, folder)
+    finally:
+        if folder is not None and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()  # a run that never started leaves no empty folder behind
+
+
+def _run(settings: RunSettings, profile: Profile, report_dir: Path, folder: Path | None) -> int:
     emulator: RunningEmulator | None = None
     if profile.base_url is None:
         try:
-            emulator = spawn(settings.emulator_args)
+            emulator = spawn(settings.emulator_args, tied=True)
         except (EmulatorStartError, OSError) as error:
-            _say(f"the embedded emulator did not start: {str(error).splitlines()[0] if str(error) else error!r}")
-            return EXIT_NOT_RUN
+            return _could_not_run(
+                f"the embedded emulator did not start: {str(error).splitlines()[0] if str(error) else error!r}")
         target = emulator.url
     else:
         target = profile.base_url
         reason = check_reachable(target)
         if reason is not None:
-            _say(f"target {target} is not reachable ({reason}); start it, fix --target, or leave --target out "
-                 "to use the embedded emulator")
-            return EXIT_NOT_RUN
+            return _could_not_run(f"target {target} is not reachable ({reason}); start it, fix --target, or leave "
+                                  "--target out to use the embedded emulator")
     try:
-        if settings.web:
+        if settings.web or folder is None:
             return _run_web(settings, target, report_dir, emulator,
                             {RESOLVED_ENV: replace(profile, base_url=target).to_json()})
-        (report_dir / run_id).mkdir(parents=True, exist_ok=True)
+        _say(describe_defaults(settings.load.target_rps or None) if not settings.load.no_default_gates
+             else "default gates dropped (--no-default-gates): only your --gate ones judge the run")
         with tempfile.TemporaryDirectory(prefix="edgeload-run-") as scratch:
             verdict = Path(scratch) / "verdict"
-            command = locust_command(settings, target, report_dir, run_id, verdict)
+            command = locust_command(settings, target, report_dir, folder.name, verdict)
             deadline = settings.run_time + settings.load.request_timeout + 30.0
             resolved = replace(profile, base_url=target)  # the Locust process resolves nothing again
             supervisor = _Supervisor(command, emulator, deadline, {RESOLVED_ENV: resolved.to_json()})
             returncode = supervisor.run()
-            # Locust's own HTML and CSV files too: the secrets this process read are masked wherever they are.
-            redact_tree(report_dir / run_id)
+            try:  # Locust's own HTML too: the secrets this process read are masked wherever they are
+                redact_tree(folder)
+            except OSError as error:
+                _say(f"could not redact the reports in {folder} ({error}); check them before sharing")
             return _verdict(verdict, supervisor, returncode)
     except OSError as error:
-        _say(f"could not run the load test: {error}")
-        return EXIT_NOT_RUN
+        return _could_not_run(f"could not run the load test: {error}")
     finally:
         if emulator is not None:
             emulator.stop()

@@ -1,7 +1,8 @@
 """The end of a run in the Locust master (or the only process): gates, reports, console table, exit code.
 
 Runs on what was measured, however the run ended (its time, an abort gate, Ctrl-C, SIGTERM, a target that went
-away): issue 5 asks that every report be written and the gates evaluated even then. Also the small pieces the
+away): every report is written and the gates evaluated even then, and the verdict says INTERRUPTED when the run
+did not run its course (loadtests.verdict). Also the small pieces the
 listeners need around it: persona weights and the example exchange of a failure category.
 """
 
@@ -15,14 +16,17 @@ import locust
 
 from loadtests.atomic import write_atomic
 from loadtests.exchange_adapter import CheckFailed
-from loadtests.gates import evaluate, parse_gates, passed
+from loadtests.gates import describe_defaults, evaluate, run_gates
 from loadtests.options import PERSONAS, LoadOptions
 from loadtests.process_state import ProcessState
-from loadtests.reports import format_exchange, format_gate_table, format_summary, write_reports
-from loadtests.run_summary import ExampleExchange
-from loadtests.shapes import run_time_of, shape_name_of
+from loadtests.report_folder import claim
+from loadtests.reports import format_exchange, format_gate_table, format_summary, redact, write_reports
+from loadtests.run_summary import ExampleExchange, RunSummary
+from loadtests.shapes import rate_profile, run_time_of, shape_name_of
+from loadtests.verdict import verdict
 
 ON_TIME_S = 0.5  # a run that ended within this of its run time ran its course (Locust's own quit takes ~0.5 s)
+LOCUST_HTML = "locust.html"
 
 
 def apply_persona_weights(environment: Any, options: LoadOptions) -> None:
@@ -94,9 +98,20 @@ def _stop_reason(environment: Any, state: ProcessState) -> str | None:
     return "; ".join(filter(None, [_early_end(environment, state), *state.incidents])) or None
 
 
+def _interrupted(environment: Any, state: ProcessState) -> str | None:
+    """What cut the run short (a signal, a lost worker, an early end that no gate asked for); None if nothing."""
+    if state.stop_reason and not state.interrupted_by:  # an abort gate ended it: a FAIL, not an interruption
+        return "; ".join(state.incidents) or None
+    early = _early_end(environment, state)
+    signal = f"stopped by {state.interrupted_by}" if state.interrupted_by else None
+    return "; ".join(filter(None, [signal, early, *state.incidents])) or None
+
+
 def _early_end(environment: Any, state: ProcessState) -> str | None:
     if state.stop_reason:
         return state.stop_reason
+    if state.count_reached:  # --requests: the run's course is its count, not its time
+        return None
     measurements = state.measurements
     run_time = run_time_of(environment)
     if getattr(environment.shape_class, "completed", False) or measurements is None or run_time is None:
@@ -107,8 +122,40 @@ def _early_end(environment: Any, state: ProcessState) -> str | None:
     return None
 
 
+def rate_target(environment: Any, state: ProcessState, summary: RunSummary) -> float | None:
+    """The rate a relative `rps` gate compares with: the shape's mean rate over the measured period (the target
+    itself for a constant shape), None in a closed-model run."""
+    options = state.options
+    profile = rate_profile(options, shape_name_of(environment, options), run_time_of(environment))
+    if profile is None or summary.measured_s <= 0:
+        return options.target_rps or None
+    begin = (summary.warmup_until or summary.started) - summary.started
+    end = begin + summary.measured_s
+    scheduled = profile.total(end) - profile.total(begin)
+    return scheduled / summary.measured_s if scheduled > 0 else options.target_rps or None
+
+
+def report_folder(options: LoadOptions, run_id: str) -> Path:
+    """The run's report folder: made by `edgeload run` already (it passes --verdict-file), else claimed here; a
+    taken name gets a suffix, since refusing now would lose the reports (loadtests.report_folder)."""
+    directory = Path(options.report_dir) / run_id
+    if options.verdict_file:
+        directory.mkdir(parents=True, exist_ok=True)
+        return directory
+    return claim(Path(options.report_dir), run_id, explicit=False)
+
+
+def write_locust_html(environment: Any, directory: Path) -> Path:
+    """Locust's own HTML report, written here rather than by Locust's --html: Locust writes that before its
+    `quitting` event, so a failed write there cost every report of ours (README "Nothing is lost")."""
+    from locust.html import get_html_report
+
+    page = get_html_report(environment, show_download_link=False)  # type: ignore[no-untyped-call]
+    return write_atomic(directory / LOCUST_HTML, redact(str(page)))
+
+
 def finish(environment: Any, state: ProcessState) -> None:
-    """Evaluate the gates, write every report, show the verdict and set the exit code (0 pass, 1 a gate failed)."""
+    """Evaluate the gates, write every report, show the verdict and set the exit code (loadtests.verdict)."""
     measurements = state.measurements
     if measurements is None or state.finished:
         return
@@ -119,20 +166,36 @@ def finish(environment: Any, state: ProcessState) -> None:
     settings = run_settings(environment, state)
     summary = measurements.summary(settings=settings)
     summary.stop_reason = _stop_reason(environment, state)
-    results = evaluate(parse_gates(options.gates), summary, options.target_rps or None)
-    ok = passed(results)
-    text = format_summary(summary) + "\n\n" + format_gate_table(results)
+    summary.interrupted = _interrupted(environment, state)
+    results = evaluate(run_gates(options), summary, rate_target(environment, state, summary))
+    outcome = verdict(summary, results)
+    state.verdict = outcome.headline
+    problems: list[str] = []
+    defaults = ("default gates dropped (--no-default-gates)" if options.no_default_gates
+                else describe_defaults(options.target_rps or None))
+    text = format_summary(summary) + "\n\n" + format_gate_table(results, outcome, defaults)
     if summary.stop_reason:
         text = f"{summary.stop_reason}\n{text}"
     if options.report_dir:
-        directory = Path(options.report_dir) / state.run_id
-        write_reports(directory, summary, results, settings)
-        text += f"\nreports: {directory}/index.html"
+        try:
+            directory = report_folder(options, state.run_id)
+        except (OSError, ValueError) as error:
+            problems.append(f"could not create the report folder: {error}")
+        else:
+            try:  # Locust's own report first: index.html links it when present
+                write_locust_html(environment, directory)
+            except Exception as error:  # one report that fails costs no other (README "Nothing is lost")
+                problems.append(f"could not write {directory / LOCUST_HTML}: {type(error).__name__}: {error}")
+            written = write_reports(directory, summary, results, settings, on_error=problems.append)
+            if any(path.name == "index.html" for path in written):
+                text += f"\nreports: {directory}/index.html"
+    text += "".join(f"\n{redact(problem)}" for problem in problems)
+    environment.process_exit_code = outcome.outcome.exit_code
     if options.verdict_file:
-        # `edgeload run` prints this after Locust's own final tables, so that the console ends with the gates.
-        # "incomplete": the gates passed, but part of what was sent was not measured (edgeload run exits 2).
-        word = "fail" if not ok else "incomplete" if state.incidents else "pass"
-        write_atomic(options.verdict_file, word + "\n" + text + "\n")
-    else:
-        print(text, flush=True)
-    environment.process_exit_code = 0 if ok else 1
+        try:
+            # `edgeload run` prints this after Locust's own final tables, so that the console ends with the gates.
+            write_atomic(options.verdict_file, outcome.outcome.slug + "\n" + text + "\n")
+            return
+        except OSError as error:  # the console still gets the verdict; edgeload run will say it found none
+            text += f"\n{redact(f'could not hand the verdict to edgeload run: {error}')}"
+    print(text, flush=True)

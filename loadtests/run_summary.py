@@ -135,6 +135,7 @@ class RunSummary:
     slots: SlotSummary | None = None  # open model only: where every scheduled request went
     trust: TrustSummary | None = None  # the generator's scheduling lag and run-queue wait against the bound
     stop_reason: str | None = None  # why the run ended early (interrupt, abort gate), shown with the verdict
+    interrupted: str | None = None  # what cut the run short (a signal, a dead child): the verdict is INTERRUPTED
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from contracts.targets import DEFAULT_CONFIG, read_config
-from loadtests.gates import GateError, parse_gates, validate_gates
+from loadtests.gates import GateError, describe_defaults, run_gates, validate_gates
 from loadtests.options import OPTIONS, LoadOptions, add_run_options, parse_duration
 
 # `edgeload run` with no options: a steady, unsaturated run that passes against the emulator. The open model
@@ -57,8 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="edgeload run",
         description="Headless load test of the Edge Network interact endpoint, every response judged by the "
-                    "contract, gates evaluated, reports written to REPORT_DIR/RUN_ID/. Exit 0 pass, 1 a gate "
-                    "failed, 2 the run could not run.")
+                    "contract, gates evaluated, reports written to REPORT_DIR/RUN_ID/. The verdict and its exit "
+                    "code: 0 PASS, 1 FAIL (a gate failed), 2 COULD NOT RUN, 3 NOT TRUSTWORTHY (the trust gate "
+                    "failed), 4 INTERRUPTED (Ctrl-C, SIGTERM, a dead child). "
+                    f"{describe_defaults().capitalize()}.")
     parser.add_argument("--target", help="base URL of the target (default: start the embedded emulator)")
     parser.add_argument("--users", type=int, help="simulated users (default 10)")
     parser.add_argument("--spawn-rate", type=float, help="users started per second (default: all within 1 s)")
@@ -119,7 +121,7 @@ def load(argv: Sequence[str]) -> RunSettings:
         run_time = parse_duration(str(values["run_time"]), "--run-time")
         spawn_rate = float(values.get("spawn_rate") or users)
         load_options = LoadOptions.from_namespace(argparse.Namespace(**options))
-        validate_gates(parse_gates(load_options.gates), load_options.target_rps or None)
+        validate_gates(run_gates(load_options), load_options.target_rps or None)
     except (ValueError, GateError) as error:
         raise SettingsError(str(error)) from None
     if run_time <= 0:

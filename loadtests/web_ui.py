@@ -126,7 +126,7 @@ def embedded_emulator(environment: Any) -> str | None:
     if profile.base_url is not None:
         return None
     try:
-        emulator = spawn()
+        emulator = spawn(tied=True)  # dies with this process, kill -9 included (emulator.lifeline)
     except (EmulatorStartError, OSError) as error:
         print(f"edgeload: the embedded emulator did not start ({str(error).splitlines()[0]}); pass --host URL",
               file=sys.stderr)

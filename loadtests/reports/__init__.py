@@ -11,7 +11,9 @@ goes through a redactor first: secrets never reach a report.
 | `rps.png`, `latency.png`, `errors.png` | charts over time (matplotlib, Agg backend, imported only here) |
 | `index.html` | people: verdict first, gates, charts, failures with examples, settings, links; works from file:// |
 
-Locust's own `locust.html` (written by Locust's `--html`) and CSV files are linked from `index.html` when present.
+Locust's own `locust.html` (written at the end of the run, loadtests.run_end) is linked from `index.html` when
+present; so are Locust CSV files a plain `locust --csv` run put in the folder. Every report says the verdict of
+loadtests.verdict.
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ from loadtests.gates import GateResult
 from loadtests.reports.clock_lines import latency_line, schedule_line, trust_line
 from loadtests.reports.contract_counts import contract_counts
 from loadtests.run_summary import OperationSummary, RunSummary
+from loadtests.verdict import Verdict, decide
+from loadtests.verdict import headline as verdict_headline
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right: frozenset[int] = frozenset()) -> list[str]:
@@ -21,17 +23,23 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right: frozense
     return [line(header), line(["-" * w for w in widths]), *(line(row) for row in rows)]
 
 
-def format_gate_table(gate_results: Sequence[GateResult]) -> str:
-    """A plain-text table (gate, threshold, measured, PASS/FAIL), the reason of each failure, the verdict line."""
-    if not gate_results:
-        return "no gates set\nverdict: PASS"
-    rows = [(r.name, r.threshold, r.measured, "PASS" if r.passed else "FAIL") for r in gate_results]
-    lines = _table(("gate", "threshold", "measured", "result"), rows)
-    failed = [r for r in gate_results if not r.passed]
-    lines += [f"  FAIL {r.message}" for r in failed if r.message]
-    gates = f"{len(gate_results)} gate{'s' if len(gate_results) != 1 else ''}"
-    lines.append(f"verdict: FAIL ({len(failed)} of {gates} failed)" if failed
-                 else f"verdict: PASS (all {gates} passed)")
+def format_gate_table(gate_results: Sequence[GateResult], outcome: Verdict | None = None,
+                      defaults: str | None = None) -> str:
+    """A plain-text table (gate, threshold, measured, PASS/FAIL), the reason of each failure, the line `defaults`
+    (which gates are the defaults and how to replace them), then the verdict line: `outcome`'s headline, or the
+    verdict of the gates alone."""
+    headline = outcome.headline if outcome is not None else verdict_headline(decide(gate_results), gate_results)
+    lines: list[str] = []
+    if gate_results:
+        rows = [(r.name + (" (default)" if r.gate.default else ""), r.threshold, r.measured,
+                 "PASS" if r.passed else "FAIL") for r in gate_results]
+        lines = _table(("gate", "threshold", "measured", "result"), rows)
+        lines += [f"  FAIL {r.message}" for r in gate_results if not r.passed and r.message]
+    else:
+        lines.append("no gates set")
+    if defaults:
+        lines.append(defaults)
+    lines.append(f"verdict: {headline}")
     return "\n".join(lines)
 
 

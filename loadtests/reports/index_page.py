@@ -17,13 +17,14 @@ from loadtests.gates import GateResult
 from loadtests.reports.clock_lines import latency_line, schedule_line, trust_line
 from loadtests.reports.contract_counts import contract_counts
 from loadtests.run_summary import RunSummary, is_contract_violation
-from loadtests.reports.verdict import verdict
+from loadtests.verdict import verdict
 
 _CSS = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:960px;padding:1.5rem;
 color:#1f2328;background:#fff}
 h1{font-size:1.6rem;margin:0 0 .3rem}h2{font-size:1.15rem;margin:2rem 0 .6rem;border-bottom:1px solid #d0d7de}
 .verdict{border-radius:8px;padding:1rem 1.2rem;color:#fff}.pass{background:#1a7f37}.fail{background:#cf222e}
+.not_trustworthy{background:#9a6700}.interrupted{background:#6e40c9}.could_not_run{background:#57606a}
 .verdict ul{margin:.4rem 0 0;padding-left:1.2rem}
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid #d0d7de;padding:.3rem .5rem;
 text-align:left;vertical-align:top}th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
@@ -53,9 +54,15 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Collec
 def _gates(results: Sequence[GateResult]) -> str:
     if not results:
         return "<p class=muted>No gates were set.</p>"
-    rows = [(f"<code>{escape(r.name)}</code>", escape(r.threshold), escape(r.measured),
+    rows = [(f"<code>{escape(r.name)}</code>" + (" <span class=muted>default</span>" if r.gate.default else ""),
+             escape(r.threshold), escape(r.measured),
              "<span class=ok>pass</span>" if r.passed else "<span class=ko>fail</span>") for r in results]
     return _table(("gate", "threshold", "measured", "result"), rows)
+
+
+def _defaults(results: Sequence[GateResult]) -> str:
+    names = ", ".join(r.name for r in results if r.gate.default) or "none"
+    return f"Default gates: {names} (a --gate on the same metric replaces one, --no-default-gates drops them all)."
 
 
 def _operations(summary: RunSummary) -> str:
@@ -123,10 +130,10 @@ def render(summary: RunSummary, gate_results: Sequence[GateResult], *, present: 
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>edgeload {outcome.word}: {escape(outcome.headline)}</title><style>{_CSS}</style></head><body>
-<section class="verdict {'pass' if outcome.passed else 'fail'}" id="verdict">
+<section class="verdict {outcome.outcome.slug}" id="verdict" data-verdict="{escape(outcome.word)}">
 <h1>{escape(outcome.headline)}</h1>{f'<ul>{reasons}</ul>' if reasons else ''}</section>
 <p>{escape(facts)}.</p>{clock}
-<h2 id="gates">Gates</h2>{_gates(gate_results)}
+<h2 id="gates">Gates</h2>{_gates(gate_results)}<p class=muted>{escape(_defaults(gate_results))}</p>
 <h2 id="charts">Charts</h2>{charts}
 <h2 id="operations">Operations</h2>{_operations(summary)}
 <h2 id="failures">Failures by check</h2>{_failures(summary)}

@@ -9,7 +9,7 @@ from typing import Any
 
 from loadtests.gates import GateResult
 from loadtests.run_summary import RunSummary
-from loadtests.reports.verdict import verdict
+from loadtests.verdict import verdict
 
 SCHEMA_VERSION = 1
 
@@ -17,7 +17,7 @@ SCHEMA_VERSION = 1
 def gate_rows(gate_results: Sequence[GateResult]) -> list[dict[str, Any]]:
     return [
         {"gate": r.name, "metric": r.gate.metric, "scope": r.gate.scope, "threshold": r.threshold,
-         "measured": r.measured, "value": r.value, "passed": r.passed, "message": r.message}
+         "measured": r.measured, "value": r.value, "passed": r.passed, "message": r.message, "default": r.gate.default}
         for r in gate_results
     ]
 
@@ -26,11 +26,14 @@ def render(summary: RunSummary, gate_results: Sequence[GateResult]) -> str:
     outcome = verdict(summary, gate_results)
     document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
-        "verdict": outcome.word.lower(),
-        "passed": outcome.passed,
+        "verdict": outcome.outcome.slug,  # pass, fail, not_trustworthy, interrupted, could_not_run
+        "verdict_word": outcome.word,
+        "exit_code": outcome.outcome.exit_code,
+        "passed": outcome.passed,  # true only for PASS
         "headline": outcome.headline,
         "reasons": list(outcome.reasons),
         "gates": gate_rows(gate_results),
+        "default_gates": [r.name for r in gate_results if r.gate.default],
         **summary.to_dict(),
     }
     # allow_nan=False: a NaN would make the file unreadable for strict JSON parsers (jq, JavaScript).

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from loadtests.gates import GateResult
 from loadtests.run_summary import RunSummary, is_contract_violation
+from loadtests.verdict import verdict
 
 # XML 1.0 forbids most control characters; a response body may contain them.
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -38,10 +39,19 @@ def _case(suite: ET.Element, classname: str, name: str, failure: str | None, tex
 
 def render(summary: RunSummary, gate_results: Sequence[GateResult]) -> str:
     root = ET.Element("testsuites", {"name": "edgeload"})
+    outcome = verdict(summary, gate_results)
+    verdict_suite = _suite(root, "edgeload.verdict", summary)
+    properties = ET.SubElement(verdict_suite, "properties")
+    ET.SubElement(properties, "property", {"name": "verdict", "value": outcome.word})
+    ET.SubElement(properties, "property", {"name": "exit_code", "value": str(outcome.outcome.exit_code)})
+    # One case that fails unless the run passed: a CI test tab shows the verdict word even when every gate passed
+    # (an interrupted run) or none failed on its own.
+    _case(verdict_suite, "edgeload.verdict", "verdict", None if outcome.passed else _clean(outcome.headline),
+          "\n".join((outcome.headline, *outcome.reasons)))
     gates = _suite(root, "edgeload.gates", summary)
     for result in gate_results:
         message = None if result.passed else result.message or f"measured {result.measured}"
-        _case(gates, "edgeload.gates", result.name, message,
+        _case(gates, "edgeload.gates", result.name + (" (default)" if result.gate.default else ""), message,
               f"threshold {result.threshold}; measured {result.measured}\n{result.message}".strip())
     checks = _suite(root, "edgeload.failures", summary)
     for category, count in summary.total_failures_by_category.items():

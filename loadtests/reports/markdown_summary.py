@@ -9,7 +9,10 @@ from loadtests.gates import GateResult
 from loadtests.reports.clock_lines import latency_line, schedule_line, trust_line
 from loadtests.reports.contract_counts import contract_counts
 from loadtests.run_summary import RunSummary, is_contract_violation
-from loadtests.reports.verdict import verdict
+from loadtests.verdict import Outcome, verdict
+
+ICONS = {Outcome.PASS: "✅", Outcome.FAIL: "❌", Outcome.NOT_TRUSTWORTHY: "⚠️", Outcome.INTERRUPTED: "⏹️",
+         Outcome.COULD_NOT_RUN: "🚫"}
 
 
 def _cell(text: object) -> str:
@@ -33,8 +36,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[object]], align: str =
 
 def render(summary: RunSummary, gate_results: Sequence[GateResult]) -> str:
     outcome = verdict(summary, gate_results)
-    icon = "✅" if outcome.passed else "❌"
-    lines = [f"# {icon} edgeload: {outcome.headline}", ""]
+    lines = [f"# {ICONS[outcome.outcome]} edgeload: {outcome.headline}", ""]
     lines += [f"- {_cell(reason)}" for reason in outcome.reasons]
     warmup = summary.overall["warmup_requests"]
     lines += ["", f"{summary.total_requests} requests in {summary.duration_s:.1f} s"
@@ -43,9 +45,11 @@ def render(summary: RunSummary, gate_results: Sequence[GateResult]) -> str:
     if gate_results:
         lines += ["## Gates", ""]
         lines += _table(("gate", "threshold", "measured", "result"),
-                        [(f"`{r.name}`", r.threshold, r.measured, "✅ pass" if r.passed else "❌ fail")
-                         for r in gate_results])
+                        [(f"`{r.name}`" + (" (default)" if r.gate.default else ""), r.threshold, r.measured,
+                          "✅ pass" if r.passed else "❌ fail") for r in gate_results])
         lines.append("")
+    lines += [f"Default gates: {', '.join(f'`{r.name}`' for r in gate_results if r.gate.default) or 'none'} "
+              "(a `--gate` on the same metric replaces one, `--no-default-gates` drops them all).", ""]
     schedule = schedule_line(summary)
     if schedule is not None:
         lines += [_sentence(schedule), ""]

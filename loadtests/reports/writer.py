@@ -94,4 +94,6 @@ def _redacted(summary: RunSummary, settings: Mapping[str, Any] | None, redactor:
         category: redact_example(example, redactor) for category, example in summary.examples.items()
     }
     stop_reason = redactor(summary.stop_reason) if summary.stop_reason else None
-    return replace(summary, settings=redact_settings(merged, redactor), examples=examples, stop_reason=stop_reason)
+    interrupted = redactor(summary.interrupted) if summary.interrupted else None
+    return replace(summary, settings=redact_settings(merged, redactor), examples=examples, stop_reason=stop_reason,
+                   interrupted=interrupted)

@@ -6,15 +6,18 @@ from loadtests.gates import (
     DEFAULT_GATES,
     Gate,
     GateError,
+    describe_defaults,
     evaluate,
     parse_gate,
     parse_gates,
     passed,
+    run_gates,
     should_abort,
     validate_gates,
 )
 from loadtests.measurements import Measurements
-from loadtests.run_summary import RunSummary
+from loadtests.options import LoadOptions
+from loadtests.run_summary import RunSummary, SlotSummary
 
 INTERACT = "POST /ee/v2/interact"
 COLLECT = "POST /ee/v2/collect"
@@ -81,8 +84,30 @@ def test_parse_gate_rejects_invalid_forms_with_one_line(text, names):
 
 def test_parse_gates_adds_defaults_unless_replaced():
     assert [g.text for g in parse_gates(["p95<200ms"])] == ["p95<200ms", *DEFAULT_GATES]
-    assert [g.text for g in parse_gates(["cpu<95%"])] == ["cpu<95%", "violations==0", "trust<=100%"]
+    assert [g.text for g in parse_gates(["cpu<95%"])] == ["cpu<95%", "violations==0", "error_rate<1%", "late<=1%",
+                                                          "trust<=100%"]
     assert [g.text for g in parse_gates(["p95<200ms"], defaults=False)] == ["p95<200ms"]
+    assert [g.default for g in parse_gates(["cpu<95%"])] == [False, True, True, True, True]
+
+
+def test_parse_gates_adds_the_rate_gate_for_an_open_model_run_only():
+    assert "rps>=95%" not in [g.text for g in parse_gates([])]
+    assert [g.text for g in parse_gates([], target_rps=100.0)][-1] == "rps>=95%"
+    assert [g.text for g in parse_gates(["rps>=90%"], target_rps=100.0)].count("rps>=90%") == 1
+    assert "rps>=95%" not in [g.text for g in parse_gates(["rps>=90%"], target_rps=100.0)]
+
+
+def test_run_gates_drops_the_defaults_with_no_default_gates():
+    options = LoadOptions(gates=("p99<50ms",), target_rps=100.0, no_default_gates=True)
+    assert [g.text for g in run_gates(options)] == ["p99<50ms"]
+    assert [g.text for g in run_gates(LoadOptions(target_rps=100.0))] == [*DEFAULT_GATES, "rps>=95%"]
+
+
+def test_describe_defaults_names_every_default_and_how_to_replace_them():
+    line = describe_defaults(100.0)
+    assert line == ("default gates: violations==0, error_rate<1%, late<=1%, cpu<90%, trust<=100%, rps>=95%; a --gate "
+                    "on the same metric replaces one, --no-default-gates drops them all")
+    assert "(rps>=95% too with --target-rps)" in describe_defaults(None)
 
 
 def test_validate_gates_requires_a_target_for_relative_rps():
@@ -244,3 +269,44 @@ def test_parse_gate_trust_takes_a_percentage_of_the_whole_run():
         parse_gate("trust<=2ms")
     with pytest.raises(GateError, match="drop the scope"):
         parse_gate("POST /ee/v2/interact: trust<=100%")
+
+
+def test_evaluate_late_is_a_share_of_the_scheduled_requests():
+    summary = _summary([1000] * 200)
+    summary.late = 2
+    result = _result("late<=1%", summary)
+    assert (result.passed, result.value, result.measured) == (True, 0.01, "1% (2 of 200 scheduled)")
+    summary.late = 3
+    failed = _result("late<=1%", summary)
+    assert (failed.passed, failed.value) == (False, 0.015)
+    assert failed.message.startswith("late<=1%: 3 of 200 scheduled requests were sent late or never")
+    assert "--workers" in failed.message  # says the fix
+
+
+def test_evaluate_late_counts_the_slots_sent_late_and_never_sent_of_the_schedule():
+    summary = _summary([1000] * 10)
+    summary.slots = SlotSummary(scheduled=50, on_time=8, late=2, never_sent=40, skipped=0)  # loadtests.pacing
+    assert _result("late<=1%", summary).measured == "84% (42 of 50 scheduled)"
+    assert _result("late==42", summary).passed
+
+
+@pytest.mark.parametrize("text", ["late<1ms", "POST /ee/v2/interact: late<=1%"])
+def test_parse_gate_refuses_late_with_a_unit_or_a_scope(text):
+    with pytest.raises(GateError, match="late"):
+        parse_gate(text)
+
+
+def test_evaluate_error_rate_names_the_commonest_failure_categories():
+    m = Measurements(STARTED)
+    for index in range(10):
+        m.record(INTERACT, 1000, "timeout" if index < 6 else "http_5xx" if index < 9 else None, STARTED + index)
+    result = _result("error_rate<1%", m.summary(STARTED + 10))
+    assert result.message == "error_rate<1%: measured 90% (9/10): timeout 6, http_5xx 3"
+
+
+def test_evaluate_relative_rps_says_how_to_reach_the_target_when_it_fails():
+    summary = _summary([1000] * 100, seconds=10.0)  # 10/s
+    result = _result("rps>=95%", summary, 100.0)
+    assert (result.passed, result.measured) == (False, "10.0% of 100/s (10.0/s)")
+    assert result.message == ("rps>=95%: measured 10.0% of 100/s (10.0/s): the run did not achieve its target rate; "
+                              "see late and the latency, add users (--users) or workers (--workers N)")

@@ -59,8 +59,8 @@ def test_live_document_before_any_run_lists_the_gates_waiting() -> None:
     assert document["state"] == "ready"
     assert [(g["gate"], g["threshold"], g["current"], g["passed"]) for g in document["gates"]] == [
         ("p99<5ms", "< 5 ms", NOT_YET, None), ("error_rate<0.01", "< 1%", NOT_YET, None),
-        ("violations==0", "== 0", NOT_YET, None), ("cpu<90%", "< 90%", NOT_YET, None),
-        ("trust<=100%", "<= 100%", NOT_YET, None)]
+        ("violations==0", "== 0", NOT_YET, None), ("late<=1%", "<= 1%", NOT_YET, None),
+        ("cpu<90%", "< 90%", NOT_YET, None), ("trust<=100%", "<= 100%", NOT_YET, None)]
 
 
 def test_live_document_evaluates_every_gate_on_the_running_figures() -> None:
@@ -72,7 +72,8 @@ def test_live_document_evaluates_every_gate_on_the_running_figures() -> None:
                        "violations==0": ("10 check failures in 10 responses that broke the contract "
                                          "(request_id_echo 10)", False),
                        "cpu<90%": ("35% of one core (max)", True),
-                       "trust<=100%": ("20% of the 2.0 ms bound (lag p99 0.2 ms)", True)}
+                       "trust<=100%": ("20% of the 2.0 ms bound (lag p99 0.2 ms)", True),
+                       "late<=1%": ("0% (0 of 100 scheduled)", True)}
     assert (document["state"], document["requests"], document["elapsed_s"]) == ("running", 100, 2.0)
 
 
@@ -102,7 +103,8 @@ def test_live_document_names_a_gate_it_cannot_read_and_still_shows_the_defaults(
     document = live_document(state, STARTED)
     assert document["problem"] is not None
     assert "p99 under 5ms" in document["problem"]
-    assert [g["gate"] for g in document["gates"]] == ["violations==0", "cpu<90%", "trust<=100%"]
+    assert [g["gate"] for g in document["gates"]] == ["violations==0", "error_rate<1%", "late<=1%", "cpu<90%",
+                                                      "trust<=100%"]
 
 
 def test_live_rows_show_run_then_gates_then_violations_then_cpu() -> None:
@@ -111,7 +113,8 @@ def test_live_rows_show_run_then_gates_then_violations_then_cpu() -> None:
     rows = live_rows(live_document(state, STARTED + 2.0))
     assert [(row["kind"], row["item"], row["result"]) for row in rows] == [
         ("run", "run-1", "FAIL so far"), ("gate", "p99<5ms", "pass"), ("gate", "error_rate<0.01", "FAIL"),
-        ("gate", "violations==0", "FAIL"), ("gate", "cpu<90%", "pass"), ("gate", "trust<=100%", "pass"),
+        ("gate", "violations==0", "FAIL"), ("gate", "late<=1%", "pass"), ("gate", "cpu<90%", "pass"),
+        ("gate", "trust<=100%", "pass"),
         ("violation", "request_id_echo", "FAIL"),
         ("cpu", "generator CPU (local)", "")]
     assert rows[-1]["threshold"] == "< 90% (max)"
@@ -143,3 +146,13 @@ def test_compact_example_ends_with_the_cause_and_redacts_it_again() -> None:
     finally:
         forget_secrets()
     assert redacted.get("cause") == "response_schema: [REDACTED] is not of type 'array' at $.handle"
+
+
+def test_live_document_of_a_finished_run_says_the_reports_verdict() -> None:
+    state, _keep = _state()
+    _running(state)
+    state.running = False
+    state.verdict = "INTERRUPTED: stopped by SIGINT; 2 of 4 gates failed on what was measured"
+    document = live_document(state, STARTED + 2.0)
+    assert document["verdict"] == state.verdict
+    assert live_rows(document)[0]["result"] == state.verdict

@@ -17,6 +17,7 @@ INTERACT = "POST /ee/v2/interact"
 COLLECT = "POST /ee/v2/collect"
 STARTED = 1_700_000_000.0
 SECRET = "FAKE-s3cr3t-9f8e7d6c5b4a"  # must never appear in any written file
+HEADLINE = "FAIL: 3 of 8 gates failed (POST /ee/v2/collect: p99<1ms, violations==0, error_rate<1%)"
 FILES = ["summary.json", "junit.xml", "summary.md", "rps.png", "latency.png", "errors.png", "index.html"]
 
 
@@ -69,7 +70,10 @@ def test_write_reports_writes_every_file(report):
 def test_write_reports_json_has_counts_percentiles_failures_gates_cpu_late(report):
     directory, *_ = report
     document = json.loads((directory / "summary.json").read_text())
-    assert (document["verdict"], document["passed"]) == ("fail", False)
+    assert (document["verdict"], document["verdict_word"], document["exit_code"], document["passed"]) == (
+        "fail", "FAIL", 1, False)
+    assert document["headline"] == HEADLINE
+    assert document["default_gates"] == ["violations==0", "error_rate<1%", "late<=1%", "cpu<90%", "trust<=100%"]
     assert document["total_requests"] == 600
     assert document["overall"]["warmup_requests"] == 100
     assert document["operations"][INTERACT]["requests"] + document["operations"][COLLECT]["requests"] == 500
@@ -78,8 +82,10 @@ def test_write_reports_json_has_counts_percentiles_failures_gates_cpu_late(repor
     assert document["late"] == 2
     assert document["cpu"]["max"] == 36.0
     assert [g["gate"] for g in document["gates"]] == ["p95<10ms", "rps>=95%", f"{COLLECT}: p99<1ms",
-                                                      "violations==0", "cpu<90%", "trust<=100%"]
-    assert [g["passed"] for g in document["gates"]] == [True, True, False, False, True, True]
+                                                      "violations==0", "error_rate<1%", "late<=1%", "cpu<90%",
+                                                      "trust<=100%"]
+    assert [g["passed"] for g in document["gates"]] == [True, True, False, False, False, True, True, True]
+    assert [g["default"] for g in document["gates"]] == [False, False, False, True, True, True, True, True]
     measured = sorted(800 + (index % 40) * 100 for index in range(100, 600))  # what _run() recorded after warm-up
     assert document["overall"]["p50_ms"] == pytest.approx(measured[249] / 1000, rel=0.001)
     assert document["overall"]["max_ms"] == measured[-1] / 1000
@@ -94,20 +100,28 @@ def test_write_reports_junit_has_one_case_per_gate_and_per_failing_check(report)
     cases = {(case.get("classname"), case.get("name")): case for case in root.iter("testcase")}
     assert sorted(cases) == sorted([
         ("edgeload.gates", "p95<10ms"), ("edgeload.gates", "rps>=95%"), ("edgeload.gates", f"{COLLECT}: p99<1ms"),
-        ("edgeload.gates", "violations==0"), ("edgeload.gates", "cpu<90%"), ("edgeload.gates", "trust<=100%"),
-        ("edgeload.checks", "request_id_echo"), ("edgeload.failures", "timeout")])
+        ("edgeload.gates", "violations==0 (default)"), ("edgeload.gates", "error_rate<1% (default)"),
+        ("edgeload.gates", "late<=1% (default)"), ("edgeload.gates", "cpu<90% (default)"),
+        ("edgeload.gates", "trust<=100% (default)"),
+        ("edgeload.verdict", "verdict"), ("edgeload.checks", "request_id_echo"), ("edgeload.failures", "timeout")])
     failed = {name for (_, name), case in cases.items() if case.find("failure") is not None}
-    assert failed == {f"{COLLECT}: p99<1ms", "violations==0", "request_id_echo", "timeout"}
-    assert (root.get("tests"), root.get("failures")) == ("8", "4")
+    assert failed == {f"{COLLECT}: p99<1ms", "violations==0 (default)", "error_rate<1% (default)", "verdict",
+                      "request_id_echo", "timeout"}
+    assert (root.get("tests"), root.get("failures")) == ("11", "6")
+    verdict = cases[("edgeload.verdict", "verdict")].find("failure")
+    assert verdict is not None
+    assert verdict.get("message") == HEADLINE
+    assert {p.get("name"): p.get("value") for p in root.iter("property")} == {"verdict": "FAIL", "exit_code": "1"}
     assert "--- request ---" in (cases[("edgeload.checks", "request_id_echo")].findtext("failure") or "")
 
 
 def test_write_reports_markdown_opens_with_verdict_and_lists_gates(report):
     directory, *_ = report
     text = (directory / "summary.md").read_text()
-    assert text.splitlines()[0] == "# ❌ edgeload: FAIL: 2 of 6 gates failed"
-    assert ("| `violations==0` | == 0 | 12 check failures in 12 responses that broke the contract "
+    assert text.splitlines()[0] == f"# ❌ edgeload: {HEADLINE}"
+    assert ("| `violations==0` (default) | == 0 | 12 check failures in 12 responses that broke the contract "
             "(request_id_echo 12) | ❌ fail |") in text
+    assert "Default gates: `violations==0`, `error_rate<1%`, `late<=1%`, `cpu<90%`, `trust<=100%`" in text
     assert "| `p95<10ms` | < 10 ms |" in text
     assert "| `request_id_echo` | contract | 12 |" in text
 
@@ -142,10 +156,12 @@ def test_write_reports_index_page_reads_at_a_glance_and_is_self_contained(report
     page = _Page()
     page.feed(html)
     text = " ".join(page.text)
-    assert text.index("FAIL: 2 of 6 gates failed") < text.index("Gates") < text.index("Charts")
-    assert re.search(r"<td><code>violations==0</code></td><td>== 0</td><td>12 check failures in 12 responses that "
-                     r"broke the contract \(request_id_echo 12\)</td>"
+    assert text.index(HEADLINE) < text.index("Gates") < text.index("Charts")
+    assert '<section class="verdict fail" id="verdict" data-verdict="FAIL">' in html
+    assert re.search(r"<td><code>violations==0</code> <span class=muted>default</span></td><td>== 0</td>"
+                     r"<td>12 check failures in 12 responses that broke the contract \(request_id_echo 12\)</td>"
                      r"<td><span class=ko>fail</span></td>", html)
+    assert "Default gates: violations==0, error_rate<1%, late<=1%, cpu<90%, trust<=100%" in text
     images = [url for tag, url in page.resources if tag == "img"]
     assert images == ["rps.png", "latency.png", "errors.png"]
     assert all((directory / url).is_file() for url in images)

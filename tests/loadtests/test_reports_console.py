@@ -4,7 +4,7 @@ from loadtests.gates import evaluate, parse_gates
 from loadtests.measurements import Measurements
 from loadtests.reports import format_gate_table, format_summary
 from loadtests.reports.contract_counts import contract_counts
-from loadtests.reports.verdict import verdict
+from loadtests.verdict import verdict
 
 INTERACT = "POST /ee/v2/interact"
 STARTED = 1_700_000_000.0
@@ -27,14 +27,24 @@ def test_format_gate_table_lists_each_gate_and_ends_with_the_verdict():
     table = format_gate_table(evaluate(parse_gates(["p95<2ms"]), summary, None)).splitlines()
     assert table[0].split() == ["gate", "threshold", "measured", "result"]
     assert table[2].split() == ["p95<2ms", "<", "2", "ms", "1.500", "ms", "PASS"]
-    assert table[3].split()[:2] == ["violations==0", "=="]
+    assert table[3].split()[:3] == ["violations==0", "(default)", "=="]
     assert table[3].endswith("FAIL")
-    assert table[-1] == "verdict: FAIL (1 of 4 gates failed)"
+    assert table[-1] == "verdict: FAIL: 3 of 6 gates failed (violations==0, error_rate<1%, late<=1%)"
+
+
+def test_format_gate_table_shows_the_defaults_line_and_the_given_verdict():
+    summary = _summary()
+    summary.interrupted = "stopped by SIGINT"
+    results = evaluate(parse_gates(["p95<2ms"], defaults=False), summary, None)
+    table = format_gate_table(results, verdict(summary, results), "default gates: violations==0").splitlines()
+    assert table[-2:] == ["default gates: violations==0",
+                          "verdict: INTERRUPTED: stopped by SIGINT; all 1 gate passed on what was measured, which is "
+                          "not the whole run"]
 
 
 def test_format_gate_table_passes_when_every_gate_passes():
     table = format_gate_table(evaluate(parse_gates(["p99<2ms"], defaults=False), _summary(), None))
-    assert table.splitlines()[-1] == "verdict: PASS (all 1 gate passed)"
+    assert table.splitlines()[-1] == "verdict: PASS: all 1 gate passed"
 
 
 def test_format_summary_shows_operations_warmup_failures_late_and_cpu():
@@ -54,7 +64,7 @@ def test_verdict_gives_the_cpu_reason_when_the_generator_saturates():
     summary = _summary(cpu=99.0)
     summary.stop_reason = "interrupted (Ctrl-C)"
     outcome = verdict(summary, evaluate(parse_gates([], defaults=True), summary, None))
-    assert outcome.headline == "FAIL: 2 of 3 gates failed"
+    assert outcome.headline == "FAIL: 4 of 5 gates failed (violations==0, error_rate<1%, late<=1%, cpu<90%)"
     assert any("not trustworthy" in reason for reason in outcome.reasons)
     assert outcome.reasons[-1] == "the run ended early: interrupted (Ctrl-C)"
 

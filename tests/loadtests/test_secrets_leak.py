@@ -50,7 +50,7 @@ def test_load_test_with_oauth_shares_refreshed_tokens_and_leaks_no_secret(tmp_pa
     assert 3 <= issued <= 6, issued
     assert total >= 100
     files = [path for path in (tmp_path / "reports").rglob("*") if path.is_file()]
-    assert {"index.html", "summary.json", "junit.xml", "summary.md", "locust.html", "locust_stats.csv"} <= {
+    assert {"index.html", "summary.json", "junit.xml", "summary.md", "locust.html"} <= {
         path.name for path in files}
     found = {str(path.relative_to(tmp_path)): leaks(path.read_bytes()) for path in files}
     found["stdout"], found["stderr"] = leaks(run.stdout), leaks(run.stderr)

@@ -60,13 +60,15 @@ def test_stats_requests_carries_our_rows_on_each_poll(web_environment: Any) -> N
         [extended] = stats["extended_stats"]
         assert extended["key"] == TAB_KEY
         assert [(row["kind"], row["item"]) for row in extended["data"]] == [
-            ("run", "-"), ("gate", "p99<5ms"), ("gate", "violations==0"), ("gate", "cpu<90%"), ("gate", "trust<=100%")]
+            ("run", "-"), ("gate", "p99<5ms"), ("gate", "violations==0"), ("gate", "error_rate<1%"),
+            ("gate", "late<=1%"), ("gate", "cpu<90%"), ("gate", "trust<=100%")]
 
 
 def test_live_route_serves_the_whole_document(web_environment: Any) -> None:
     document = web_environment.web_ui.app.test_client().get(LIVE_PATH).get_json()
     assert document["state"] == "ready"
-    assert [gate["gate"] for gate in document["gates"]] == ["p99<5ms", "violations==0", "cpu<90%", "trust<=100%"]
+    assert [gate["gate"] for gate in document["gates"]] == ["p99<5ms", "violations==0", "error_rate<1%", "late<=1%",
+                                                           "cpu<90%", "trust<=100%"]
 
 
 def test_embedded_emulator_is_not_started_when_a_host_is_given(web_environment: Any) -> None:

@@ -61,9 +61,24 @@ def run_against(url: str, report_dir: Path, run_id: str, *args: str) -> tuple[in
 
 
 REPORT_FILES = ("index.html", "summary.json", "summary.md", "junit.xml", "rps.png", "latency.png", "errors.png",
-                "locust.html", "locust_stats.csv", "locust_failures.csv")
+                "locust.html")
 
 
 def missing_reports(directory: Path) -> list[str]:
     """Every report a run writes (ours and Locust's own) that is absent or empty."""
     return [name for name in REPORT_FILES if not (directory / name).is_file() or not (directory / name).stat().st_size]
+
+
+# Gates whose failure says the generator could not keep its own clock: the figures measure the generator.
+TRUST_METRICS = ("trust", "late", "cpu")
+
+
+def untrustworthy(summary: dict[str, Any]) -> str | None:
+    """Why a run's own figures say its latencies cannot be trusted (its verdict, or a failed gate on the
+    generator's own clock: trust, late sends, cpu), or None. A test then skips with this reason rather than
+    assert figures the machine distorted."""
+    failed = [gate["message"] for gate in summary["gates"] if not gate["passed"] and gate["metric"] in TRUST_METRICS]
+    if summary["verdict"] == "not_trustworthy" or failed:
+        detail = f": {'; '.join(failed)}" if failed else ""
+        return f"the run found its own figures untrustworthy ({summary['headline']}){detail}"
+    return None

@@ -6,6 +6,9 @@ that the tolerance measures the suite, not the machine. The load is an open mode
 generator's limit with users to spare: a saturated generator would measure its own queue, and closed-model users
 with a fixed latency bunch into waves that queue behind each other. Each run draws from a freshly reset emulator,
 so the sample of injected latencies is the same sequence every time; only the suite's own overhead varies.
+
+On a machine too busy for the generator to keep its schedule, the run says so itself (its trust, late or cpu
+gate fails): the test then skips with the run's own reason, since the figures it would assert measure the machine.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from statistics import NormalDist
 import pytest
 
 from tests.edgeload_runs import stats
-from tests.reliability.harness import emulator, run_against
+from tests.reliability.harness import emulator, run_against, untrustworthy
 
 OPERATION = "POST /ee/v2/interact"
 QUANTILES = (0.50, 0.95, 0.99)
@@ -56,7 +59,10 @@ def test_measured_percentiles_match_the_injected_distribution(
             target.url, tmp_path, "latency", "--persona-weights", "forwarder=1,visitor=0,collector=0",
             "--target-rps", str(rate), "--users", str(users), "--run-time", f"{seconds}s")
         received = stats(target.url)
-    assert code == 0, err[-2000:]  # no violation, and the generator's CPU stayed below 90 %
+    reason = untrustworthy(summary)
+    if reason is not None:
+        pytest.skip(reason)
+    assert code == 0, err[-2000:]  # every gate passed: no violation, no error, the rate held
     assert summary["total_requests"] == received["total"] == received["faults"]["latency"] >= rate * seconds * 0.98
     measured = summary["operations"][OPERATION]
     for q in QUANTILES:
@@ -70,3 +76,13 @@ def test_quantile_ms_knows_each_distribution() -> None:
     assert quantile_ms("latency,dist=normal,mean_ms=200,sd_ms=40", 0.5) == pytest.approx(200.0)
     assert quantile_ms("latency,dist=normal,mean_ms=200,sd_ms=40", 0.99) == pytest.approx(293.05, abs=0.01)
     assert quantile_ms("latency,dist=lognormal,median_ms=100,sigma=0.5", 0.99) == pytest.approx(320.01, abs=0.01)
+
+
+def test_untrustworthy_names_the_gates_that_say_the_clock_lied() -> None:
+    gate = {"gate": "late<=1%", "metric": "late", "passed": False, "message": "late<=1%: 90 of 1500 scheduled"}
+    summary = {"verdict": "fail", "headline": "FAIL: 1 of 5 gates failed (late<=1%)", "gates": [gate]}
+    assert untrustworthy(summary) == ("the run found its own figures untrustworthy (FAIL: 1 of 5 gates failed "
+                                      "(late<=1%)): late<=1%: 90 of 1500 scheduled")
+    assert untrustworthy({**summary, "gates": [{**gate, "metric": "p99"}]}) is None
+    assert untrustworthy({"verdict": "not_trustworthy", "headline": "NOT TRUSTWORTHY: lag", "gates": []}) == (
+        "the run found its own figures untrustworthy (NOT TRUSTWORTHY: lag)")

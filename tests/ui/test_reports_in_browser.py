@@ -57,13 +57,14 @@ def test_load_test_report_opens_with_the_verdict_then_gates_charts_failures_sett
     page = _open(watched, folder / "index.html")
     verdict = page.locator("#verdict")
     expect(verdict).to_have_class("verdict fail")
-    expect(verdict.locator("h1")).to_have_text(summary["headline"])  # "FAIL: 1 of 3 gates failed"
+    expect(verdict.locator("h1")).to_have_text(summary["headline"])  # "FAIL: 1 of 6 gates failed (violations==0)"
     expect(verdict.locator("li").first).to_contain_text("violations==0: measured")
     headings = page.locator("h2").all_inner_texts()
     assert headings == ["Gates", "Charts", "Operations", "Failures by check", "Settings", "Files"]
     gate_rows = page.locator("h2#gates + table tbody tr")
     assert gate_rows.all_inner_texts() == [
-        f"{gate['gate']}\t{gate['threshold']}\t{gate['measured']}\t{'pass' if gate['passed'] else 'fail'}"
+        f"{gate['gate']}{' default' if gate['default'] else ''}\t{gate['threshold']}\t{gate['measured']}\t"
+        f"{'pass' if gate['passed'] else 'fail'}"
         for gate in summary["gates"]]
     images = page.locator("img")
     widths = images.evaluate_all("images => images.map(image => [image.getAttribute('src'), image.naturalWidth])")
