@@ -113,7 +113,11 @@ def smoke(venv: Path, work: Path) -> list[tuple[Step, str | None]]:
                            "print(*(m.__file__ for m in (contracts, emulator, generators, loadtests)))"], work, env)
     inside = where.returncode == 0 and all(Path(p).is_relative_to(venv) for p in where.output.split())
     results.append((where, None if inside else "edgeload's packages must come from the fresh environment"))
-    expect(run("edgeload run", [edgeload, "run", "--run-time", "3s"], work, env), "verdict: PASS")
+    ran = run("edgeload run", [edgeload, "run", "--run-time", "3s"], work, env)
+    # On a busy machine (the other tests beside it, a shared runner) the run may find its own clock untrustworthy:
+    # the wheel still ran and judged itself (README "Verdicts"); any other verdict is a failure.
+    untrustworthy = ran.returncode == 3 and "verdict: NOT TRUSTWORTHY" in ran.output
+    expect(ran, *(("verdict: NOT TRUSTWORTHY", 3) if untrustworthy else ("verdict: PASS", 0)))
     expect(run("edgeload contract", [edgeload, "contract", "--phases", "examples,fuzzing", "--max-examples", "2"],
                work, env), "edgeload contract: pass")
     generated = run("edgeload generate", [edgeload, "generate", "-n", "50", "--seed", "3", "--kind",

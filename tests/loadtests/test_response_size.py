@@ -17,6 +17,7 @@ from contracts.client import DEFAULT_MAX_RESPONSE_BYTES
 from contracts.transport import ResponseTooLarge
 from loadtests.exchange_adapter import READ_CHUNK, read_body, transport_category
 from loadtests.options import LoadOptions
+from tests.edgeload_runs import expected_exit
 from tests.large_body_server import serving
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,7 +92,7 @@ def test_load_test_against_50_mb_answers_counts_them_too_large_and_stays_small(b
                               timeout=120, check=True)
     code, peak_mb = map(int, measured.stdout.split())
     summary = json.loads((tmp_path / "big" / "summary.json").read_text())
-    assert code == 0
+    assert code == expected_exit(summary, 1)  # every request failed: the default error_rate gate fails the run
     assert summary["total_requests"] > 10
     assert summary["total_failures_by_category"] == {"response_too_large": summary["total_requests"]}
     assert summary["violations"] == 0  # not a contract violation: the body was never judged

@@ -16,6 +16,7 @@ import pytest
 
 from emulator.server import spawn
 from loadtests.web_ui import LIVE_PATH, URL_LINE
+from tests.edgeload_runs import expected_exit
 from tests.fake_secrets import leaks, secret_env, with_secret_query, with_userinfo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,12 +43,13 @@ def test_load_test_against_a_url_with_a_password_sends_basic_auth_and_shows_it_n
              "--report-dir", str(tmp_path / "reports"), "--run-id", "url"],
             cwd=ROOT, env=secret_env(), capture_output=True, timeout=120, check=False)
         stats = get_json(emulator.url + "/_emulator/stats")
-    assert run.returncode == 0, run.stderr[-2000:]
-    # The emulator knows only bearer tokens: every request carried the Basic credentials, and each was refused.
+    # The emulator knows only bearer tokens: every request carried the Basic credentials, and each was refused,
+    # so the default error_rate gate fails the run.
     assert stats["by_status"] == {"401": stats["total"]}
     files = [path for path in (tmp_path / "reports").rglob("*") if path.is_file()]
     assert {"index.html", "summary.json", "junit.xml", "summary.md", "locust.html"} <= {path.name for path in files}
     summary = json.loads((tmp_path / "reports" / "url" / "summary.json").read_text())
+    assert run.returncode == expected_exit(summary, 1), run.stderr[-2000:]
     assert summary["settings"]["target"] == emulator.url  # the target as resolved: no userinfo left to redact
     assert found_in(files, tmp_path, stdout=run.stdout, stderr=run.stderr) == {}
 
