@@ -1,12 +1,12 @@
-"""Credentials as Adobe documents them, for every runner (issue 6, "Authentication as Adobe documents it").
+"""Credentials as Adobe documents them, for every runner (README "Real targets").
 
-`credentials_for(profile)` returns a `Credentials` mapping of request headers: `Authorization: Bearer` (a token
-from an environment variable, or one fetched with OAuth server-to-server client credentials), `x-api-key` (the
-client id), `x-gw-ims-org-id`, `x-sandbox-name` and the profile's extra headers [DCAPI getting-started/
-authentication.md; EDGE-API.md §2 "Endpoints, hosts, auth"]. Spread it into each request (`{**credentials}`): the
-token is read from a cache on every access and fetched from the IMS token endpoint once per process, again only
-shortly before it expires, never per request. One lock makes that hold across threads, and across greenlets in a
-gevent-patched Locust process (the lock is then gevent's).
+`credentials_for(profile)` returns a `Credentials` mapping of request headers: `Authorization: Bearer` (a token from an
+environment variable, or one fetched with OAuth server-to-server client credentials), `x-api-key` (the client id),
+`x-gw-ims-org-id`, `x-sandbox-name` and the profile's extra headers
+[https://developer.adobe.com/data-collection-apis/docs/getting-started/authentication/]. Spread it into each request
+(`{**credentials}`): the token is read from a cache on every access and fetched from the IMS token endpoint once per
+process, again only shortly before it expires, never per request. One lock makes that hold across threads, and across
+greenlets in a gevent-patched Locust process (the lock is then gevent's).
 
 The fetch uses the standard library (urllib), so the contracts layer needs no HTTP client of its own. Every secret
 read or fetched is registered with `contracts.redaction`: whatever prints it afterwards prints [REDACTED].

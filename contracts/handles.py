@@ -1,6 +1,7 @@
 """The two checks that compare a response with its request: the requestId echo and the handle array.
 
-No schemathesis built-in compares a request value with a response value (TOOLS.md), hence these checks.
+No schemathesis built-in compares a request value with a response value
+(https://schemathesis.readthedocs.io/en/stable/reference/checks/), hence these checks.
 """
 
 from __future__ import annotations

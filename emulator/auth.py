@@ -6,8 +6,10 @@ two): like Adobe IMS access tokens they start with `eyJ`, and a signature lets t
 from a forged or an expired one. The signing key is not a secret (the emulator is a test double); tokens survive
 a restart of the emulator with the same key.
 
-Which datastreams authenticate (EDGE-API.md §2: "mixed → edge.adobedc.net does not authenticate,
-server.adobedc.net authenticates; authenticated → both authenticate"): the emulator has one host, so
+Which datastreams authenticate
+(https://experienceleague.adobe.com/en/docs/experience-platform/edge-network-server-api/authentication: "mixed →
+edge.adobedc.net does not authenticate, server.adobedc.net authenticates; authenticated → both authenticate"): the
+emulator has one host, so
 
 - `authenticated` datastreams always require `Authorization: Bearer`, `x-api-key` and `x-gw-ims-org-id`;
 - `mixed` ones answer as edge.adobedc.net by default (no credentials needed), but credentials that are sent are

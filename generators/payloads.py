@@ -108,7 +108,7 @@ class Geo(TypedDict):
 
 class PlaceContext(TypedDict):
     localTime: str
-    localTimezoneOffset: int  # JavaScript getTimezoneOffset() sign: UTC-7 gives 420 (XDM.md)
+    localTimezoneOffset: int  # JavaScript getTimezoneOffset() sign: UTC-7 gives 420
     ianaTimezone: str
     geo: Geo
 

@@ -1,4 +1,4 @@
-"""Pass/fail gates in the spirit of k6 thresholds (issue 5, "Gates and the main command").
+"""Pass/fail gates in the spirit of k6 thresholds (README "Gates and reports").
 
 Grammar, one gate per expression (`--gate` is repeatable; spaces are optional):
 
@@ -23,7 +23,7 @@ Grammar, one gate per expression (`--gate` is repeatable; spaces are optional):
 
 Gates read the statistics after the warm-up. The defaults (`DEFAULT_GATES`) always apply unless a gate on the
 same metric and scope replaces them: `violations==0`; `cpu<90%`, whose failure means the latency figures
-measure the generator's own queue and are not trustworthy (TOOLS.md: a saturated Locust reports p50 6 ms against
+measure the generator's own queue and are not trustworthy (measured here: a saturated Locust reports p50 6 ms against
 a true 0.6 ms); and `trust<=100%`, whose failure means the generator's clock ran late by more than its figures
 can bear, whoever took the CPU (loadtests.trust).
 """

@@ -1,7 +1,7 @@
 """The end of a run in the Locust master (or the only process): gates, reports, console table, exit code.
 
 Runs on what was measured, however the run ended (its time, an abort gate, Ctrl-C, SIGTERM, a target that went
-away): issue 5 asks that every report be written and the gates evaluated even then. Also the small pieces the
+away): every report is written and the gates evaluated even then. Also the small pieces the
 listeners need around it: persona weights and the example exchange of a failure category.
 """
 

@@ -1,4 +1,4 @@
-"""The verdict every report opens with (issue 9: "opens with the verdict, pass or fail, and why")."""
+"""The verdict every report opens with (README "What you see": pass or fail, and why)."""
 
 from __future__ import annotations
 
