@@ -23,7 +23,8 @@ ALLOWED = {"scripts/refresh_reference.py", "NOTICE"}
 # tests/test_standalone_paths.py.
 ALLOWED_LINES = {("tests/test_standalone_paths.py", "/shared/reference/")}
 ISSUE = re.compile(r"\bissues?\s+#?\d+\b", re.IGNORECASE)
-BRIEF = re.compile(r"\bthe\s+brief\b|\(brief\b|\bbrief\s*:", re.IGNORECASE)
+WORD = "bri" + "ef"
+PRIVATE_BRIEF = re.compile(rf"\bthe\s+{WORD}\b|\({WORD}\b|\b{WORD}\s*:", re.IGNORECASE)
 NOTES = ("EDGE-API", "XDM", "TOOLS", "REAL-CLIENTS", "STYLE", "DEVELOP" + "ERS")
 LIBRARY = "." + "library/"  # the machine's tool library beside the checkout
 OUTSIDE = re.compile(r"\b(?:" + "|".join(re.escape(name) for name in NOTES) + r")\.md\b"
@@ -56,7 +57,7 @@ def pointers(name: str, text: str) -> list[str]:
     for number, line in enumerate(text.splitlines(), 1):
         if any(name == allowed and part in line for allowed, part in ALLOWED_LINES):
             continue
-        for pattern, what in ((BRIEF, "the brief"), (OUTSIDE, "a document outside the repository")):
+        for pattern, what in ((PRIVATE_BRIEF, "a private brief"), (OUTSIDE, "a document outside the repository")):
             match = pattern.search(line)
             if match:
                 found.append(f"{name}:{number}: {what} ({match.group(0)}); cite its public source or the README")
@@ -80,9 +81,9 @@ def test_no_tracked_file_points_at_an_issue_the_brief_or_notes_outside_the_repos
     pytest.param("a.py", "issues = 3\nx = issues + 4\n", [], id="issue-as-a-name-in-code"),
     pytest.param("data.json", '{"note": "see issue ' + '12"}\n', ["data.json:1: an issue number (issue " + "12)"],
                  id="issue-in-other-file"),
-    pytest.param("a.py", "# keeps the order of the " + "brief\n", ["a.py:1: the brief (the " + "brief)"],
+    pytest.param("a.py", "# keeps the order of the " + "brief\n", ["a.py:1: a private brief (the " + "brief)"],
                  id="the-brief"),
-    pytest.param("a.py", "# no traceback (" + "brief)\n", ["a.py:1: the brief ((" + "brief)"], id="brief-tag"),
+    pytest.param("a.py", "# no traceback (" + "brief)\n", ["a.py:1: a private brief ((" + "brief)"], id="brief-tag"),
     pytest.param("a.md", "In brief" + "ly: fine.\n", [], id="briefly"),
     pytest.param("Makefile", f"# from REAL-CLIENTS{MD}\n", [f"Makefile:1: a document outside the repository "
                                                          f"(REAL-CLIENTS{MD})"], id="outside-note"),
