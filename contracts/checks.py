@@ -88,7 +88,8 @@ def response_schema(ctx: Context) -> None:
 check(request_id_echo)
 check(handle_shape)
 
-# EXEG error URL; the last three digits are the HTTP status [DCAPI troubleshooting.md].
+# EXEG error URL; the last three digits are the HTTP status
+# [https://developer.adobe.com/data-collection-apis/docs/getting-started/troubleshooting/].
 EXEG_TYPE: Final = re.compile(r"https://ns\.adobe\.com/aep/errors/EXEG-[0-9]{4}-([0-9]{3})")
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
-# Valid Edge Network location hints [DCAPI getting-started/location-hints.md].
+# Valid Edge Network location hints
+# [https://developer.adobe.com/data-collection-apis/docs/getting-started/location-hints/].
 LOCATION_HINTS: Final = ("or2", "va6", "irl1", "ind1", "jpn3", "sgp3", "aus3")
 
 INTERACT_V2: Final = "POST /ee/v2/interact"

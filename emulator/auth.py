@@ -16,7 +16,7 @@ emulator has one host, so
   checked as server.adobedc.net would check them: a client must not learn that a broken token "works";
 - `--server-host` makes the emulator answer as server.adobedc.net: mixed datastreams require credentials too.
 
-Refusals [DCAPI troubleshooting.md, EXEG table]: missing or malformed token, missing x-api-key or
+Refusals (the EXEG table, tests/reference/exeg-error-codes.json): missing or malformed token, missing x-api-key or
 x-gw-ims-org-id: EXEG-0500-401; bad signature: EXEG-0502-401; expired: EXEG-0503-401.
 """
 
