@@ -47,7 +47,7 @@ max-examples = {max_examples}
 {parameters}
 
 [checks.negative_data_rejection]
-# Every documented refusal of bad input (EXEG table: tests/reference/exeg-error-codes.json), 404 for an unknown hint.
+# Every documented refusal of bad input (EXEG table, DCAPI troubleshooting.md), 404 for an unknown hint.
 expected-statuses = {_strings(NEGATIVE_EXPECTED)}
 
 [checks.positive_data_acceptance]
