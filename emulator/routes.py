@@ -41,9 +41,8 @@ class Route:
 
 
 # The spec names `datastreamId`; Experience League pages and Adobe's samples send `dataStreamId`; one page shows
-# `configId` on v2
-# (https://experienceleague.adobe.com/en/docs/experience-platform/edge-network-server-api/personalization). All are
-# accepted, the spec's name first.
+# `configId` on v2 (Experience League, Edge Network Server API "Personalization"). All are accepted, the spec's name
+# first.
 _V2_PARAMS = ("datastreamId", "dataStreamId", "configId")
 
 # The Web SDK's API: v1 takes `configId` only (api-reference.yaml: "The v1 APIs use configId"); answers in v1.py.

@@ -1,7 +1,7 @@
 """Request bodies of the functional cases, shaped like the documentation's examples.
 
 A server datastream needs one identity marked primary (EXEG-0306-400 otherwise)
-[https://experienceleague.adobe.com/en/docs/experience-platform/edge-network-server-api/visitor-identification-fpid];
+[https://experienceleague.adobe.com/en/docs/experience-platform/collection/visitor-identification/visitor-identification-fpid];
 the FPID below is the documentation's example value.
 """
 
