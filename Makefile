@@ -18,7 +18,7 @@ run: $(STAMP)
 
 # The whole CI: lint, strict types, every test (slow end-to-end ones included), then the other supported Pythons.
 # pytest runs under gevent's monkey-patching from the first import: with schemathesis' pytest plugin
-# loaded, a test module importing locust otherwise fails at collection with RecursionError (STYLE.md).
+# loaded, a test module importing locust otherwise fails at collection with RecursionError.
 test: $(STAMP) lint typecheck unit pythons
 
 lint: $(STAMP)
@@ -43,7 +43,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	# aepp is a test client only; its full dependency tree is 498 MB, aepp.edge needs none of it (REAL-CLIENTS.md).
+	# aepp is a test client only; its full dependency tree is 498 MB, aepp.edge needs none of it.
 	$(BIN)/python -m pip install --quiet --no-deps aepp==0.6.0
 	touch $@
 
@@ -52,7 +52,7 @@ bench: $(STAMP)
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(BIN)/python -m benchmarks
 
-# Real clients for tests/clients (REAL-CLIENTS.md, issue 7). npm packages come pinned by package-lock.json and are
+# Real clients for tests/clients (README "Real clients"). npm packages come pinned by package-lock.json and are
 # installed without install scripts: none is needed, and playwright-core must never download a browser of its own.
 # Debian's chromium is installed only when the machine lacks it; if that fails, the browser tests skip and say why.
 

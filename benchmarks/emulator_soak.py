@@ -1,5 +1,5 @@
 """Does the emulator's memory stay put under a long steady load? Its RSS after a soak against where it settled
-after warm-up (issue 8: within 10 %).
+after warm-up (the target: within 10 %).
 
 wrk (Debian) posts the 1.2 KB page view of `emulator_throughput` flat out on a fixed number of connections, one
 in a hundred closing its connection (`emulator_soak.lua`) so connection set-up and teardown are soaked too; the

@@ -1,4 +1,4 @@
-"""Is the emulator ever what limits a load test? Requests/s of three set-ups measured in one run (issue 2).
+"""Is the emulator ever what limits a load test? Requests/s of three set-ups measured in one run.
 
 (a) the emulator's full interact behaviour, (b) the same uvicorn stack answering a constant body
 (`emulator_constant_app.py`), both loaded by wrk (Debian) posting a 1.2 KB page view (`emulator_page_view.json`,

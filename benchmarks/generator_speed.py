@@ -2,10 +2,10 @@
 
     .venv/bin/python -m benchmarks.generator_speed [--seconds 3] [--seed 1]
 
-Pinned to one core (`os.sched_setaffinity`). Measured in one run: the time to build `Traffic`'s pools, page
-views per second composed from the pools and serialised to JSON bytes (with orjson, as the load test sends them,
-and with the standard library's `json.dumps(...).encode()`), and the same for the naive baseline. Targets
-(issue 4): at least 25,000 page views/s with serialisation, at least 20 times the baseline, pools in under 2 s.
+Pinned to one core (`os.sched_setaffinity`). Measured in one run: the time to build `Traffic`'s pools, page views per
+second composed from the pools and serialised to JSON bytes (with orjson, as the load test sends them, and with the
+standard library's `json.dumps(...).encode()`), and the same for the naive baseline. Targets (README "Performance"): at
+least 25,000 page views/s with serialisation, at least 20 times the baseline, pools in under 2 s.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ TARGET_BUILD_S = 2.0
 
 
 def naive_page_view(fake: Faker) -> dict[str, object]:
-    """What a first attempt looks like: about twenty Faker calls per event, nothing reused (XDM.md)."""
+    """What a first attempt looks like: about twenty Faker calls per event, nothing reused."""
     return {
         "_id": fake.uuid4(),
         "eventType": "web.webpagedetails.pageViews",

@@ -4,7 +4,7 @@
 (b) our `ServerForwarder`: a generated event per request, orjson, the contract's full verdict on every response
     and every latency into the exact measurements (loadtests.listeners);
 (c) (a) in two Locust worker processes (`--processes 2`).
-Target: b/a >= 0.9 (issue 5). The emulator is pinned to core 0 and (a), (b) to core 1; (c) needs both cores, so it
+Target: b/a >= 0.9. The emulator is pinned to core 0 and (a), (b) to core 1; (c) needs both cores, so it
 runs unpinned beside the emulator. Each figure is also given per CPU-second of Locust (all its processes): on a
 shared machine a neighbour steals cores, not CPU-seconds, so that ratio is the steadier one. The set-ups
 alternate within each repeat so that drift hits them alike; medians are compared.
@@ -137,7 +137,7 @@ def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.locust_overhead", description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=10, help="measured window of each run (default 10)")
     parser.add_argument("--repeats", type=int, default=3, help="runs of each set-up (default 3)")
-    parser.add_argument("--users", type=int, default=50, help="Locust users (default 50, as TOOLS.md measured)")
+    parser.add_argument("--users", type=int, default=50, help="Locust users (default 50)")
     args = parser.parse_args(list(argv))
     results: dict[str, list[Figure]] = {"a": [], "b": [], "c": []}
     with tempfile.TemporaryDirectory(prefix="edgeload-bench-") as scratch:

@@ -1,6 +1,6 @@
 """The contract of the Edge Network collection API and the one verdict on a response (README "The contract").
 
-Public API (brief): `contracts.exchange.Exchange`, `contracts.verdict.judge`, `contracts.violations.ContractViolation`
+Public API: `contracts.exchange.Exchange`, `contracts.verdict.judge`, `contracts.violations.ContractViolation`
 (also importable from `contracts.verdict`), `contracts.checks.REGISTRY`, `contracts.operations.label_for`. Nothing
 is imported here, so `import contracts.xdm` stays as light as that module.
 """

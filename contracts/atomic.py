@@ -1,8 +1,8 @@
 """Atomic file writes for every report: the load test's (loadtests.reports) and the contract run's (contracts.report).
 
-A run interrupted by Ctrl-C, SIGTERM or a dying target still writes its reports (issue 5); a report read by CI
+A run interrupted by Ctrl-C, SIGTERM or a dying target still writes its reports; a report read by CI
 while it is being rewritten, or left behind by a crash mid-write, must be the old file or the new one, never half
-of either (issue 8). It lives here, in the lowest layer that writes reports, so that both can use it. POSIX
+of either. It lives here, in the lowest layer that writes reports, so that both can use it. POSIX
 `rename(2)` replaces a file atomically within one file system, so the data goes to a temporary file in the same
 directory, is flushed to disk, then replaces the target.
 """

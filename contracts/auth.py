@@ -1,12 +1,12 @@
-"""Credentials as Adobe documents them, for every runner (issue 6, "Authentication as Adobe documents it").
+"""Credentials as Adobe documents them, for every runner (README "Real targets").
 
-`credentials_for(profile)` returns a `Credentials` mapping of request headers: `Authorization: Bearer` (a token
-from an environment variable, or one fetched with OAuth server-to-server client credentials), `x-api-key` (the
-client id), `x-gw-ims-org-id`, `x-sandbox-name` and the profile's extra headers [DCAPI getting-started/
-authentication.md; EDGE-API.md §2 "Endpoints, hosts, auth"]. Spread it into each request (`{**credentials}`): the
-token is read from a cache on every access and fetched from the IMS token endpoint once per process, again only
-shortly before it expires, never per request. One lock makes that hold across threads, and across greenlets in a
-gevent-patched Locust process (the lock is then gevent's).
+`credentials_for(profile)` returns a `Credentials` mapping of request headers: `Authorization: Bearer` (a token from an
+environment variable, or one fetched with OAuth server-to-server client credentials), `x-api-key` (the client id),
+`x-gw-ims-org-id`, `x-sandbox-name` and the profile's extra headers
+[https://developer.adobe.com/data-collection-apis/docs/getting-started/authentication/]. Spread it into each request
+(`{**credentials}`): the token is read from a cache on every access and fetched from the IMS token endpoint once per
+process, again only shortly before it expires, never per request. One lock makes that hold across threads, and across
+greenlets in a gevent-patched Locust process (the lock is then gevent's).
 
 The fetch uses the standard library (urllib), so the contracts layer needs no HTTP client of its own. Every secret
 read or fetched is registered with `contracts.redaction`: whatever prints it afterwards prints [REDACTED].
@@ -209,7 +209,7 @@ def credentials_for(
         client_id, secret = _required(env, profile, profile.client_id_env, profile.client_secret_env)
         source = ClientCredentialsToken(profile.token_url, client_id, secret, profile.scopes,
                                         verify_tls=profile.verify_tls, clock=clock, fetch=fetch)
-        api_key = api_key or client_id  # x-api-key is the client id (DCAPI authentication.md)
+        api_key = api_key or client_id  # x-api-key is the client id (README "Real targets")
     if profile.auth != "none" and not profile.org_id:
         raise AuthError(f"profile {profile.name} authenticates, so it needs the IMS org: set EDGELOAD_ORG_ID or "
                         f"org_id in [profiles.{profile.name}] (sent as x-gw-ims-org-id, e.g. ORGID@AdobeOrg)")

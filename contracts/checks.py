@@ -1,10 +1,10 @@
 """The checks: a tiny registry of named rules on one exchange, each raising its own `ContractViolation`.
 
-Modelled on schemathesis' registry (STYLE.md): a check is a function registered under its name; it returns
-None when the rule holds and raises when it does not. Checks are orthogonal where the rules allow it: a check
-whose rule presupposes another one (a schema for the status, a JSON body) stays silent when that other rule is
-broken, so that one broken rule yields one violation. Every check sees the same `Context`, which parses the body
-at most once.
+Modelled on schemathesis' check registry (https://schemathesis.readthedocs.io/en/stable/): a check is a function
+registered under its name; it returns None when the rule holds and raises when it does not. Checks are orthogonal where
+the rules allow it: a check whose rule presupposes another one (a schema for the status, a JSON body) stays silent when
+that other rule is broken, so that one broken rule yields one violation. Every check sees the same `Context`, which
+parses the body at most once.
 """
 
 from __future__ import annotations
@@ -84,11 +84,12 @@ def response_schema(ctx: Context) -> None:
                              detail=schema_cause(error.message, error.instance, error.instance_path))
 
 
-# The handle and request-id rules live in their own module; registered here to keep the order of the brief.
+# The handle and request-id rules live in their own module; registered here to keep the README's order.
 check(request_id_echo)
 check(handle_shape)
 
-# EXEG error URL; the last three digits are the HTTP status [DCAPI troubleshooting.md].
+# EXEG error URL; the last three digits are the HTTP status
+# [https://developer.adobe.com/data-collection-apis/docs/getting-started/troubleshooting/].
 EXEG_TYPE: Final = re.compile(r"https://ns\.adobe\.com/aep/errors/EXEG-[0-9]{4}-([0-9]{3})")
 
 

@@ -3,7 +3,7 @@
 Exit code (loadtests.cli): 0 the target keeps the contract, 1 a check failed, 2 the run could not happen (target
 down, a runner crashed), with one line saying what to do.
 
-The target is a profile (contracts.targets, issue 6): `--profile` and the flags below over the config file and
+The target is a profile (contracts.targets): `--profile` and the flags below over the config file and
 the environment. Its credentials are checked (a token fetched) before anything runs; both runners get the resolved
 profile through their environment, never a secret on a command line; every file they leave in the report folder
 and every line printed is redacted with the secrets this process knows.

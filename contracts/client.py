@@ -77,7 +77,7 @@ class Edge:
     url: str
     datastream_id: str
     timeout: float = 10.0
-    # The target profile's (issue 6): credentials and extra headers sent with every request unless a test asks
+    # The target profile's: credentials and extra headers sent with every request unless a test asks
     # for none, TLS verification, and the location hint put in paths that have none.
     credentials: Mapping[str, str] = field(default_factory=dict)
     verify_tls: bool = True
@@ -165,7 +165,7 @@ def _parsed(raw: bytes) -> object:
 
 def _connection(url: str, timeout: float, verify_tls: bool = True) -> http.client.HTTPConnection:
     parts = urlsplit(url)
-    if parts.scheme == "https":  # verified unless the profile says --insecure (issue 6)
+    if parts.scheme == "https":  # verified unless the profile says --insecure
         return http.client.HTTPSConnection(parts.hostname or "127.0.0.1", parts.port, timeout=timeout,
                                            context=tls_context(verify_tls))
     return http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=timeout)

@@ -1,8 +1,7 @@
 """The neutral record of one HTTP exchange that every check judges.
 
 Each runner (the pytest suite, schemathesis hooks, Locust users) turns its own request/response objects into an
-`Exchange`; the checks never see a transport type, so the verdict is the same wherever it runs (STYLE.md "One
-verdict, three runners").
+`Exchange`; the checks never see a transport type, so the verdict is the same wherever it runs (README "The contract").
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ class Exchange:
     """One request and its response.
 
     Header names are lower-case. `request_body` is the parsed JSON that was sent (None when there was none or it
-    was not JSON); `response_body` the raw bytes received. Field order is the public API of the brief.
+    was not JSON); `response_body` the raw bytes received. Field order is part of the public API.
     """
 
     operation: str

@@ -7,9 +7,9 @@ embedded emulator) it refuses, in one line naming the fix:
 - the `emulator` profile, and any of the emulator's own datastream ids: they mean nothing to another host, and
   sending them to Adobe's would be load on a datastream that is not yours;
 - no datastream at all (the runners would fall back to the emulator's);
-- no credentials where the host demands them: server.adobedc.net authenticates every request, whatever the
-  datastream's access type (EDGE-API.md §2, "Datastream access_type"; Adobe's samples put a location hint in front
-  of the host: `{hint}.server.adobedc.net`);
+- no credentials where the host demands them: server.adobedc.net authenticates every request, whatever the datastream's
+  access type (https://experienceleague.adobe.com/en/docs/experience-platform/edge-network-server-api/authentication;
+  Adobe's samples put a location hint in front of the host: `{hint}.server.adobedc.net`);
 - no explicit ceiling on the request rate: the real service rate-limits per organisation and bills usage.
 
 `st run` alone, which knows neither a profile nor a ceiling, sends only to this machine (contracts.st_hooks).

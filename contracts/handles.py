@@ -1,6 +1,7 @@
 """The two checks that compare a response with its request: the requestId echo and the handle array.
 
-No schemathesis built-in compares a request value with a response value (TOOLS.md), hence these checks.
+No schemathesis built-in compares a request value with a response value
+(https://schemathesis.readthedocs.io/en/stable/reference/checks/), hence these checks.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ def echoes(returned: str, sent: str) -> bool:
     """Whether a returned id is the sent one, or the sent one plus `-` and 16 hex characters.
 
     The bare value is accepted too: responses documented before the 2026 change carry it unchanged
-    [SAMPLES target/personalization-hybrid/README.md].
+    [https://github.com/adobe/alloy-samples, target/personalization-hybrid/README.md].
     """
     if returned == sent:
         return True
@@ -39,7 +40,7 @@ def _body_request_id(ctx: Context) -> Any:
         return None
     if ctx.response is not None and ctx.response.carries_request_id:
         return body.get("requestId")
-    report = body.get("report")  # problem+json keeps it under `report` [DCAPI troubleshooting.md]
+    report = body.get("report")  # problem+json keeps it under `report` (tests/reference/samples)
     return report.get("requestId") if isinstance(report, dict) else None
 
 

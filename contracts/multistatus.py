@@ -1,9 +1,10 @@
 """The Edge's 207: a success whose body also carries non-fatal `errors[]`/`warnings[]` items.
 
-"207 Multi-Status" answers a request one of whose upstream services (Target, the identity service ...) failed in
-a non-fatal way; the answer is otherwise complete [DCAPI getting-started/troubleshooting.md, "Non-fatal errors"].
-A 207 that keeps the contract is therefore a success wherever a 200 is expected, in the contract suite as under
-load; reports name the EXEG codes of its items (`EXEG-0201-503`: an upstream service did not answer in time).
+"207 Multi-Status" answers a request one of whose upstream services (Target, the identity service ...) failed in a
+non-fatal way; the answer is otherwise complete
+[https://developer.adobe.com/data-collection-apis/docs/getting-started/troubleshooting/, "Non-fatal errors"]. A 207 that
+keeps the contract is therefore a success wherever a 200 is expected, in the contract suite as under load; reports name
+the EXEG codes of its items (`EXEG-0201-503`: an upstream service did not answer in time).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Operation labels: the one identifier shared by checks, Locust `name=`, report rows and emulator faults.
 
-A location-hint path `/ee/{hint}/v2/interact` carries the label of `/ee/v2/interact` (brief, "Shared vocabulary"),
+A location-hint path `/ee/{hint}/v2/interact` carries the label of `/ee/v2/interact` (README "The contract"),
 and so does a path with an unknown hint: its 404 is documented for that operation.
 """
 
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
-# Valid Edge Network location hints [DCAPI getting-started/location-hints.md].
+# Valid Edge Network location hints
+# [https://developer.adobe.com/data-collection-apis/docs/getting-started/location-hints/].
 LOCATION_HINTS: Final = ("or2", "va6", "irl1", "ind1", "jpn3", "sgp3", "aus3")
 
 INTERACT_V2: Final = "POST /ee/v2/interact"

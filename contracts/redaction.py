@@ -1,4 +1,4 @@
-"""Secrets never reach an output (issue 6, "Secrets never leak"; brief: "Secrets never printed").
+"""Secrets never reach an output (README "Real targets").
 
 One redaction for every runner: the load-test reports (loadtests.reports re-exports this module), the contract
 run's reports and captured runner output, error lines and logs. Two layers, because either alone misses cases:

@@ -1,7 +1,7 @@
 """The contract report: the records of both runners grouped per operation and check, written as JSON and JUnit.
 
 JUnit has one test case per (operation, check) and runner, named `<operation label> :: <check>`, so CI tools show
-which rule broke on which operation (issue 3). Each failing row keeps its messages (the rules) and its causes (the
+which rule broke on which operation. Each failing row keeps its messages (the rules) and its causes (the
 concrete errors at their place) apart. A transport category (`connection_reset` ...) is a row like a check. The
 run's accounting (requests sent and answered, transport failures, 207 answers and their EXEG codes) comes from
 each runner's `Tally`. The HTML rendering lives in contracts/report_html.py.
@@ -210,7 +210,7 @@ def write(report: Report, report_dir: Path) -> list[Path]:
     """summary.json, junit.xml and report.html in `report_dir`."""
     report_dir.mkdir(parents=True, exist_ok=True)
     summary, junit_path, html = report_dir / "summary.json", report_dir / "junit.xml", report_dir / "report.html"
-    # Atomic writes: a run killed while writing leaves the previous report or the new one, never half (issue 8).
+    # Atomic writes: a run killed while writing leaves the previous report or the new one, never half.
     write_atomic(summary, orjson.dumps(report.summary(), option=orjson.OPT_INDENT_2) + b"\n")
     xml = io.BytesIO()
     junit(report).write(xml, encoding="utf-8", xml_declaration=True)

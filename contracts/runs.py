@@ -1,6 +1,6 @@
 """The two runners `edgeload contract` drives, each as a subprocess, and their results as `CaseRecord`s.
 
-Subprocesses, not in-process calls: schemathesis has no in-process CLI mode (TOOLS.md), and the pytest suite
+Subprocesses, not in-process calls: schemathesis has no in-process CLI mode, and the pytest suite
 must run with its own options and conftest, whatever the calling process has imported.
 """
 
@@ -46,7 +46,7 @@ class RunResult:
 
 def _environment(extra: Mapping[str, str] = {}) -> dict[str, str]:
     # The hooks module and the suite's conftest import `contracts`: make it importable from any working directory.
-    # `extra`: the resolved target profile (issue 6); secrets stay in the inherited environment, never in argv.
+    # `extra`: the resolved target profile; secrets stay in the inherited environment, never in argv.
     environment = {**os.environ, **extra}
     environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_PACKAGE_ROOT), environment.get("PYTHONPATH")]))
     return environment
@@ -109,7 +109,7 @@ def run_schemathesis(
     if exclude_checks:
         command += ["--exclude-checks", ",".join(exclude_checks)]
     if not tls_verify:
-        command += ["--tls-verify", "false"]  # --insecure (issue 6)
+        command += ["--tls-verify", "false"]  # --insecure
     if max_rps > 0:
         command += ["--rate-limit", f"{max_rps}/s"]  # the ceiling of `edgeload contract --max-rps` (contracts.guard)
     exit_code, tail = _run(command, {**env, EXCHANGE_LOG_ENV: str(exchanges)})

@@ -1,8 +1,9 @@
 """The schemathesis configuration: one renderer for the root `schemathesis.toml` and `edgeload contract`'s copy.
 
-Schemathesis reads only `schemathesis.toml` (STYLE.md pitfalls), and the datastream its requests carry depends on
-the target, so `edgeload contract --datastream-id` writes a rendered copy into the report folder; the file at
-the checkout root is this rendering for the emulator's default datastream (a test keeps them identical).
+Schemathesis reads only `schemathesis.toml` (https://schemathesis.readthedocs.io/en/stable/reference/configuration/),
+and the datastream its requests carry depends on the target, so `edgeload contract --datastream-id` writes a rendered
+copy into the report folder; the file at the checkout root is this rendering for the emulator's default datastream (a
+test keeps them identical).
 """
 
 from __future__ import annotations

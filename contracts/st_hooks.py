@@ -4,7 +4,7 @@ Loaded by `hooks = "contracts.st_hooks"` in schemathesis.toml (CLI) or by import
 adapter turns schemathesis' `Response` and `Case` into an `Exchange` from what was actually sent on the wire (the
 prepared request), so schemathesis judges with the very verdict Locust and the pytest suite use.
 
-When `edgeload contract` hands down a target profile ($EDGELOAD_PROFILE_JSON, issue 6), an auth provider adds the
+When `edgeload contract` hands down a target profile ($EDGELOAD_PROFILE_JSON), an auth provider adds the
 profile's credentials to every case; its token comes from `contracts.auth` (one fetch per process, refreshed
 before expiry), so schemathesis' own caching is off. Schemathesis' output sanitization (on by default) masks the
 `Authorization` and `x-api-key` values in its reports and curl lines; `edgeload contract` redacts them again.

@@ -1,4 +1,4 @@
-"""Target profiles: where requests go and how they authenticate, one setting for every runner (issue 6).
+"""Target profiles: where requests go and how they authenticate, one setting for every runner (README "Real targets").
 
 A profile names a base URL, a datastream, an authentication method and extra headers. It lives in this, the
 lowest layer both `edgeload run` and `edgeload contract` import, so the load test, the contract suite, schemathesis
@@ -35,7 +35,8 @@ from contracts.redaction import is_secret_name, redact, register_secret, registe
 
 AuthMethod = Literal["none", "bearer", "oauth"]
 AUTH_METHODS: Final = ("none", "bearer", "oauth")
-# Adobe IMS token endpoint for OAuth server-to-server credentials (DCAPI getting-started/authentication.md).
+# Adobe IMS token endpoint for OAuth server-to-server credentials
+# (https://developer.adobe.com/data-collection-apis/docs/getting-started/authentication/).
 ADOBE_IMS_URL: Final = "https://ims-na1.adobelogin.com/ims/token/v3"
 # The scopes Adobe Developer Console lists for an Experience Platform OAuth server-to-server credential.
 DEFAULT_SCOPES: Final = "openid,session,AdobeID,read_organizations,additional_info.projectedProductContext"

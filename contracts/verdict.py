@@ -1,8 +1,8 @@
 """The one verdict: every registered check on one exchange.
 
-`judge` is what the pytest suite, the schemathesis hooks and the Locust users call (STYLE.md "One verdict, three
-runners"). It must stay cheap enough to run on every response under load: the body is parsed once and shared,
-schemas are compiled ahead of time (contracts.schemas), and a passing check costs a few look-ups.
+`judge` is what the pytest suite, the schemathesis hooks and the Locust users call (README "The contract"). It must stay
+cheap enough to run on every response under load: the body is parsed once and shared, schemas are compiled ahead of time
+(contracts.schemas), and a passing check costs a few look-ups.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ DETAIL_LIMIT: Final = 300  # characters: a schema error quotes the offending val
 
 
 class ContractViolation(AssertionError):
-    """A response breaks the contract. Subclasses of AssertionError, as schemathesis checks expect (STYLE.md)."""
+    """A response breaks the contract. Subclasses of AssertionError, as schemathesis checks expect."""
 
     check: ClassVar[str] = "contract"
 

@@ -41,7 +41,7 @@ async def handle_admin(app: EmulatorApp, scope: Scope, receive: Receive, send: S
         await send_empty(send, 405, [(b"allow", allowed.encode())])
     elif path == "/_emulator/stats":
         await send_json(send, 200, app.stats.snapshot())
-    elif path == "/_emulator/tokens":  # what the token endpoint issued since the last reset (issue 6)
+    elif path == "/_emulator/tokens":  # what the token endpoint issued since the last reset
         await send_json(send, 200, {"issued": app.edge.auth.issued})
     elif path == "/_emulator/reset":
         app.reset()

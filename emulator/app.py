@@ -1,6 +1,6 @@
 """The emulator as one raw ASGI application: routing, stats, fault injection and writing replies.
 
-No web framework (issue 2: the emulator must never be what limits a load test): a dict lookup routes, the Edge
+No web framework (the emulator must never be what limits a load test): a dict lookup routes, the Edge
 behaviour lives in `edge.py`, faults are drawn before the request is handled and act after it (`fault_effects.py`).
 Any exception while handling a request becomes an EXEG-0001-500 problem body, never a bare 500.
 """
@@ -58,7 +58,7 @@ class EmulatorApp:
         route = ROUTES.get(path)
         stats = self.stats
         if route is None:
-            if path == TOKEN_PATH:  # the emulator's IMS (issue 6): not an Edge path, not counted in stats
+            if path == TOKEN_PATH:  # the emulator's IMS: not an Edge path, not counted in stats
                 await self._safely(lambda tracked: handle_token(self.edge.auth, scope, receive, tracked), send, path)
                 return
             if path.startswith(ADMIN_PREFIX):

@@ -1,4 +1,4 @@
-"""The slice of the ASGI 3 interface the emulator uses, typed (no web framework: speed matters, issue 2).
+"""The slice of the ASGI 3 interface the emulator uses, typed (no web framework: speed matters).
 
 `TRANSPORT_EXTENSION` names the scope extension through which our uvicorn protocol (`serving.py`) hands the app
 the connection's asyncio transport: the connection-reset, truncated-body faults need the socket itself.

@@ -6,15 +6,17 @@ two): like Adobe IMS access tokens they start with `eyJ`, and a signature lets t
 from a forged or an expired one. The signing key is not a secret (the emulator is a test double); tokens survive
 a restart of the emulator with the same key.
 
-Which datastreams authenticate (EDGE-API.md §2: "mixed → edge.adobedc.net does not authenticate,
-server.adobedc.net authenticates; authenticated → both authenticate"): the emulator has one host, so
+Which datastreams authenticate
+(https://experienceleague.adobe.com/en/docs/experience-platform/edge-network-server-api/authentication: "mixed →
+edge.adobedc.net does not authenticate, server.adobedc.net authenticates; authenticated → both authenticate"): the
+emulator has one host, so
 
 - `authenticated` datastreams always require `Authorization: Bearer`, `x-api-key` and `x-gw-ims-org-id`;
 - `mixed` ones answer as edge.adobedc.net by default (no credentials needed), but credentials that are sent are
   checked as server.adobedc.net would check them: a client must not learn that a broken token "works";
 - `--server-host` makes the emulator answer as server.adobedc.net: mixed datastreams require credentials too.
 
-Refusals [DCAPI troubleshooting.md, EXEG table]: missing or malformed token, missing x-api-key or
+Refusals (the EXEG table, tests/reference/exeg-error-codes.json): missing or malformed token, missing x-api-key or
 x-gw-ims-org-id: EXEG-0500-401; bad signature: EXEG-0502-401; expired: EXEG-0503-401.
 """
 

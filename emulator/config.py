@@ -4,7 +4,7 @@ File layout (README "The emulator"): an optional `[emulator]` table (host, port,
 collect_rate_limit, location_hint, log_level, token_ttl, server_host), an optional `faults` array (spec strings or
 `[[faults]]` tables; the client limits max_header_bytes, head_timeout, body_timeout, max_connections), an optional
 `[[datastreams]]` array and an optional `[[clients]]` array (OAuth clients of the
-token endpoint, issue 6). A file without datastreams or clients uses those of the shipped `emulator/datastreams.toml`.
+token endpoint). A file without datastreams or clients uses those of the shipped `emulator/datastreams.toml`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ DEFAULT_ORG_ID = "53A16ACB5CC1D3760A495C99@AdobeOrg"
 # The shipped client-side datastream for Adobe's Web SDK (same org; no primary identity required).
 WEB_DATASTREAM_ID = "7a1c2e3f-4b5d-4e6f-8a9b-0c1d2e3f4a07"
 
-# EdgeNetwork location hints (location-hints.md; EDGE-API.md §2 "Region / location-hint paths").
+# EdgeNetwork location hints (https://developer.adobe.com/data-collection-apis/docs/getting-started/location-hints/).
 LOCATION_HINTS = ("or2", "va6", "irl1", "ind1", "jpn3", "sgp3", "aus3")
 
 # guardrails.md: default request units per second per IMS org.
@@ -63,7 +63,7 @@ class Settings:
     log_level: str = "warning"
     faults: tuple[Fault, ...] = ()
     tls: TlsFiles | None = None  # --certfile/--keyfile: serve HTTPS (tls.py)
-    clients: tuple[Client, ...] = ()  # OAuth clients the token endpoint knows (auth.py, issue 6)
+    clients: tuple[Client, ...] = ()  # OAuth clients the token endpoint knows (auth.py)
     token_ttl: float = DEFAULT_TOKEN_TTL_S  # seconds an issued token lives
     server_host: bool = False  # answer as server.adobedc.net: mixed datastreams authenticate too (auth.py)
     limits: Limits = field(default_factory=Limits)  # what a client may make the emulator hold (limits.py)

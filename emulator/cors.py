@@ -1,11 +1,11 @@
-"""CORS preflight for browser pages calling the Edge Network from another origin (the Web SDK, issue 7).
+"""CORS preflight for browser pages calling the Edge Network from another origin (the Web SDK).
 
-The Web SDK posts `text/plain` with `credentials: "include"` (REAL-CLIENTS.md), a "simple" request that needs no
-preflight; a page that adds a header (e.g. `x-request-id`) or sends `application/json` makes the browser ask
-first with `OPTIONS`. The answer mirrors what credentialed CORS requires (Fetch standard, "CORS protocol"): the
-exact `Origin` echoed (never `*` with credentials), `Access-Control-Allow-Credentials: true`, the requested
-headers allowed, and `Vary` so a cache never serves one origin's answer to another. The actual responses carry
-their CORS headers from `responses.Reply` (the same origin echo plus the exposed headers).
+The Web SDK posts `text/plain` with `credentials: "include"` (https://github.com/adobe/alloy), a "simple" request that
+needs no preflight; a page that adds a header (e.g. `x-request-id`) or sends `application/json` makes the browser ask
+first with `OPTIONS`. The answer mirrors what credentialed CORS requires (Fetch standard, "CORS protocol"): the exact
+`Origin` echoed (never `*` with credentials), `Access-Control-Allow-Credentials: true`, the requested headers allowed,
+and `Vary` so a cache never serves one origin's answer to another. The actual responses carry their CORS headers from
+`responses.Reply` (the same origin echo plus the exposed headers).
 """
 
 from __future__ import annotations

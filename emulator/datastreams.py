@@ -1,9 +1,10 @@
 """Datastreams: the per-id configuration the real Edge Network looks up for every request.
 
-A datastream (EDGE-API.md §2, "Endpoints, hosts, auth") has a UUID id, belongs to one IMS org, can be disabled,
-has an access type (mixed or authenticated), a set of upstream services, and, for server datastreams, requires a
-primary identity on every event. Personalization content is configured here as propositions keyed by decision
-scope (Target mbox, `__view__`) or surface (AJO, `web://...`); the response handles are built in `handles.py`.
+A datastream (https://experienceleague.adobe.com/en/docs/experience-platform/edge-network-server-api/authentication) has
+a UUID id, belongs to one IMS org, can be disabled, has an access type (mixed or authenticated), a set of upstream
+services, and, for server datastreams, requires a primary identity on every event. Personalization content is configured
+here as propositions keyed by decision scope (Target mbox, `__view__`) or surface (AJO, `web://...`); the response
+handles are built in `handles.py`.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ class Datastream:
 
     @property
     def cookie_prefix(self) -> str:
-        """`kndctr_{org with @ as _}_`: the prefix of every state:store key (EDGE-API.md §3, REAL-CLIENTS.md)."""
+        """`kndctr_{org with @ as _}_`: the prefix of every state:store key (tests/reference/samples)."""
         return "kndctr_" + self.org_id.replace("@", "_") + "_"
 
 

@@ -29,7 +29,7 @@ from emulator.request_schema import BATCH_V2_REQUEST, SINGLE_EVENT_REQUEST, body
 from emulator.responses import Reply
 from emulator.routes import Route
 
-ACCEPTED_MEDIA_TYPES = frozenset({"application/json", "text/plain"})  # issue 2; EXEG-0111-415 otherwise
+ACCEPTED_MEDIA_TYPES = frozenset({"application/json", "text/plain"})  # EXEG-0111-415 otherwise
 _PRINTABLE_ID = re.compile(r"[!-~]{1,128}")  # echoed in a header: visible ASCII only, bounded
 _CHECK_INTERACT = compiled(SINGLE_EVENT_REQUEST)  # called directly: body_mismatch's extra frame costs 0.1 µs
 

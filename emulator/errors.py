@@ -1,7 +1,7 @@
 """The one exception the emulator raises for bad configuration, flags or fault specs.
 
 Its message is a single line naming the problem and how to fix it: the CLI prints it and exits 2, the admin
-endpoint returns it in a 400 body, never a traceback (brief, "Bad input").
+endpoint returns it in a 400 body, never a traceback.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Fault injection: the registry of fault names, the spec syntax, and the seeded draw per request.
 
-Spec syntax (brief, "Emulator public API"): `NAME[:RATE][,key=value...]`, RATE a probability in [0, 1], default 1;
+Spec syntax (README "The emulator"): `NAME[:RATE][,key=value...]`, RATE a probability in [0, 1], default 1;
 the same string in `--fault`, in the config file and in `PUT /_emulator/faults`. Every fault also takes
 `operation=interact|collect|<operation label>` to act on one operation only, and `count=N` to act on the first N
-requests it fires on and then stop (a client's retry after exactly one failure, issue 7). Each fault exists so
-that one contract check can be proven to fire (STYLE.md "One verdict, three runners"); what each does to a
+requests it fires on and then stop (a client's retry after exactly one failure). Each fault exists so
+that one contract check can be proven to fire (tests/contracts/test_faults.py); what each does to a
 response lives in `fault_effects.py`.
 """
 

@@ -1,4 +1,4 @@
-"""Response handles of a successful interact call (EDGE-API.md §3 "Handle types with real payload examples").
+"""Response handles of a successful interact call (the documented examples in tests/reference/samples).
 
 Request-scoped handles (`state:store`, `locationHint:result`, `identity:result`) carry no `eventIndex`; the
 event-scoped `personalization:decisions` handle carries `eventIndex: 0` (v2 interact has exactly one event).
@@ -141,7 +141,7 @@ class DatastreamHandles:
         For one hint, scope list and ECID choice, every answer is the same JSON but for the requestId, the identity
         state and the ECID. Building the handles and serialising them cost about 1.5 µs per request; joining the
         pieces of the serialised answer (its frame, made once by orjson with markers in those three places) around
-        the three values costs a third of that (issue 2). Faults shaping an answer parse it back (fault_effects).
+        the three values costs a third of that. Faults shaping an answer parse it back (fault_effects).
         """
         key: tuple[str | bool, ...] = (hint, wants_ecid, *scopes)
         frame = self._frames.get(key, _UNKNOWN)

@@ -1,10 +1,13 @@
 """Visitor identity: which ECID a request belongs to, and the `kndctr_{org}_identity` state that carries it.
 
-The real Edge Network keeps a visitor's ECID stable across calls: from an ECID sent in `identityMap`, from the
-identity state it handed out earlier (`meta.state.entries`, EDGE-API.md §2 "Body"), or from the device's primary
-identity (FPID, visitor-identification-fpid.md). The emulator derives the ECID from those by hashing, so the same
-identity always gets the same ECID without storing anything. The state value is URL-safe base64 of a protobuf
-`Identity { string ecid = 1; }` (REAL-CLIENTS.md); real values carry more fields after field 1, which we skip.
+The real Edge Network keeps a visitor's ECID stable across calls: from an ECID sent in `identityMap`, from the identity
+state it handed out earlier (`meta.state.entries`,
+https://experienceleague.adobe.com/en/docs/experience-platform/collection/client-state), or from the device's primary
+identity (FPID,
+https://experienceleague.adobe.com/en/docs/experience-platform/collection/visitor-identification/visitor-identification-fpid).
+The emulator derives the ECID from those by hashing, so the same identity always gets the same ECID without storing
+anything. The state value is URL-safe base64 of a protobuf `Identity { string ecid = 1; }`
+(https://github.com/adobe/alloy); real values carry more fields after field 1, which we skip.
 """
 
 from __future__ import annotations

@@ -1,14 +1,14 @@
 """Seeded identifiers: request UUIDs, the requestId entropy suffix and fresh ECIDs.
 
 Every identifier the emulator invents comes from one `random.Random`, so a run under `--seed N` answers the same
-sequence of requests with the same ids (issue 2, "Deterministic under a seed"). `uuid.uuid4()` would read the OS.
+sequence of requests with the same ids. `uuid.uuid4()` would read the OS.
 """
 
 from __future__ import annotations
 
 import random
 
-ECID_DIGITS = 38  # an ECID is 38 decimal digits (EDGE-API.md §3 identity:result; the samples' ids)
+ECID_DIGITS = 38  # an ECID is 38 decimal digits (identity:result in tests/reference/samples)
 ECID_MODULUS = 10**ECID_DIGITS
 
 
@@ -38,7 +38,7 @@ class IdSource:
         return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
     def entropy(self) -> str:
-        """The 16 lowercase hex characters Edge appends to every requestId since 2026-06 (EDGE-API.md §2)."""
+        """The 16 lowercase hex characters Edge appends to every requestId since 2026-06 (README "The emulator")."""
         return f"{self._bits(64):016x}"
 
     def request_id(self, sent: str | None) -> str:

@@ -1,8 +1,9 @@
 """The Edge Network's fatal errors: RFC 7807 `application/problem+json` bodies with EXEG codes.
 
-Codes, titles and details follow Adobe's documented table (data-collection-apis troubleshooting.md, "Detailed
-error codes list"; summarised in EDGE-API.md §3 "Errors") and the documented bodies in samples/*problem.json:
-`{type, status, title, detail, report: {requestId, orgId?, configId?}}`. The HTTP status is the code's suffix.
+Codes, titles and details follow Adobe's documented table
+(https://developer.adobe.com/data-collection-apis/docs/getting-started/troubleshooting/, "Detailed error codes list";
+copied in tests/reference/exeg-error-codes.json) and the documented bodies in samples/*problem.json: `{type, status,
+title, detail, report: {requestId, orgId?, configId?}}`. The HTTP status is the code's suffix.
 """
 
 from __future__ import annotations
@@ -114,7 +115,9 @@ UNAUTHORIZED = ProblemKind(
     "The required authorization token is missing or has an invalid format. Add a valid token to the request and "
     "try again.",
 )
-# No EXEG code for 429 is documented (EDGE-API.md §3): this one is the emulator's, numbered like 0000-503.
+# No EXEG code for 429 is documented
+# (https://developer.adobe.com/data-collection-apis/docs/getting-started/troubleshooting/): this one is the emulator's,
+# numbered like 0000-503.
 TOO_MANY_REQUESTS = ProblemKind(
     "EXEG-0000-429",
     "Too many requests",

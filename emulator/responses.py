@@ -1,10 +1,11 @@
 """One Edge response before it is written, and the headers the real service sends with it.
 
-Headers follow the captures in EDGE-API.md §3 "Response headers (observed on edge.adobedc.net)": `x-request-id`,
-`x-adobe-edge: OR2;9` (region;regionId, the Web SDK parses the number), `x-konductor` (gateway build),
-`cache-control`, `vary: Origin`, `x-content-type-options`, `x-xss-protection`, `x-rate-limit-remaining`.
-`strict-transport-security` is left out: the emulator speaks plain HTTP. Cross-origin callers get the CORS
-headers the Web SDK needs (REAL-CLIENTS.md).
+Headers follow a capture of edge.adobedc.net
+(tests/reference/samples/eplen-media-edge-sessionstart-raw-http-response.txt): `x-request-id`, `x-adobe-edge: OR2;9`
+(region;regionId, the Web SDK parses the number), `x-konductor` (gateway build), `cache-control`, `vary: Origin`,
+`x-content-type-options`, `x-xss-protection`, `x-rate-limit-remaining`. `strict-transport-security` is left out: the
+emulator speaks plain HTTP. Cross-origin callers get the CORS headers the Web SDK needs
+(https://github.com/adobe/alloy).
 """
 
 from __future__ import annotations

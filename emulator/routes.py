@@ -1,8 +1,9 @@
 """The Edge Network's URL space: every operation path, with and without a location-hint segment.
 
-Paths are `/ee/{version}/{action}` and `/ee/{hint}/{version}/{action}` (location-hints.md). The table maps each
-exact path to its Route, so routing is one dict lookup and an unknown hint is simply a path not in the table
-(404 with an empty body, as the real service answers; EDGE-API.md §2). Adding the v1 operations (interact,
+Paths are `/ee/{version}/{action}` and `/ee/{hint}/{version}/{action}`
+(https://developer.adobe.com/data-collection-apis/docs/getting-started/location-hints/). The table maps each exact path
+to its Route, so routing is one dict lookup and an unknown hint is simply a path not in the table (404 with an empty
+body, as the real service answers, https://github.com/adobe/aepsdk-edge-ios). Adding the v1 operations (interact,
 collect, identity/acquire, privacy/set-consent, all with `configId`) is one `Operation` row each plus a handler.
 """
 
@@ -21,7 +22,7 @@ class Operation:
     version: str  # "v2"
     action: str  # "interact", "collect", later "identity/acquire", "privacy/set-consent"
     datastream_params: tuple[str, ...]  # query parameters that may carry the datastream id, in precedence order
-    # The operation label shared by checks, Locust names, reports and fault scoping (brief); computed once, as
+    # The operation label shared by checks, Locust names, reports and fault scoping; computed once, as
     # every request reads it.
     label: str = field(init=False)
 
@@ -40,7 +41,8 @@ class Route:
 
 
 # The spec names `datastreamId`; Experience League pages and Adobe's samples send `dataStreamId`; one page shows
-# `configId` on v2 (EDGE-API.md §2 "Endpoints"). All are accepted, the spec's name first.
+# `configId` on v2 (Experience League, Edge Network Server API "Personalization"). All are accepted, the spec's name
+# first.
 _V2_PARAMS = ("datastreamId", "dataStreamId", "configId")
 
 # The Web SDK's API: v1 takes `configId` only (api-reference.yaml: "The v1 APIs use configId"); answers in v1.py.

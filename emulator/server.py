@@ -1,7 +1,7 @@
 """Start the emulator as a subprocess on a free port: what tests and `edgeload run` call.
 
 A subprocess rather than a thread: the test run and Locust are gevent-monkey-patched, and the emulator needs a
-real asyncio loop (uvloop) and real sockets (brief, "Hard rules"). The child prints one line once it listens;
+real asyncio loop (uvloop) and real sockets. The child prints one line once it listens;
 `spawn` waits for it with a deadline and, if the child dies first, raises with the tail of its stderr.
 """
 

@@ -1,12 +1,12 @@
 """Client-side state the Edge Network hands to browsers: consent, and reading `meta.state.entries` back.
 
 The real service keeps no session: what it must remember about a visitor goes out in `state:store` handle items
-(first-party cookies `kndctr_{org}_*` written by the Web SDK) and comes back in the next request's
-`meta.state.entries` (EPL client-state.md; EDGE-API.md §2 "Body"). The identity entry is `identity.py`'s; this
-module adds consent: `kndctr_{org}_consent` = `general=in|out` (maxAge 15552000) and `_consent_check` = `1`
-(maxAge 7200), as in eplen-client-state-state-store-response.json. The Web SDK parses the consent value as
-`purpose=value` pairs separated by `;` and keeps a `sendEvent` pending until it reads `general=in`
-(REAL-CLIENTS.md).
+(first-party cookies `kndctr_{org}_*` written by the Web SDK) and comes back in the next request's `meta.state.entries`
+(https://experienceleague.adobe.com/en/docs/experience-platform/collection/client-state). The identity
+entry is `identity.py`'s; this module adds consent: `kndctr_{org}_consent` = `general=in|out` (maxAge 15552000) and
+`_consent_check` = `1` (maxAge 7200), as in eplen-client-state-state-store-response.json. The Web SDK parses the consent
+value as `purpose=value` pairs separated by `;` and keeps a `sendEvent` pending until it reads `general=in`
+(https://github.com/adobe/alloy).
 """
 
 from __future__ import annotations

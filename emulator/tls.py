@@ -1,7 +1,7 @@
-"""Serving HTTPS with `--certfile`/`--keyfile`: what a real browser needs to reach the emulator (issue 7).
+"""Serving HTTPS with `--certfile`/`--keyfile`: what a real browser needs to reach the emulator.
 
-The Web SDK only speaks `https://{edgeDomain}/...` (REAL-CLIENTS.md), so the most faithful client test runs
-Chromium against the emulator over TLS with a throwaway self-signed certificate. The pair is loaded once here,
+The Web SDK only speaks `https://{edgeDomain}/...` (https://github.com/adobe/alloy), so the most faithful client test
+runs Chromium against the emulator over TLS with a throwaway self-signed certificate. The pair is loaded once here,
 before uvicorn starts, so a wrong file is one line naming the flag instead of a traceback from the server.
 """
 

@@ -1,11 +1,11 @@
 """The Web SDK's API v1: `/ee[/{hint}]/v1/{interact,collect,identity/acquire,privacy/set-consent}?configId=`.
 
-The official spec (api-reference.yaml) lists the four v1 paths with `configId` ("The v1 APIs use configId instead
-of datastreamId"); Adobe's Web SDK only ever calls these (REAL-CLIENTS.md). Bodies are `{events[], query?, meta?}`
-(BatchV1Request: several events, each with its own `query`) or, for set-consent, `{consent[], identityMap?}`.
-`edge.py` validates what all operations share (requestId, datastream, content type, size, rate, JSON) and hands
-the parsed body here; this module only decides the v1 answer. State comes back through `meta.state.entries`
-(`identity.py`, `state.py`), so a visitor keeps its ECID across calls without the emulator storing anything.
+The official spec (api-reference.yaml) lists the four v1 paths with `configId` ("The v1 APIs use configId instead of
+datastreamId"); Adobe's Web SDK only ever calls these (https://github.com/adobe/alloy). Bodies are `{events[], query?,
+meta?}` (BatchV1Request: several events, each with its own `query`) or, for set-consent, `{consent[], identityMap?}`.
+`edge.py` validates what all operations share (requestId, datastream, content type, size, rate, JSON) and hands the
+parsed body here; this module only decides the v1 answer. State comes back through `meta.state.entries` (`identity.py`,
+`state.py`), so a visitor keeps its ECID across calls without the emulator storing anything.
 """
 
 from __future__ import annotations

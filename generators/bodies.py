@@ -1,4 +1,4 @@
-"""Whole request bodies around events: v2 interact, v2 collect and v1 interact (EDGE-API.md section 2).
+"""Whole request bodies around events: v2 interact, v2 collect and v1 interact (tests/reference/adobe-openapi.json).
 
 `event.data` is free-form for the Edge Network but Adobe's OpenAPI types it as string arrays; ours keep to the
 stricter form and label the traffic as synthetic. Personalization is requested on page views only, as the Web

@@ -1,6 +1,6 @@
 """What visitors browse with: rows in which device type, operating system, browser and User-Agent agree.
 
-Faker's `user_agent()` mixes random platforms and versions no real browser sends (XDM.md, "Faker facts"); each
+Faker's `user_agent()` mixes random platforms and versions no real browser sends; each
 row here is one real browser on one real platform with the User-Agent string it sends.
 """
 

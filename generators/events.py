@@ -44,7 +44,8 @@ IMPLEMENTATION = ImplementationDetails(
 
 def place_context(visitor: Visitor, ms: int) -> PlaceContext:
     offset = utc_offset(visitor.place, ms)
-    # XDM's localTimezoneOffset follows JavaScript's getTimezoneOffset(): minutes *behind* UTC (XDM.md).
+    # XDM's localTimezoneOffset follows JavaScript's getTimezoneOffset(): minutes *behind* UTC
+    # (https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/Date/getTimezoneOffset).
     return {"localTime": rfc3339_local(ms, offset), "localTimezoneOffset": -offset,
             "ianaTimezone": visitor.place.timezone, "geo": visitor.geo}
 

@@ -1,10 +1,12 @@
 """Visitor identities as the Edge Network knows them, drawn from a seeded `random.Random`.
 
-Namespaces and formats: ECID is a 38-digit string (EDGE-API.md, `identity:result`); FPID a UUID
-(Experience League "First-party device IDs"); `Email_LC_SHA256` the SHA-256 hex of the lower-cased address
-(Adobe's identity namespace of that name); `CRMID` here carries the SHA-256 of the store's customer number, so
-no raw customer number ever leaves. Exactly one item of an identityMap is `primary` (XDM.md; a server
-datastream rejects a request without one, EXEG-0306-400).
+Namespaces and formats: ECID is a 38-digit string (`identity:result` in
+tests/reference/samples/eplen-visitor-ecid-identity-result-response.json); FPID a UUID (Experience League "First-party
+device IDs"); `Email_LC_SHA256` the SHA-256 hex of the lower-cased address (Adobe's identity namespace of that name);
+`CRMID` here carries the SHA-256 of the store's customer number, so no raw customer number ever leaves. Exactly one item
+of an identityMap is `primary`
+(https://experienceleague.adobe.com/en/docs/experience-platform/collection/visitor-identification/visitor-identification-fpid;
+a server datastream rejects a request without one, EXEG-0306-400).
 """
 
 from __future__ import annotations

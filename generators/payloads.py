@@ -3,8 +3,8 @@
 Key names follow the Edge Network payloads, not standard XDM: `_id` for `@id`, `_dc.language` for `dc:language`,
 `_schema.latitude` for `schema:latitude` (Experience League, "Namespacing in XDM", compatibility mode).
 Request bodies follow Adobe's OpenAPI (`SingleEventRequest`, `BatchV2Request`) plus the prose-only
-`query.personalization` (DCAPI getting-started/personalization.md,
-https://developer.adobe.com/data-collection-apis/docs/getting-started/personalization/).
+`query.personalization`
+(https://developer.adobe.com/data-collection-apis/docs/getting-started/personalization/).
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ class Geo(TypedDict):
 
 class PlaceContext(TypedDict):
     localTime: str
-    localTimezoneOffset: int  # JavaScript getTimezoneOffset() sign: UTC-7 gives 420 (XDM.md)
+    localTimezoneOffset: int  # JavaScript getTimezoneOffset() sign: UTC-7 gives 420
     ianaTimezone: str
     geo: Geo
 

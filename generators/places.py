@@ -1,6 +1,6 @@
 """Where visitors are: rows in which locale, country, city, time zone and IP region agree, and the UTC offsets.
 
-Faker's locale, country, city and language do not agree with each other (XDM.md, "Faker facts"), so each row
+Faker's locale, country, city and language do not agree with each other, so each row
 is one coherent place. Offsets are computed here from the rows' daylight-saving rules instead of the system
 time-zone database, so output does not depend on the machine's tzdata and costs a few integer comparisons.
 """

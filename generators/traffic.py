@@ -1,6 +1,6 @@
 """The fast path: pools built once with seeded Faker, events composed from them with a seeded `random.Random`.
 
-Faker costs about 700 µs per naive page view (TOOLS.md); building visitors and the site once (well under 2 s)
+Faker costs about 700 µs per naive page view on one core here; building visitors and the site once (well under 2 s)
 and composing events from them costs a few µs, so a load generator never waits for its traffic. Same tables,
 same composition (`generators.composer`) as the Faker Providers, hence the same shapes.
 

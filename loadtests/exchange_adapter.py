@@ -1,12 +1,12 @@
 """From a Locust `FastHttpUser` response to the contract's neutral `Exchange`, and its failure categories.
 
-Every response is judged by the one verdict (`contracts.verdict.judge`, STYLE.md "One verdict, three runners").
-A request that got no complete response cannot be judged: it gets a transport category instead, named as the
-measurements name them (`loadtests.run_summary.TRANSPORT_FAILURES`). Status classes that keep the contract but
-are not a success are categories too (`http_429` counted apart, as issue 5 asks; `http_5xx`; `http_4xx`;
-`http_207`, the Edge's success-with-upstream-errors, EDGE-API.md §3). A body past `--max-response-bytes` is
-`response_too_large`, read no further. Violations come first, so the category Locust's
-failure table shows is the check that failed.
+Every response is judged by the one verdict (`contracts.verdict.judge`, README "The contract"). A request that got no
+complete response cannot be judged: it gets a transport category instead, named as the measurements name them
+(`loadtests.run_summary.TRANSPORT_FAILURES`). Status classes that keep the contract but are not a success are categories
+too (`http_429` counted apart; `http_5xx`; `http_4xx`; `http_207`, the Edge's success-with-upstream-errors,
+https://developer.adobe.com/data-collection-apis/docs/getting-started/troubleshooting/). A body past
+`--max-response-bytes` is `response_too_large`, read no further. Violations come first, so the category Locust's failure
+table shows is the check that failed.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Pass/fail gates in the spirit of k6 thresholds (issue 5, "Gates and the main command").
+"""Pass/fail gates in the spirit of k6 thresholds (README "Gates and reports").
 
 Grammar, one gate per expression (`--gate` is repeatable; spaces are optional):
 
@@ -30,8 +30,8 @@ same metric and scope replaces them, or `--no-default-gates` drops them all (REA
 - `late<=1%`: a run that could not send its schedule did not apply the load it claims: the scheduled requests
   sent late or never sent (0 without a schedule: no --target-rps nor --user-rps);
 - `rps>=95%` with `--target-rps`: the achieved rate over the measured period, against the shape's own mean over it;
-- `cpu<90%`: a saturated generator measures its own queue (TOOLS.md: a saturated Locust reports p50 6 ms against
-  a true 0.6 ms);
+- `cpu<90%`: a saturated generator measures its own queue (measured here: a saturated Locust reports p50 6 ms
+  against a true 0.6 ms);
 - `trust<=100%`: the generator's clock ran late by more than its figures can bear, whoever took the CPU
   (loadtests.trust); its failure makes the verdict NOT TRUSTWORTHY (loadtests.verdict).
 """

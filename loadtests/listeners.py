@@ -1,4 +1,5 @@
-"""Every Locust event listener of edgeload, in one module (STYLE.md); each takes **kwargs.
+"""Every Locust event listener of edgeload, in one module; each takes **kwargs
+(https://docs.locust.io/en/stable/extending-locust.html).
 
 What they wire, per Locust process:
 - options: our command-line options on Locust's parser (web UI fields included), read and checked at init;
@@ -12,10 +13,10 @@ What they wire, per Locust process:
   the totals (Locust's own quit waits only 0.5 s for its workers' last statistics);
 - the schedule: the master hands each worker its share of the global target rate (its place in the interleave);
 - the end: gates that abort early, then gates, reports, the console table and the exit code (loadtests.run_end);
-- the web UI: our tab, its live route, and the embedded emulator when it has no target (loadtests.web_ui, issue 9).
+- the web UI: our tab, its live route, and the embedded emulator when it has no target (loadtests.web_ui).
 """
 
-# Locust's EventHook.add_listener is untyped; this one relaxation is local to the listeners (STYLE.md).
+# Locust's EventHook.add_listener is untyped; this one relaxation is local to the listeners.
 # mypy: disable-error-code="untyped-decorator"
 from __future__ import annotations
 
@@ -64,14 +65,14 @@ def on_init(environment: Any, **kwargs: Any) -> None:
             validate_gates(run_gates(options), options.target_rps or None)
             run_end.apply_persona_weights(environment, options)
     except (ValueError, GateError) as error:
-        # Bad input: one line naming the problem, no traceback (brief); 2 = could not run.
+        # Bad input: one line naming the problem, no traceback; 2 = could not run.
         print(f"edgeload: {error}", file=sys.stderr)
         sys.exit(2)
     state = set_state(environment, ProcessState(environment, options))
-    embedded = web_ui.embedded_emulator(environment)  # plain `locust` with a web UI and no --host (issue 9)
+    embedded = web_ui.embedded_emulator(environment)  # plain `locust` with a web UI and no --host
     if embedded is not None:
         environment.host = embedded
-    try:  # the target profile (issue 6): host, datastream, credentials (a token fetched now where users run)
+    try:  # the target profile: host, datastream, credentials (a token fetched now where users run)
         target_profile.apply(environment, state, prime=not isinstance(runner, MasterRunner))
     except target_profile.TargetError as error:
         print(f"edgeload: {error}", file=sys.stderr)
@@ -88,7 +89,7 @@ def on_init(environment: Any, **kwargs: Any) -> None:
     elif isinstance(runner, WorkerRunner):
         runner.register_message(SCHEDULE, _on_schedule)
         runner.register_message(DRAIN, _on_drain, concurrent=True)
-    preload()  # nothing that blocks the event loop for milliseconds may happen mid-run (issue 8)
+    preload()  # nothing that blocks the event loop for milliseconds may happen mid-run (loadtests.preload)
     state.sampler_primed()
     if not isinstance(runner, MasterRunner):  # the master runs no users
         state.prepare_traffic()
@@ -335,7 +336,7 @@ def _drain_workers(environment: Any, state: ProcessState) -> None:
     """Stop every worker's users and wait for their final measurements (bounded by the stop timeout)."""
     runner = environment.runner
     # A worker without a heartbeat for 3 s is killed or hung (Locust marks it missing): waiting for it would only
-    # delay the reports by the stop timeout (issue 8).
+    # delay the reports by the stop timeout.
     lost = {client.id for client in runner.clients.missing}
     pending = {client.id for client in runner.clients.all} - lost
     state.finals_pending = pending

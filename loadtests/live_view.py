@@ -1,4 +1,4 @@
-"""What our tab of Locust's web UI shows while a run goes on (issue 9): each gate with its threshold and current
+"""What our tab of Locust's web UI shows while a run goes on: each gate with its threshold and current
 value, contract violations by check with one example exchange each (redacted), and the generator's CPU.
 
 Pure: a `LiveDocument` from the process's state, then rows for Locust's table. The gates are evaluated on a live

@@ -1,7 +1,7 @@
 """The default locustfile: `locust` from the checkout root runs it through `[tool.locust]` in pyproject.toml.
 
 It imports exactly the users it runs and one shape (Locust runs every user and shape class in this namespace,
-STYLE.md), and the listeners that measure, judge and report. Examples:
+https://docs.locust.io/en/stable/writing-a-locustfile.html), and the listeners that measure, judge and report. Examples:
 
     locust --host http://127.0.0.1:PORT                    # web UI; our options are fields of the start form
     locust --headless -u 20 -t 30s --host URL --target-rps 200 --gate 'p99<50ms'

@@ -4,7 +4,7 @@ One `Measurements` per process. Locust users call `record()` for every request (
 three HDR inserts), the global-rate mode calls `record_late()` and, at the end, `record_slots()`, the CPU sampler
 feeds `record_cpu()`. A Locust worker ships
 `to_wire()` (JSON-safe) to the master, which `merge_wire()`s it: counts add and HDR histograms add, so the master's
-figures are exactly those of one process fed every request (issue 5, "Distributed"). `to_wire(reset=True)` hands
+figures are exactly those of one process fed every request. `to_wire(reset=True)` hands
 over what was measured since the last call, for periodic worker reports.
 
 Failure categories and the summary types live in run_summary.py.

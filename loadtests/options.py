@@ -1,9 +1,10 @@
 """Our command-line options, one table shared by Locust's parser and `edgeload run`.
 
-Locust forwards custom options from the master to its workers and shows them in the web UI when
-`include_in_web_ui` is set (TOOLS.md); `edgeload run` passes the same flags on to the Locust process it starts, so
-one table keeps the two spellings from drifting. Durations stay strings ("30s") in Locust's namespace because the
-web UI keeps a field's type from its default and has no duration type; `LoadOptions` parses them.
+Locust forwards custom options from the master to its workers and shows them in the web UI when `include_in_web_ui` is
+set (https://github.com/locustio/locust/blob/master/examples/add_command_line_argument.py); `edgeload run` passes the
+same flags on to the Locust process it starts, so one table keeps the two spellings from drifting. Durations stay
+strings ("30s") in Locust's namespace because the web UI keeps a field's type from its default and has no duration type;
+`LoadOptions` parses them.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class CustomOption:
     repeat: bool = False
     choices: tuple[str, ...] | None = None
     native: bool = False  # Locust has this option (and its web UI field) itself: not registered on its parser
-    # Locust's web UI labels a field "Name (help)" on one line and cuts it at the field's width (issue 9): a long
+    # Locust's web UI labels a field "Name (help)" on one line and cuts it at the field's width: a long
     # help gets a short form for Locust's parser; `edgeload run --help` keeps the long one.
     ui_help: str = ""
 
@@ -44,7 +45,7 @@ OPTIONS: tuple[CustomOption, ...] = (
     CustomOption("--datastream-id", "datastream id sent as ?datastreamId= (default: the target profile's; the "
                  "emulator profile's is the emulator's default datastream)", "",
                  ui_help="?datastreamId= sent; empty: the target profile's"),
-    # The target profile (issue 6, contracts.targets): secrets never appear here, only in environment variables.
+    # The target profile (contracts.targets): secrets never appear here, only in environment variables.
     # Locust's own --profile ("group the test runs") and its web UI's Profile field name the target profile.
     CustomOption("--profile", "target profile: emulator, adobe-server, adobe-edge or [profiles.NAME] of edgeload.toml "
                  "(default: $EDGELOAD_PROFILE, else emulator); URL, datastream, auth and headers", "", web_ui=False,

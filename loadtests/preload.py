@@ -1,7 +1,7 @@
 """Work done once when a Locust process starts, so that none of it blocks the event loop during a run.
 
 A gevent process measures latency on one event loop: anything that holds the loop for milliseconds while requests
-are in flight is added to the latency of every one of them. Issue 8 measured two such stalls with gevent's
+are in flight is added to the latency of every one of them. We measured two such stalls with gevent's
 blocking monitor (`GEVENT_MONITOR_THREAD_ENABLE=1 GEVENT_MAX_BLOCKING_TIME=0.004`), each worth 25-50 ms on the
 requests in flight, enough to move a fixed 100 ms latency's p99 to 130 ms:
 

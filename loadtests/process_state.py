@@ -52,7 +52,7 @@ class ProcessState:
         self.worker_starts: dict[str, float] = {}  # master: each worker's start, epoch seconds
         self.finals_pending: set[str] = set()  # master: workers whose final measurements are still awaited
         self.stop_reason: str | None = None
-        self.incidents: list[str] = []  # what went wrong without ending the run (a lost worker, issue 8)
+        self.incidents: list[str] = []  # what went wrong without ending the run (a lost worker)
         self.interrupted_by: str | None = None  # the signal that stopped the run (loadtests.verdict: INTERRUPTED)
         self.verdict: str | None = None  # the finished run's verdict headline, as every report says it
         self.requests_seen = 0  # requests this process measured in this run (for --requests)
@@ -60,7 +60,7 @@ class ProcessState:
         # The target profile's headers, credentials included: a mapping whose `authorization` is read from the
         # process's token cache at each access (contracts.auth); set by loadtests.target_profile.apply.
         self.target_headers: Mapping[str, str] = {}
-        self.location_hint: str | None = None  # the profile's: /ee/{hint}/ in the paths (issue 6)
+        self.location_hint: str | None = None  # the profile's: /ee/{hint}/ in the paths
         self.run_number = 0
         self.running = False
         self.finished = False

@@ -15,7 +15,7 @@ Its children die with it, however it dies (kill -9 included): the emulator and t
 from the kernel when this process dies, and every Locust process, forked workers included, exits when the pipe
 only this process writes to reaches its end (emulator.lifeline).
 
-`edgeload run --web` (issue 9) runs the same Locust child with its web UI on 127.0.0.1 instead of headless: the
+`edgeload run --web` runs the same Locust child with its web UI on 127.0.0.1 instead of headless: the
 child prints the UI's address once it listens (loadtests.web_ui), each run started there writes its own report
 folder, and Ctrl-C ends it all, the embedded emulator included.
 """
@@ -144,7 +144,7 @@ class _Supervisor:
     def __init__(self, command: list[str], emulator: RunningEmulator | None, deadline_s: float,
                  extra_env: dict[str, str] | None = None) -> None:
         self.command = command
-        self.extra_env = extra_env or {}  # the resolved target profile (issue 6): no secret, those stay in env
+        self.extra_env = extra_env or {}  # the resolved target profile: no secret, those stay in env
         self.emulator = emulator
         self.deadline_s = deadline_s
         self.interrupted: str | None = None
@@ -236,7 +236,7 @@ def main(argv: Sequence[str]) -> int:
     if profile.base_url is not None and settings.emulator_args:
         return _could_not_run(f"--emulator-arg only applies to the embedded emulator, but profile {profile.name} "
                               f"targets {profile.base_url}; drop --emulator-arg or the target")
-    # A non-local target needs an explicit ceiling on the rate (issue 6): the real service bills and rate-limits.
+    # A non-local target needs an explicit ceiling on the rate: the real service bills and rate-limits.
     explicit_rate = "target_rps" in settings.explicit
     problem = target_profile.ceiling_problem(profile, settings.load, explicit_rate)
     if problem is not None:

@@ -49,7 +49,7 @@ class RunSettings:
     load: LoadOptions = field(default_factory=LoadOptions)
     config_file: str | None = None
     explicit: frozenset[str] = frozenset()  # settings given by a flag or the config file, not by a default
-    web: bool = False  # Locust's web UI instead of a headless run (issue 9)
+    web: bool = False  # Locust's web UI instead of a headless run
     web_port: int = 0  # 0: a free port, printed once the UI listens
 
 

@@ -1,6 +1,6 @@
 """Load shapes as plain maths: a piecewise-linear level over time, its integral and the integral's inverse.
 
-A level is a user count, or a request rate when a global target rate is set (issue 5). Stages follow k6's
+A level is a user count, or a request rate when a global target rate is set. Stages follow k6's
 `stages`: each moves linearly from the previous level to its own over its duration; a zero duration is a jump.
 After the last stage the level holds until `end`, and is 0 from `end` on. The global-rate scheduler places request
 number n at `time_of(n)`, the moment the integral of the rate reaches n, so a ramp or a step is followed exactly,
@@ -124,7 +124,7 @@ def _cut(segments: list[_Segment], end: float) -> list[_Segment]:
     return kept
 
 
-# --- the named shapes: each a list of stages (issue 5: ramp, step, spike, soak) ---------------------------------
+# --- the named shapes: each a list of stages (ramp, step, spike, soak) ---------------------------------
 
 def constant(level: float, run_time: float | None) -> Profile:
     return Profile([Stage(0, level)], end=run_time)

@@ -5,10 +5,10 @@ while the user count stays at `--users` (the pool that sends it). The rate itsel
 schedule (loadtests.pacing.GlobalRate) from the same profile, `rate_profile()`, so a step or a ramp in the rate is
 exact rather than updated once a second by `tick()`.
 
-Locust runs every shape class a locustfile holds (STYLE.md): the default locustfile holds `ConfiguredShape`, which
-picks the shape named by `--shape`; a locustfile of one's own may import one named shape instead. Each reads
-Locust's own `--users`, `--spawn-rate` and `--run-time` (`use_common_options`), and ends the run on time rather
-than on its next one-second tick, so that the run lasts what was asked.
+Locust runs every shape class a locustfile holds (https://docs.locust.io/en/stable/custom-load-shape.html): the default
+locustfile holds `ConfiguredShape`, which picks the shape named by `--shape`; a locustfile of one's own may import one
+named shape instead. Each reads Locust's own `--users`, `--spawn-rate` and `--run-time` (`use_common_options`), and ends
+the run on time rather than on its next one-second tick, so that the run lasts what was asked.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The target profile in a load test (issue 6): which URL, datastream and credentials, and how much may be sent.
+"""The target profile in a load test: which URL, datastream and credentials, and how much may be sent.
 
 `contracts.targets` resolves the profile and `contracts.auth` turns it into request headers; this module applies
 them to a load test, in two places:

@@ -7,13 +7,14 @@ failure table reads by check name (loadtests.exchange_adapter). A persona only s
 
 - `ServerForwarder`: a server-side integration forwarding one event per call to v2 interact, with the headers a
   server sends (`x-request-id`, plus the target's own headers);
-- `BrowserVisitor`: a browser-like visitor that speaks v1 exactly as Adobe's Web SDK does (loadtests.web_sdk,
-  shapes observed from the real client, issue 7), keeps the `kndctr_*` state of each response's `state:store`
-  handle and sends it back in `meta.state.entries`, and follows the `_cluster` entry to the `/ee/{hint}/` path
-  (ALLOY core/createCookieTransfer.js; EDGE-API.md §2 "location hints");
+- `BrowserVisitor`: a browser-like visitor that speaks v1 exactly as Adobe's Web SDK does (loadtests.web_sdk, shapes
+  observed from the real client), keeps the `kndctr_*` state of each response's `state:store` handle and sends it back
+  in `meta.state.entries`, and follows the `_cluster` entry to the `/ee/{hint}/` path (https://github.com/adobe/alloy,
+  core/createCookieTransfer.js; https://developer.adobe.com/data-collection-apis/docs/getting-started/location-hints/);
 - `BatchCollector`: batches of events to v2 collect.
 
-FastHttpUser, not HttpUser: measured here it drives about 4x the requests per core (STYLE.md).
+FastHttpUser, not HttpUser: measured here it drives about 4x the requests per core
+(https://docs.locust.io/en/stable/increase-performance.html).
 """
 
 from __future__ import annotations
@@ -188,7 +189,8 @@ class EdgeUser(FastHttpUser):
         if failed is None:
             self.received(prepared, status, content)
         if status in (429, 503) and self.state.options.respect_retry_after:
-            # 429 and 503 "must respect Retry-After" (EDGE-API.md §2, DCAPI troubleshooting.md)
+            # 429 and 503 "must respect Retry-After"
+            # (https://developer.adobe.com/data-collection-apis/docs/getting-started/troubleshooting/)
             wait = retry_after_seconds(headers, time.time())
             if wait:
                 self.hold_until = time.monotonic() + min(wait, RETRY_AFTER_CAP_S)
@@ -226,7 +228,7 @@ class BrowserVisitor(EdgeUser):
 
     def journey_started(self) -> None:
         self.entries = {}
-        self.hint = self.state.location_hint  # the profile's hint until the Edge names its cluster (issue 6)
+        self.hint = self.state.location_hint  # the profile's hint until the Edge names its cluster
 
     def prepare(self) -> Prepared:
         event = self.next_event()

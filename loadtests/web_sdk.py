@@ -1,4 +1,4 @@
-"""Requests shaped exactly as Adobe's Web SDK sends them: the browser-like persona's v1 calls (issue 7).
+"""Requests shaped exactly as Adobe's Web SDK sends them: the browser-like persona's v1 calls.
 
 The shapes are what alloy 2.33.1 was seen sending from headless Chromium in tests/clients (recorded in
 tests/clients/observed_v1_requests.json, which a test keeps in step with the real client):

@@ -1,4 +1,4 @@
-"""Our part of Locust's web UI (issue 9): a tab of our own, a JSON route behind it, and the embedded emulator when
+"""Our part of Locust's web UI: a tab of our own, a JSON route behind it, and the embedded emulator when
 a web UI process has no target.
 
 How Locust 2.47's React UI takes a tab (locust/webui, examples/extend_web_ui.py in Locust's repository): the page
@@ -113,7 +113,7 @@ def _announce(web_ui: Any, base: str) -> None:
 def embedded_emulator(environment: Any) -> str | None:
     """Start the embedded emulator for a web UI process given no target (no --host, the emulator profile).
 
-    Issue 9: starting a run from the web UI against the embedded emulator works with plain `locust`, as with
+    Starting a run from the web UI against the embedded emulator works with plain `locust`, as with
     `edgeload run --web`. Returns its URL, or None when a target is given (or the profile cannot be resolved:
     loadtests.target_profile reports that in one line).
     """

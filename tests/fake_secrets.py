@@ -1,4 +1,4 @@
-"""Known fake credentials for the leak tests (issue 6): an emulator that knows them, an environment that carries
+"""Known fake credentials for the leak tests: an emulator that knows them, an environment that carries
 them, and a search that names any of them (or any token) found in what a run wrote or printed."""
 
 from __future__ import annotations

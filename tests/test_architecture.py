@@ -18,7 +18,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "generators": frozenset({"faker"}),
     "contracts": frozenset({"generators", "jsonschema_rs", "orjson", "yaml", "schemathesis", "pytest", "referencing"}),
     "emulator": frozenset({"uvicorn", "orjson"}),
-    # flask: Locust's web UI is a Flask app; loadtests/web_ui.py adds our tab's route to it (issue 9).
+    # flask: Locust's web UI is a Flask app; loadtests/web_ui.py adds our tab's route to it.
     "loadtests": frozenset(PACKAGES) | {"locust", "gevent", "geventhttpclient", "orjson", "hdrh", "psutil",
                                         "matplotlib", "yaml", "jsonschema_rs", "flask"},
 }

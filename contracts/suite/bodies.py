@@ -1,7 +1,8 @@
 """Request bodies of the functional cases, shaped like the documentation's examples.
 
-A server datastream needs one identity marked primary (EXEG-0306-400 otherwise) [EPL visitor-identification-
-fpid.md]; the FPID below is the documentation's example value.
+A server datastream needs one identity marked primary (EXEG-0306-400 otherwise)
+[https://experienceleague.adobe.com/en/docs/experience-platform/collection/visitor-identification/visitor-identification-fpid];
+the FPID below is the documentation's example value.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def events(count: int, *, primary: bool = True) -> dict[str, Any]:
 
 
 def personalization() -> dict[str, Any]:
-    """Ask for an ECID and decisions [EPL visitor-identification-ecid.md; DCAPI personalization.md]."""
+    """Ask for an ECID and decisions (README "The emulator": identity:result, personalization:decisions)."""
     return {"identity": {"fetch": ["ECID"]}, "personalization": {"decisionScopes": ["__view__", "serverapimbox"]}}
 
 

@@ -2,7 +2,7 @@
 
 `--target URL` names the Edge Network to judge; without it the suite starts the embedded emulator for the run
 (the one place besides the CLI where contracts may import `emulator.server`: starting a target is not verdict
-code). The target profile (issue 6; `--profile`, or the one `edgeload contract` resolved and handed down in
+code). The target profile (`--profile`, or the one `edgeload contract` resolved and handed down in
 $EDGELOAD_PROFILE_JSON) adds its credentials, headers, location hint and TLS setting to every request. Every
 exchange goes through the `verdict` fixture, which judges it, records it for the report (`--verdict-log`) and
 fails the test with every broken rule at once, each with its cause. A 207 that keeps the contract meets an expected

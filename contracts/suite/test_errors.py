@@ -1,6 +1,7 @@
 """Each documented error, provoked on purpose: the documented status and EXEG code, in a body that keeps the contract.
 
-Codes from DCAPI getting-started/troubleshooting.md (EDGE-API.md §3 "Errors").
+Codes from https://developer.adobe.com/data-collection-apis/docs/getting-started/troubleshooting/ (copy:
+tests/reference/exeg-error-codes.json).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def test_authenticated_datastream_without_credentials_answers_exeg_0500_401(
     edge: Edge, verdict: Verdict, authenticated_datastream: str
 ) -> None:
     exchange = edge.post(INTERACT, bodies.interact(), query={"datastreamId": authenticated_datastream},
-                         authenticated=False)  # whatever the profile's credentials (issue 6)
+                         authenticated=False)  # whatever the profile's credentials
     verdict(exchange, status=401, code="EXEG-0500-401")
 
 

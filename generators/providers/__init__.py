@@ -1,5 +1,5 @@
 """Faker Providers, one per domain. Method names carry the domain as a prefix (`identity_`, `visitor_`, `site_`,
-`xdm_`, `edge_`) because providers share one namespace and the last one added silently wins (STYLE.md); none
+`xdm_`, `edge_`) because providers share one namespace and the last one added silently wins; none
 reuses a Faker built-in name (tests/generators/test_providers.py checks)."""
 
 from __future__ import annotations

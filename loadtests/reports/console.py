@@ -1,5 +1,5 @@
-"""What the console shows at the end of a run: the gate table (issue 5: "the console ends with a table of each
-gate, its threshold, its measured value, pass or fail") and a short per-operation summary."""
+"""What the console shows at the end of a run: the gate table (each gate, its
+threshold, its measured value, pass or fail) and a short per-operation summary."""
 
 from __future__ import annotations
 

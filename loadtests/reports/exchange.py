@@ -1,5 +1,5 @@
 """One failing exchange rendered as text for the reports: "failures by check with an example request and
-response" (issue 9), redacted before it is stored (secrets never reach a report, not even in memory of the master).
+response", redacted before it is stored (secrets never reach a report, not even in memory of the master).
 """
 
 from __future__ import annotations

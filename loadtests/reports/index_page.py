@@ -1,4 +1,4 @@
-"""`index.html`: the report a person opens (issue 9, "Reports that read at a glance").
+"""`index.html`: the report a person opens (README "What you see").
 
 Order: the verdict (pass or fail, and why), the gates table, the charts, the operations, failures by check with
 an example request and response, the run's settings, then links to Locust's own report and the JUnit and JSON

@@ -1,4 +1,4 @@
-"""`junit.xml`: one test case per gate and per failing check (issue 5), in the JUnit XML shape CI tools read
+"""`junit.xml`: one test case per gate and per failing check, in the JUnit XML shape CI tools read
 (Jenkins, GitLab, GitHub test reporters): <testsuites><testsuite><testcase><failure message type>text."""
 
 from __future__ import annotations

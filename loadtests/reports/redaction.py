@@ -1,4 +1,4 @@
-"""Secrets never appear in a report: the redaction lives in `contracts.redaction` (issue 6), the lowest layer
+"""Secrets never appear in a report: the redaction lives in `contracts.redaction`, the lowest layer
 both runners import, so the contract run's reports and the load test's share one definition. Re-exported here so
 that `loadtests.reports.redaction` keeps working for the report writers and their tests.
 """

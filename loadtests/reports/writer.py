@@ -62,7 +62,7 @@ def write_reports(
     for name, render in writers:
         try:
             written.append(write_atomic(directory / name, render()))
-        except Exception as error:  # one broken writer must not cost the others (issue 5)
+        except Exception as error:  # one broken writer must not cost the others
             on_error(f"edgeload: could not write {directory / name}: {type(error).__name__}: {redact(str(error))}")
     # The page comes last so it links only what exists.
     try:

@@ -1,4 +1,4 @@
-// Adobe's Web SDK in headless Debian Chromium against the emulator served over TLS (REAL-CLIENTS.md option (c)):
+// Adobe's Web SDK in headless Debian Chromium against the emulator served over TLS (README "Real clients"):
 // the most faithful run, with Chromium's own CORS enforcement and cookie jar. Chromium resolves edge.test to the
 // emulator's port and nothing else (MAP * ~NOTFOUND); the page itself (https://site.test/...) is fulfilled by
 // Playwright, so only the Edge exchanges cross the network and none of them is altered.
@@ -22,7 +22,7 @@ const PAGE_HTML =
 
 const input = await readInput();
 const emulatorPort = new URL(input.emulator).port;
-// Flags from REAL-CLIENTS.md and machines/python.md: without the background-networking ones Chromium keeps
+// Without the background-networking flags (https://peter.sh/experiments/chromium-command-line-switches/) Chromium keeps
 // trying hosts this machine cannot reach.
 const browser = await chromium.launch({
   executablePath: input.chromium ?? "/usr/bin/chromium",

@@ -1,5 +1,5 @@
 // Adobe's Web SDK (npm @adobe/alloy, dist/alloy.js unchanged) in Node + jsdom against the emulator's plain-http URL.
-// REAL-CLIENTS.md option (a): alloy only speaks https://{edgeDomain}/..., so the page's fetch rewrites
+// No browser: alloy only speaks https://{edgeDomain}/..., so the page's fetch rewrites
 // https://edge.test/ to the emulator and records every exchange; any other host is refused and recorded, so a test
 // sees an attempt to reach Adobe (e.g. adobedc.demdex.net) instead of it happening.
 //

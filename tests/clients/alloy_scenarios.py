@@ -1,4 +1,4 @@
-"""The Web SDK scenarios of issue 7, run unchanged in jsdom and in Chromium (scenarios.mjs executes them).
+"""The Web SDK scenarios of README "Real clients", run unchanged in jsdom and in Chromium (scenarios.mjs executes them).
 
 Each scenario is a fresh visitor (new page, empty cookie jar). Constants name the web datastream the emulator
 ships (emulator/datastreams.toml) and the content configured on it, so the tests compare what alloy returns with
@@ -32,7 +32,7 @@ PRODUCT_VIEW = {
 
 
 def configure(datastream_id: str = DATASTREAM_ID, **overrides: Any) -> dict[str, Any]:
-    # thirdPartyCookiesEnabled false: otherwise alloy's first request goes to an Adobe host (REAL-CLIENTS.md).
+    # thirdPartyCookiesEnabled false: otherwise alloy's first request goes to an Adobe host (adobedc.demdex.net).
     options = {
         "datastreamId": datastream_id,
         "orgId": ORG_ID,

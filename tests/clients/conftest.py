@@ -17,7 +17,7 @@ SEED = "7"
 
 @pytest.fixture(scope="session")
 def node_ready() -> None:
-    # Node and the npm packages are installed by `make test` (Makefile, issue 7): missing ones are a set-up
+    # Node and the npm packages are installed by `make test` (Makefile): missing ones are a set-up
     # defect to fix, never a reason to skip silently.
     reason = missing_node_setup()
     if reason is not None:

@@ -22,7 +22,7 @@ from contracts.operations import label_for
 CLIENTS_DIR = Path(__file__).resolve().parent
 ALLOY_BUNDLE = CLIENTS_DIR / "node_modules" / "@adobe" / "alloy" / "dist" / "alloy.js"
 CHROMIUM = Path("/usr/bin/chromium")
-INSTALL_HINT = "run `make setup-browser` or `npm ci --prefix tests/clients --ignore-scripts` (Makefile, issue 7)"
+INSTALL_HINT = "run `make setup-browser` or `npm ci --prefix tests/clients --ignore-scripts` (Makefile)"
 
 
 class Recorded(TypedDict):
@@ -60,7 +60,7 @@ class ScenarioReport(TypedDict):
 def missing_node_setup() -> str | None:
     """Why the Node harness cannot run here, or None when it can."""
     if shutil.which("node") is None:
-        return "node is not on PATH; install Node.js 20 (REAL-CLIENTS.md)"
+        return "node is not on PATH; install Node.js 20 (README, Real clients)"
     if not ALLOY_BUNDLE.is_file():
         return f"{ALLOY_BUNDLE.relative_to(CLIENTS_DIR.parents[1])} is missing; {INSTALL_HINT}"
     return None

@@ -1,4 +1,4 @@
-"""The v1 request shapes the Web SDK was seen sending, summarised for the browser-like Locust persona (issue 7).
+"""The v1 request shapes the Web SDK was seen sending, summarised for the browser-like Locust persona.
 
 `observed_v1_requests.json` beside this file is the record: per operation label, the path forms, query
 parameters, headers, every JSON path of the body, the `meta.state.entries` keys and one example body, as sent by
@@ -101,7 +101,7 @@ def record(browser: Mapping[str, ScenarioReport], jsdom: Mapping[str, ScenarioRe
             "example_body": body_of(first),
         }
     return {
-        "about": "Requests Adobe's Web SDK sent to the emulator in tests/clients (issue 7); regenerate with "
+        "about": "Requests Adobe's Web SDK sent to the emulator in tests/clients; regenerate with "
         "`.venv/bin/python -m gevent.monkey --module tests.clients.observed_requests`.",
         "client": f"@adobe/alloy 2.33.1 in headless Chromium {version} (Debian), page https://site.test/, "
         "edgeDomain edge.test; fetch with credentials: include, collect via navigator.sendBeacon",

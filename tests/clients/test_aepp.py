@@ -1,4 +1,4 @@
-"""PyPI `aepp` 0.6.0 (a third-party client, unchanged) against the emulator's default datastream (issue 7).
+"""PyPI `aepp` 0.6.0 (a third-party client, unchanged) against the emulator's default datastream.
 
 `aepp.edge.Edge.interact` posts what Adobe documents for the Server API; the exchange its own `requests` session
 carried is captured with a response hook and judged by our contract verdict.
@@ -33,7 +33,7 @@ XDM = {
 
 
 class _NoAuthConfig(dict[str, Any]):
-    """Works around two aepp 0.6.0 bugs for unauthenticated use (REAL-CLIENTS.md).
+    """Works around two aepp 0.6.0 bugs for unauthenticated use (https://github.com/pitchmuc/aepp, aepp/connector.py).
 
     `config=None` crashes in `AdobeRequest.__init__` (`config.get("retry")`), and an exact `dict` leaves `header`
     unbound in `Edge.__init__`; a dict subclass takes the unauthenticated branch yet has `get`. `date_limit` keeps

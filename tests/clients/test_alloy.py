@@ -1,4 +1,4 @@
-"""Adobe's Web SDK (alloy 2.33.1, unchanged) against the emulator, in jsdom and in headless Chromium (issue 7).
+"""Adobe's Web SDK (alloy 2.33.1, unchanged) against the emulator, in jsdom and in headless Chromium.
 
 Each test reads one behaviour out of the report of a single Node run of every scenario (alloy_scenarios.py); the
 `alloy_reports` fixture runs it once per client environment: `[jsdom]`, and `[chromium]` over TLS with real CORS.

@@ -1,4 +1,4 @@
-"""The recorded v1 request shapes (observed_v1_requests.json) still match what alloy sends (issue 7).
+"""The recorded v1 request shapes (observed_v1_requests.json) still match what alloy sends.
 
 The browser-like Locust persona is built from that record, so a drift in alloy's requests must fail here first.
 """

@@ -1,4 +1,4 @@
-"""The whole auth flow against the emulator (issue 6): one token per process shared by every caller, a refresh
+"""The whole auth flow against the emulator: one token per process shared by every caller, a refresh
 across a real expiry without a single 401, and TLS verified unless asked not to. Emulators run as subprocesses."""
 
 from __future__ import annotations

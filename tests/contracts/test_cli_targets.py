@@ -1,4 +1,4 @@
-"""`edgeload contract` and target profiles: one-line refusals and the --insecure warning (issue 6). In-process;
+"""`edgeload contract` and target profiles: one-line refusals and the --insecure warning. In-process;
 nothing is contacted but a closed local port."""
 
 from __future__ import annotations

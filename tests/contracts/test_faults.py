@@ -1,4 +1,4 @@
-"""Every check is proven to fire (STYLE.md): each has an emulator fault that breaks exactly its rule.
+"""Every check is proven to fire: each has an emulator fault that breaks exactly its rule.
 
 One emulator subprocess for the module; faults are swapped through its admin endpoint (`PUT /_emulator/faults`).
 The expected set of failing checks is exact: a fault must fire its check and nothing unrelated. Where one broken
@@ -22,7 +22,7 @@ from emulator.server import spawn
 
 SENT_ID = "708e4f90-5bff-41c5-8f4b-6c15bab76b11"
 
-# check -> the fault that breaks exactly its rule (brief, "Emulator public API").
+# check -> the fault that breaks exactly its rule (README "The emulator").
 FAULT_FOR_CHECK = {
     "status_code_documented": "undocumented-status",
     "content_type": "wrong-content-type",

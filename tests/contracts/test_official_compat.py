@@ -1,4 +1,4 @@
-"""Our contract is compatible with Adobe's official OpenAPI document (issue 3).
+"""Our contract is compatible with Adobe's official OpenAPI document.
 
 For every operation the official document defines: the operation exists in ours (its servers URL ends in `/ee/`,
 ours spells the `/ee` prefix in the paths), with every parameter, security scheme, request media type, response

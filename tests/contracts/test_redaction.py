@@ -1,4 +1,4 @@
-"""contracts.redaction: secrets masked by shape and by value, in text and in file contents (issue 6)."""
+"""contracts.redaction: secrets masked by shape and by value, in text and in file contents."""
 
 from __future__ import annotations
 

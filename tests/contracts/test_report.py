@@ -50,7 +50,7 @@ def test_summary_and_html_lead_with_the_verdict(tmp_path):
     assert (summary["verdict"], summary["exit_code"], summary["runners"]["pytest"]["failed_cases"]) == ("fail", 1, 1)
     assert summary["failing_checks"][0]["check"] == "request_id_echo"
     html = (tmp_path / "report.html").read_text()
-    # The load-test report's shape (issue 9): verdict and why, per operation, per check, then the failing checks.
+    # The load-test report's shape: verdict and why, per operation, per check, then the failing checks.
     order = ["Verdict: fail (1 of 2 operation checks failed)",
              "<li>POST /ee/v2/interact :: request_id_echo (pytest): 1 of 2 cases, request_id_echo: rule</li>",
              'id="operations"', 'id="checks"', 'id="failures"', 'id="details"', 'id="settings"', 'id="files"']

@@ -1,4 +1,4 @@
-"""Secrets never reach a contract report (issue 6): one test per format the contract run leaves behind."""
+"""Secrets never reach a contract report: one test per format the contract run leaves behind."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every documented sample in tests/reference/samples keeps our contract (issue 3): no false alarm on real bodies.
+"""Every documented sample in tests/reference/samples keeps our contract: no false alarm on real bodies.
 
 Each sample is mapped to what it documents; a sample without a mapping fails the test, so a new one cannot be
 skipped silently. Response samples are also judged whole, as exchanges, by the verdict.
@@ -75,7 +75,7 @@ def test_response_sample_keeps_the_whole_verdict(name):
 
 def test_media_edge_capture_body_keeps_the_contract_and_its_header_is_the_documented_exception():
     # A Media Edge capture (a sibling API, 2023): its x-request-id header differs from the body requestId, which
-    # EDGE-API.md records; the collection API's 2022 sample has them equal, as request_id_echo demands.
+    # is the documented exception; the collection API's 2022 sample has them equal, as request_id_echo demands.
     headers, body = load("eplen-media-edge-sessionstart-raw-http-response.txt")
     assert headers["content-type"] == "application/json;charset=utf-8"
     exchange = Exchange(INTERACT_V1, {}, {}, {"events": [{}]}, 200, headers, orjson.dumps(body))

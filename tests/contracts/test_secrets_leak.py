@@ -1,4 +1,4 @@
-"""`edgeload contract` with known fake secrets (issue 6, end to end): against an emulator answering as
+"""`edgeload contract` with known fake secrets (end to end): against an emulator answering as
 server.adobedc.net (every datastream authenticates), with OAuth or a bearer token from the environment, the run
 passes, and no secret, nor any token, is in any file of the report folder or anything printed."""
 

@@ -73,7 +73,7 @@ def test_exchange_from_records_what_schemathesis_sent_and_received(emulator_url)
 
 def test_registered_check_fails_schemathesis_validation_on_a_faulty_emulator(faulty_url):
     case = interact_case()
-    with pytest.raises(BaseExceptionGroup) as failures:  # FailureGroup is a BaseExceptionGroup (STYLE.md)
+    with pytest.raises(BaseExceptionGroup) as failures:  # FailureGroup is a BaseExceptionGroup
         case.call_and_validate(base_url=faulty_url)
     messages = [str(failure) for failure in failures.value.exceptions]
     assert any("request_id_echo" in message for message in messages), messages

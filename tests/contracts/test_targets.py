@@ -1,4 +1,4 @@
-"""contracts.targets: built-in profiles, the config file, precedence file < environment < flags (issue 6)."""
+"""contracts.targets: built-in profiles, the config file, precedence file < environment < flags."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The emulator's authentication (issue 6): its IMS token endpoint and the 401s of the Edge Network."""
+"""The emulator's authentication: its IMS token endpoint and the 401s of the Edge Network."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`edgeload emulator` flags and config file: merging, and one-line errors with exit code 2 (issue 2)."""
+"""`edgeload emulator` flags and config file: merging, and one-line errors with exit code 2."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""POST /ee/v2/collect: 202 with {requestId}, 204 when silent, identity required per event (issue 2)."""
+"""POST /ee/v2/collect: 202 with {requestId}, 204 when silent, identity required per event."""
 
 from __future__ import annotations
 

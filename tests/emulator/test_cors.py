@@ -1,4 +1,4 @@
-"""Cross-origin calls with credentials, as a browser page running the Web SDK makes them (issue 7)."""
+"""Cross-origin calls with credentials, as a browser page running the Web SDK makes them."""
 
 from __future__ import annotations
 

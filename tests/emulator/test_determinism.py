@@ -1,4 +1,4 @@
-"""Deterministic under a seed: ids, minted ECIDs and fault draws (issue 2)."""
+"""Deterministic under a seed: ids, minted ECIDs and fault draws."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every fault and the admin endpoints over real sockets, against one shared emulator subprocess (issue 2).
+"""Every fault and the admin endpoints over real sockets, against one shared emulator subprocess.
 
 Transport faults are observed as a client sees them: a reset, a short read, a read timeout (short client
 timeouts, no sleeps). Faults are switched with `PUT /_emulator/faults`; the `emulator` fixture resets between tests.

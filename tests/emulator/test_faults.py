@@ -1,4 +1,4 @@
-"""Fault registry, spec syntax, seeded draws, and each non-transport fault's effect in-process (issue 2)."""
+"""Fault registry, spec syntax, seeded draws, and each non-transport fault's effect in-process."""
 
 from __future__ import annotations
 

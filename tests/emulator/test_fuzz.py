@@ -1,4 +1,4 @@
-"""Fuzz: no input makes the emulator answer 5xx or crash when no fault is injected (issue 2, "Never a 500").
+"""Fuzz: no input makes the emulator answer 5xx or crash when no fault is injected.
 
 Hypothesis, derandomized and bounded, drives the in-process app with arbitrary bytes, arbitrary JSON, near-valid
 Edge bodies whose fields have the wrong types, arbitrary content types, query strings and headers.

@@ -1,4 +1,4 @@
-"""Identity state values and ECID derivation (REAL-CLIENTS.md; visitor-identification-*.md)."""
+"""Identity state values and ECID derivation (README "The emulator", identity)."""
 
 from __future__ import annotations
 

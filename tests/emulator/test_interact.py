@@ -1,4 +1,4 @@
-"""POST /ee/v2/interact: status, body, handles, headers and requestId (issue 2, "The emulator")."""
+"""POST /ee/v2/interact: status, body, handles, headers and requestId."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every documented error the emulator answers, and the shape of its problem+json bodies (issue 2, "Errors")."""
+"""Every documented error the emulator answers, and the shape of its problem+json bodies."""
 
 from __future__ import annotations
 

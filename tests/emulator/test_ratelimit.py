@@ -1,4 +1,4 @@
-"""Request units and the per-org token bucket, on an injected clock (guardrails.md; issue 2 "Rate limiting")."""
+"""Request units and the per-org token bucket, on an injected clock (README "The emulator", request units)."""
 
 from __future__ import annotations
 

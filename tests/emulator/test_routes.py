@@ -1,4 +1,5 @@
-"""Routing: operation paths with and without location hints, 404 and 405 (issue 2; EDGE-API.md §2)."""
+"""Routing: operation paths with and without location hints, 404 and 405
+(https://developer.adobe.com/data-collection-apis/docs/getting-started/location-hints/)."""
 
 from __future__ import annotations
 

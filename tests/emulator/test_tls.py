@@ -1,4 +1,4 @@
-"""`--certfile`/`--keyfile`: the emulator over HTTPS for browser clients (issue 7)."""
+"""`--certfile`/`--keyfile`: the emulator over HTTPS for browser clients."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The Web SDK's API v1 (issue 7): interact, collect, identity/acquire and privacy/set-consent with `configId`.
+"""The Web SDK's API v1: interact, collect, identity/acquire and privacy/set-consent with `configId`.
 
 Bodies are shaped like the ones alloy 2.33.1 was seen sending (tests/clients/observed_v1_requests.json).
 """
@@ -113,7 +113,7 @@ def test_v1_identity_acquire_returns_identity_result_and_identity_state(web_app)
 
 
 def test_v1_responses_carry_no_url_for_the_client_to_fetch(web_app):
-    # alloy loads every identity:exchange / activation:push URL as an image or iframe (REAL-CLIENTS.md).
+    # alloy loads every identity:exchange / activation:push URL as an image or iframe (https://github.com/adobe/alloy).
     consent = {"consent": [{"standard": "Adobe", "version": "1.0", "value": {"general": "in"}}]}
     answers = [
         post(web_app, "interact", body(event(["hero-banner"]))),

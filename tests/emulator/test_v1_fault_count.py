@@ -1,4 +1,4 @@
-"""`count=N` on a fault: act on the first N requests it fires on, then stop (issue 7: a 503 retried once)."""
+"""`count=N` on a fault: act on the first N requests it fires on, then stop (a 503 retried once)."""
 
 from __future__ import annotations
 

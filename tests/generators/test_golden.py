@@ -2,7 +2,7 @@
 
 Regenerate after an intended change (and review the diff):
     EDGELOAD_REGENERATE_GOLDEN=1 .venv/bin/python -m pytest tests/generators/test_golden.py
-Seeded output is stable only within one Faker version, which pyproject.toml pins exactly (XDM.md).
+Seeded output is stable only within one Faker version, which pyproject.toml pins exactly.
 """
 
 from __future__ import annotations

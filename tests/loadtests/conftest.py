@@ -1,6 +1,6 @@
 """Fixtures for the load-test tests: one emulator subprocess per session, reset for each test that asks for it.
 
-A subprocess, never a server in a thread of the test process: the test run is gevent-monkey-patched (brief).
+A subprocess, never a server in a thread of the test process: the test run is gevent-monkey-patched.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The live figures of our web UI tab (issue 9): gates on a live summary, violations with one redacted example
+"""The live figures of our web UI tab: gates on a live summary, violations with one redacted example
 each, the generator's CPU; rows in the order the tab shows them."""
 
 from __future__ import annotations

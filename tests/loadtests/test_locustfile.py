@@ -29,6 +29,6 @@ def test_plain_locust_from_the_checkout_root_runs_our_users_and_reports(
     expected = expected_exit(summary, 0)
     assert result.returncode == expected, result.stderr[-2000:]
     assert summary["total_requests"] == received(emulator.url)
-    # every persona of the default weights 6:3:1 ran (the browser-like one speaks v1, issue 7)
+    # every persona of the default weights 6:3:1 ran (the browser-like one speaks v1)
     assert {"POST /ee/v2/interact", "POST /ee/v2/collect", "POST /ee/v1/interact"} == set(summary["operations"])
     assert verdict_line(expected) in result.stdout

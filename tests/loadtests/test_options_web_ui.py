@@ -1,4 +1,4 @@
-"""Our options as fields of Locust's web UI (issue 9): every one the issue names is there, labelled so it fits,
+"""Our options as fields of Locust's web UI: every one README "What you see" names is there, labelled so it fits,
 and the gates have a field of their own."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from locust.argument_parser import ui_extra_args_dict
 from loadtests import listeners  # noqa: F401  (registers our options on Locust's parser)
 from loadtests.options import LoadOptions, add_run_options, split_gates
 
-# What issue 9 lists: target profile or URL (Locust's own host and profile fields), datastream id, target rate,
+# The fields a run needs: target profile or URL (Locust's own host and profile fields), datastream id, target rate,
 # load shape and stages, event mix, seed, gates.
 ISSUE_FIELDS = ("datastream_id", "target_rps", "shape", "stages", "mix", "seed", "gates")
 # The React UI writes "Title Case Name (help)" on one line of a 1066-pixel field and cuts what does not fit.

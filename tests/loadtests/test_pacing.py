@@ -38,7 +38,7 @@ def test_spread_phase_covers_the_interval_evenly_for_any_user_count() -> None:
 
 
 def test_user_pacing_spreads_users_where_a_common_clock_fires_in_lock_step() -> None:
-    rate, users = 10.0, 100  # 1,000 requests/s in total, as TOOLS.md measured
+    rate, users = 10.0, 100  # 1,000 requests/s in total
     spread = _first_sends([spread_phase(i) for i in range(users)], rate)
     lock_step = _first_sends([0.0] * users, rate)
     window = 0.1 / rate  # a tenth of the interval

@@ -1,4 +1,4 @@
-"""Secrets known to the process never reach a load-test report, whatever their shape (issue 6): one test per format.
+"""Secrets known to the process never reach a load-test report, whatever their shape: one test per format.
 
 The values here look like nothing a pattern knows (an opaque API key, a client secret without a field name), so
 only the registered-value redaction of contracts.redaction can catch them.

@@ -1,4 +1,4 @@
-"""A load test with OAuth from the environment, against an emulator whose tokens live 1 s (issue 6, end to end):
+"""A load test with OAuth from the environment, against an emulator whose tokens live 1 s (end to end):
 every user of the process shares a token that is refreshed before it expires (not one 401), and none of the
 known fake secrets, nor any token, is in any file written or anything printed."""
 

@@ -37,7 +37,7 @@ def test_load_reads_the_config_and_flags_win(tmp_path: Path, monkeypatch: pytest
     [
         pytest.param("", ["--run-time", "0s"], "--run-time must be more than 0", id="zero-run-time"),
         pytest.param("", ["--run-time", "1500ms"], "--run-time must be a whole number of seconds, e.g. 2s",
-                     id="fractional-run-time"),  # Locust's --run-time takes whole seconds (issue 8)
+                     id="fractional-run-time"),  # Locust's --run-time takes whole seconds
         pytest.param("", ["--users", "0"], "--users must be 1 or more, got 0", id="no-users"),
         pytest.param("", ["--target", "localhost:8080"], "is not an http:// or https:// URL", id="target-scheme"),
         pytest.param("", ["--target", "http://127.0.0.1:1", "--emulator-arg=--fault=stall"],
@@ -67,4 +67,4 @@ def test_load_names_a_missing_config_file(tmp_path: Path) -> None:
 
 def test_locust_command_gives_locust_a_stop_timeout_in_whole_seconds(tmp_path: Path) -> None:
     command = locust_command(load(["--request-timeout", "0.5"]), "http://127.0.0.1:1", tmp_path, "r", tmp_path / "v")
-    assert command[command.index("--stop-timeout") + 1] == "2"  # "1.5" made Locust refuse to start (issue 8)
+    assert command[command.index("--stop-timeout") + 1] == "2"  # "1.5" made Locust refuse to start

@@ -1,4 +1,4 @@
-"""loadtests.target_profile and `edgeload run`'s use of it: ceiling, plan, TLS, profile in Locust (issue 6).
+"""loadtests.target_profile and `edgeload run`'s use of it: ceiling, plan, TLS, profile in Locust.
 
 None of these tests sends a request: reachability is replaced where a non-local target would be contacted.
 """

@@ -60,7 +60,7 @@ def test_browser_visitor_carries_state_and_follows_the_cluster_hint(emulator: Ru
     assert user.hint == "or2"  # the emulator's default edge region (kndctr_{org}_cluster)
     assert sorted(key.rsplit("_", 1)[1] for key in user.entries) == ["cluster", "identity"]
     prepared = user.prepare()
-    assert prepared.path == "/ee/or2/v1/interact"  # the Web SDK's API (loadtests.web_sdk, issue 7)
+    assert prepared.path == "/ee/or2/v1/interact"  # the Web SDK's API (loadtests.web_sdk)
     assert prepared.body["meta"]["state"]["entries"] == [{"key": k, "value": v} for k, v in user.entries.items()]
     user.send()
     assert recorder.requests[1]["url"].startswith(f"{emulator.url}/ee/or2/v1/interact?")

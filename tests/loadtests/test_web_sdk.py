@@ -1,4 +1,4 @@
-"""The browser-like persona's requests have the shape Adobe's Web SDK was seen sending (issue 7)."""
+"""The browser-like persona's requests have the shape Adobe's Web SDK was seen sending."""
 
 from __future__ import annotations
 

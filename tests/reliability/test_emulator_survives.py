@@ -1,4 +1,4 @@
-"""The emulator survives anything (issue 8): fuzzing and abuse over real sockets never get a 5xx or a crash, and
+"""The emulator survives anything: fuzzing and abuse over real sockets never get a 5xx or a crash, and
 afterwards it still answers a normal request promptly.
 
 - schemathesis' negative coverage and fuzzing phases against our contract: every rejection is a documented EXEG

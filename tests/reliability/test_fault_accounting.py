@@ -1,4 +1,4 @@
-"""The suite reports faults exactly (issue 8): every request the emulator received is counted, every fault it
+"""The suite reports faults exactly: every request the emulator received is counted, every fault it
 injected lands in its named category, as often as it was injected.
 
 One load run carries every fault at its own rate and runs to a request count (`--requests`), not for a time, so

@@ -1,4 +1,4 @@
-"""Latency comes out right (issue 8): under an injected latency distribution, the run's p50, p95 and p99 are
+"""Latency comes out right: under an injected latency distribution, the run's p50, p95 and p99 are
 within 5 % (or 2 ms) of that distribution's own quantiles, computed here from its parameters, nothing subtracted.
 
 The latencies are large next to what a request costs on loopback (about 1 ms, timer granularity included) so

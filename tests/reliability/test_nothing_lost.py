@@ -1,4 +1,4 @@
-"""Nothing is lost (issue 8): a run that loses a worker still writes every report and says so; a crash while
+"""Nothing is lost: a run that loses a worker still writes every report and says so; a crash while
 writing reports leaves each file whole, old or new; every report writer writes atomically.
 
 Interrupted runs (SIGINT, SIGTERM) and a target that goes away mid-run are tested in tests/loadtests/test_run.py;

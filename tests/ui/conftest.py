@@ -1,4 +1,4 @@
-"""Fixtures for the browser tests (issue 9): Debian's Chromium driven by Python Playwright, nothing downloaded.
+"""Fixtures for the browser tests: Debian's Chromium driven by Python Playwright, nothing downloaded.
 
 Every page runs in a context that lets through only requests to 127.0.0.1 and file: URLs; any other request is
 aborted and recorded, and every test asserts that none was attempted (nothing from a CDN, nothing leaving the
@@ -24,7 +24,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "reports" / "screenshots"
-# .library/env/machines/python.md: without the background-networking flags Chromium calls Google's hosts at start.
+# Without the background-networking flags Chromium calls Google's hosts at start.
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 URL_LINE = re.compile(rb"edgeload: web UI at (http://\S+)")

@@ -1,4 +1,4 @@
-"""Locust's web UI with our options and our tab, in Chromium (issue 9, "Tested in a real browser").
+"""Locust's web UI with our options and our tab, in Chromium.
 
 `edgeload run --web` starts the embedded emulator (breaking the request-id rule on a fifth of the answers) and
 Locust's web UI on a free port; the test fills our fields, starts a run, waits for statistics, reads the failures

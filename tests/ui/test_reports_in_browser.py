@@ -1,4 +1,4 @@
-"""The reports a person opens, in Chromium from file:// (issue 9, "Reports that read at a glance"): a short
+"""The reports a person opens, in Chromium from file://: a short
 `edgeload run` (its index.html) and an `edgeload contract` run (its report.html). Each opens with the verdict its
 JSON file holds, has its tables, loads every chart image, logs no console error, and asks for nothing but its own
 files: no server, no network, nothing from a CDN."""
