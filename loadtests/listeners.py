@@ -12,7 +12,8 @@ What they wire, per Locust process:
   the totals (Locust's own quit waits only 0.5 s for its workers' last statistics);
 - the schedule: the master hands each worker its share of the global target rate (its place in the interleave);
 - the end: gates that abort early, then gates, reports, the console table and the exit code (loadtests.run_end);
-- the web UI: our tab, its live route, and the embedded emulator when it has no target (loadtests.web_ui, issue 9).
+- the web UI: our tab, its live route, and the embedded emulator when it has no target (loadtests.web_ui, issue 9);
+- the console of a headless run: Locust's tables, or our progress line once a second (loadtests.progress).
 """
 
 # Locust's EventHook.add_listener is untyped; this one relaxation is local to the listeners (STYLE.md).
@@ -29,7 +30,7 @@ import gevent
 from locust import events
 from locust.runners import STATE_RUNNING, STATE_SPAWNING, WORKER_REPORT_INTERVAL, MasterRunner, WorkerRunner
 
-from loadtests import run_end, target_profile, web_ui
+from loadtests import progress, run_end, target_profile, web_ui
 from loadtests.exchange_adapter import CheckFailed, status_category, transport_category
 from loadtests.gates import GateError, parse_gates, should_abort, validate_gates
 from loadtests.options import LoadOptions, add_locust_options
@@ -90,6 +91,8 @@ def on_init(environment: Any, **kwargs: Any) -> None:
         state.prepare_traffic()
     if _headless(environment) and not isinstance(runner, WorkerRunner):
         gevent.signal_handler(signal.SIGINT, _on_interrupt)
+        if options.console != "tables":  # Locust prints its tables, periodic and final, on this logger
+            logging.getLogger("locust.stats_logger").setLevel(logging.WARNING)
 
 
 @events.test_start.add_listener
@@ -107,6 +110,8 @@ def on_test_start(environment: Any, **kwargs: Any) -> None:
         return
     state.begin_run(source=_source(runner))
     gevent.spawn(_sample_cpu, state, state.run_number)
+    if _headless(environment) and state.options.console == "progress" and not isinstance(runner, WorkerRunner):
+        gevent.spawn(_print_progress, environment, state, state.run_number)
     if isinstance(runner, MasterRunner):
         state.worker_starts = {}
         _send_schedules(environment, state)
@@ -179,6 +184,7 @@ def on_test_stop(environment: Any, **kwargs: Any) -> None:
     state = process_state(environment)
     runner = environment.runner
     state.end_run(finish=not isinstance(runner, WorkerRunner))
+    _CONSOLE.close()  # the progress line, before anything else is printed
     if isinstance(runner, WorkerRunner):
         wire = None if state.measurements is None else state.measurements.to_wire(reset=True)
         runner.send_message(FINAL, {"wire": wire})
@@ -218,6 +224,23 @@ def _sample_cpu(state: ProcessState, run_number: int) -> None:
             return
         state.sample_cpu()
         state.sample_runqueue()
+
+
+_CONSOLE = progress.ConsoleLine(sys.stderr, sys.stderr.isatty())
+
+
+def _print_progress(environment: Any, state: ProcessState, run_number: int) -> None:
+    rate = progress.RecentRate()
+    total_s = run_time_of(environment)
+    while True:
+        gevent.sleep(progress.INTERVAL_S)
+        measurements = state.measurements
+        if state.run_number != run_number or not state.running or measurements is None:
+            return
+        now = time.time()
+        summary = measurements.summary(now, timeline=False)
+        _CONSOLE.show(progress.line_of(summary, now - measurements.started, total_s,
+                                       rate.add(now, summary.total_requests), state.options.target_rps))
 
 
 def _probe_lag(state: ProcessState, run_number: int) -> None:

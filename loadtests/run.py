@@ -35,7 +35,7 @@ from contracts.auth import AuthError, credentials_for
 from contracts.redaction import redact_tree
 from contracts.targets import RESOLVED_ENV
 from emulator.server import EmulatorStartError, RunningEmulator, spawn
-from loadtests import target_profile
+from loadtests import progress, target_profile
 from loadtests.options import option_argv
 from loadtests.settings import RunSettings, SettingsError, load
 
@@ -74,6 +74,8 @@ def locust_command(settings: RunSettings, target: str, report_dir: Path, run_id:
         *option_argv({**settings.options, "report_dir": str(report_dir), "run_id": run_id}),
         "--verdict-file", str(verdict),
     ]
+    if settings.console != "tables":  # Locust's periodic tables and info lines: --verbose only (loadtests.progress)
+        command += ["--only-summary", "--loglevel", "WARNING"]
     return command + _worker_argv(settings)
 
 
@@ -246,6 +248,9 @@ def main(argv: Sequence[str]) -> int:
             return _run_web(settings, target, report_dir, emulator,
                             {RESOLVED_ENV: replace(profile, base_url=target).to_json()})
         (report_dir / run_id).mkdir(parents=True, exist_ok=True)
+        if settings.console != "quiet":
+            _say(progress.start_line(settings.users, settings.load.target_rps, settings.load.user_rps,
+                                     settings.load.shape, settings.run_time, target))
         with tempfile.TemporaryDirectory(prefix="edgeload-run-") as scratch:
             verdict = Path(scratch) / "verdict"
             command = locust_command(settings, target, report_dir, run_id, verdict)
