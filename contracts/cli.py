@@ -35,22 +35,37 @@ class CouldNotRun(Exception):
     """The run cannot start or finish; the message is the one line shown to the user."""
 
 
+EXAMPLES = """examples:
+  edgeload contract                                   the embedded emulator, both runners (about 90 s)
+  edgeload contract --runners suite                   the pytest suite only (seconds)
+  edgeload contract -H http://127.0.0.1:8080 --max-examples 5 --report-dir reports/mine
+
+Exit 0 the target keeps the contract, 1 a check failed, 2 the run could not happen."""
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="edgeload contract", description=__doc__.splitlines()[0])
-    p.add_argument("--target", help="base URL of the Edge Network to judge (default: start the embedded emulator)")
-    p.add_argument("--report-dir", type=Path, default=Path("reports/contract"), help="where the reports go")
+    p = argparse.ArgumentParser(prog="edgeload contract", description=__doc__.splitlines()[0], epilog=EXAMPLES,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    # -H/--host as in `edgeload run` (Locust's names for the target).
+    p.add_argument("-H", "--target", "--host", dest="target", metavar="URL",
+                   help="base URL of the Edge Network to judge (default: start the embedded emulator)")
+    p.add_argument("--report-dir", type=Path, default=Path("reports/contract"), metavar="DIR",
+                   help="where the reports go (default: %(default)s)")
     p.add_argument("--datastream-id", help=f"an enabled datastream of the target (default {DEFAULT_DATASTREAM_ID})")
     p.add_argument("--max-examples", type=int, default=20, help="schemathesis examples per operation (default 20)")
     p.add_argument("--phases", default="examples,coverage,fuzzing", help="schemathesis phases (default: %(default)s)")
-    p.add_argument("--exclude-checks", default="", help="comma-separated schemathesis checks to skip")
+    p.add_argument("--exclude-checks", default="", help="comma-separated schemathesis checks to skip (default: none)")
     p.add_argument("--runners", default=",".join(RUNNERS),
                    help="which runners to run: suite, schemathesis or both (default: %(default)s)")
     p.add_argument("--profile", help="target profile: emulator (default), adobe-server, adobe-edge or [profiles.NAME]")
     p.add_argument("--config", help="TOML file with [profiles.NAME] tables (default: ./edgeload.toml if present)")
-    p.add_argument("--auth", choices=AUTH_METHODS, help="authentication: none, bearer or oauth (secrets from env)")
-    p.add_argument("--location-hint", help="put /ee/HINT/ in the suite's paths, e.g. or2")
+    p.add_argument("--auth", choices=AUTH_METHODS,
+                   help="authentication: none, bearer or oauth; secrets come only from environment variables "
+                        "(default: the profile's)")
+    p.add_argument("--location-hint", help="put /ee/HINT/ in the suite's paths, e.g. or2 (default: the profile's)")
     p.add_argument("--header", action="append", default=[], help="extra request header 'Name: value', repeatable")
-    p.add_argument("--insecure", action="store_true", help="do not verify TLS certificates (prints a warning)")
+    p.add_argument("--insecure", action="store_true",
+                   help="do not verify TLS certificates of the target (prints a warning)")
     return p
 
 
