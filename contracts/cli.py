@@ -22,6 +22,7 @@ from contracts import records, report
 from contracts.auth import AuthError, credentials_for
 from contracts.client import reachable
 from contracts.defaults import AUTHENTICATED_DATASTREAM_ID, DEFAULT_DATASTREAM_ID, DISABLED_DATASTREAM_ID
+from contracts.progress import ConsoleLine
 from contracts.redaction import redact, redact_tree
 from contracts.runs import RunResult, run_schemathesis, run_suite
 from contracts.targets import AUTH_METHODS, RESOLVED_ENV, Overrides, Profile, ProfileError, require_datastream, resolve
@@ -140,11 +141,17 @@ def run(args: argparse.Namespace) -> report.Report:
         excluded = [name for name in args.exclude_checks.split(",") if name]
         runners = _runners(args.runners)
         results = []
-        if "suite" in runners:
-            results.append(run_suite(url, datastream, report_dir, extra, env))
-        if "schemathesis" in runners:
-            results.append(run_schemathesis(url, datastream, report_dir, args.max_examples, args.phases, excluded,
-                                            env, profile.verify_tls))
+        # Progress on stderr once a second: a whole run takes a minute and a half (README "Contract runs").
+        console = ConsoleLine(sys.stderr, sys.stderr.isatty())
+        try:
+            if "suite" in runners:
+                results.append(run_suite(url, datastream, report_dir, extra, env, console.show))
+                console.close()
+            if "schemathesis" in runners:
+                results.append(run_schemathesis(url, datastream, report_dir, args.max_examples, args.phases,
+                                                excluded, env, profile.verify_tls, console.show))
+        finally:
+            console.close()
     redact_tree(report_dir)  # what the runners wrote: their masking first, ours with the exact values second
     for result in results:
         if not result.could_run:

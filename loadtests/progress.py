@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TextIO
 
+from contracts.progress import ConsoleLine
 from loadtests.run_summary import RunSummary
+
+__all__ = ["ConsoleLine", "RecentRate", "line_of", "progress_text", "start_line"]
 
 INTERVAL_S = 1.0
 RATE_WINDOW_S = 5.0  # req/s over the last seconds: Locust workers report every 3 s, a 1 s window would jump
@@ -41,31 +43,6 @@ class RecentRate:
             self.samples.popleft()
         first_at, first_total = self.samples[0]
         return None if at <= first_at else (total - first_total) / (at - first_at)
-
-
-@dataclass
-class ConsoleLine:
-    """One line rewritten in place on a terminal, appended otherwise."""
-
-    stream: TextIO
-    tty: bool
-    _width: int = 0
-
-    def show(self, text: str) -> None:
-        if self.tty:
-            # Pad over a longer previous line: \r returns to the start but does not clear it.
-            self.stream.write("\r" + text.ljust(self._width))
-            self._width = len(text)
-        else:
-            self.stream.write(text + "\n")
-        self.stream.flush()
-
-    def close(self) -> None:
-        """End an open line on a terminal, so what follows starts on a line of its own."""
-        if self.tty and self._width:
-            self.stream.write("\n")
-            self.stream.flush()
-            self._width = 0
 
 
 def line_of(summary: RunSummary, elapsed_s: float, total_s: float | None, rps: float | None,
