@@ -6,6 +6,7 @@ One place, so the load-test and reliability tests drive runs and read the emulat
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import urllib.request
@@ -63,13 +64,16 @@ def verdict_line(code: int) -> str:
     return "verdict: FAIL" if code == UNTRUSTWORTHY_EXIT else "verdict: PASS"
 
 
+PROGRESS_LINE = re.compile(r"\d+(/\d+)? s  \S+ req/s \(")  # loadtests.progress: "3/30 s  99.8 req/s (target 100) ..."
+
+
 def wait_for_load(process: subprocess.Popen[str]) -> None:
-    """Read Locust's log until its second statistics table: printed at the start and every 2 s after, the second
+    """Read the run's stderr until its second progress line: printed every second once the load runs, the second
     one means the load has run for a while (a run interrupted at once measures nothing worth asserting)."""
     assert process.stderr is not None
-    tables = 0
+    lines = 0
     for line in process.stderr:
-        tables += line.lstrip().startswith("Aggregated")
-        if tables == 2:
+        lines += PROGRESS_LINE.match(line) is not None
+        if lines == 2:
             return
-    raise AssertionError("the load test never printed its statistics twice")
+    raise AssertionError("the load test never printed its progress twice")
