@@ -97,6 +97,10 @@ def _dispatch(args: list[str]) -> int:
         print(f"edgeload {installed_version()}")
         return EXIT_OK
     sub = SUBCOMMANDS.get(args[0])
+    if sub is None and args[0].startswith("-"):
+        hint = closest(args[0], ("--version", "--help")) or "; options go after the command, e.g. edgeload run -u 5"
+        print(f"edgeload: unknown option {args[0]}{hint} (see `edgeload --help`)", file=sys.stderr)
+        return EXIT_USAGE
     if sub is None:
         hint = closest(args[0], SUBCOMMANDS) or f"; choose one of: {', '.join(SUBCOMMANDS)}"
         print(f"edgeload: unknown command {args[0]!r}{hint} (see `edgeload --help`)", file=sys.stderr)

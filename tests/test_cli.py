@@ -25,6 +25,8 @@ def test_cli_version_prints_the_installed_version(flag: str, capsys: pytest.Capt
 @pytest.mark.parametrize(("argv", "suggestion"), [
     pytest.param(["generat"], "did you mean generate?", id="typo"),
     pytest.param(["gen"], "did you mean generate?", id="prefix"),
+    pytest.param(["--verison"], "did you mean --version?", id="top-option"),
+    pytest.param(["-u", "5"], "options go after the command", id="option-before-command"),
     pytest.param(["run", "--spwan-rate", "3"], "did you mean --spawn-rate?", id="run-option"),
     pytest.param(["run", "--target-rsp=5"], "did you mean --target-rps?", id="run-option-with-value"),
     pytest.param(["run", "--shape", "rmap"], "did you mean ramp?", id="run-choice"),
