@@ -230,13 +230,15 @@ _CONSOLE = progress.ConsoleLine(sys.stderr, sys.stderr.isatty())
 
 
 def _print_progress(environment: Any, state: ProcessState, run_number: int) -> None:
-    rate = progress.RecentRate()
+    rate = progress.RecentRate(WORKER_REPORT_INTERVAL + 1.0 if isinstance(environment.runner, MasterRunner) else 0.0)
     total_s = run_time_of(environment)
     while True:
         gevent.sleep(progress.INTERVAL_S)
         measurements = state.measurements
         if state.run_number != run_number or not state.running or measurements is None:
             return
+        if not rate.samples:  # the load began at the start, not at the first sample (a master's may be seconds late)
+            rate.add(measurements.started, 0)
         now = time.time()
         summary = measurements.summary(now, timeline=False)
         _CONSOLE.show(progress.line_of(summary, now - measurements.started, total_s,

@@ -33,16 +33,24 @@ def progress_text(elapsed_s: float, total_s: float | None, rps: float | None, ta
 
 @dataclass
 class RecentRate:
-    """Requests per second over the last RATE_WINDOW_S seconds, from running totals."""
+    """Requests per second over the last RATE_WINDOW_S seconds, from running totals.
 
+    `quiet_s`: a total that has not changed counts as a new sample only after this long. A Locust master learns
+    its workers' counts from their reports, every 3 s each: between two reports the total stands still, and
+    sampling it then would read as a dip in the rate.
+    """
+
+    quiet_s: float = 0.0
     samples: deque[tuple[float, int]] = field(default_factory=deque)
 
     def add(self, at: float, total: int) -> float | None:
-        self.samples.append((at, total))
-        while len(self.samples) > 2 and at - self.samples[1][0] >= RATE_WINDOW_S:
+        if not self.samples or total != self.samples[-1][1] or at - self.samples[-1][0] >= self.quiet_s:
+            self.samples.append((at, total))
+        last_at, last_total = self.samples[-1]
+        while len(self.samples) > 2 and last_at - self.samples[1][0] >= RATE_WINDOW_S:
             self.samples.popleft()
         first_at, first_total = self.samples[0]
-        return None if at <= first_at else (total - first_total) / (at - first_at)
+        return None if last_at <= first_at else (last_total - first_total) / (last_at - first_at)
 
 
 def line_of(summary: RunSummary, elapsed_s: float, total_s: float | None, rps: float | None,

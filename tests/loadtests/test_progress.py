@@ -28,6 +28,19 @@ def test_recent_rate_counts_over_the_last_seconds_only() -> None:
     assert last == pytest.approx(10.0)  # the last 5 s at 10 req/s, not the run's average
 
 
+def test_recent_rate_waits_for_reports_when_totals_arrive_in_steps() -> None:
+    # A master hears from its workers every 3 s: a total standing still between reports is no dip in the rate.
+    rate = RecentRate(quiet_s=4.0)
+    assert rate.add(0.0, 0) is None
+    assert rate.add(1.0, 0) is None
+    assert rate.add(3.0, 300) == pytest.approx(100.0)
+    assert rate.add(4.0, 300) == pytest.approx(100.0)
+    assert rate.add(5.0, 300) == pytest.approx(100.0)
+    assert rate.add(6.0, 600) == pytest.approx(100.0)
+    # No report for 4 s: the total really stands still and the rate falls (600 - 300 over the 7 s since 3 s).
+    assert rate.add(10.0, 600) == pytest.approx(300 / 7)
+
+
 def test_console_line_rewrites_one_line_on_a_terminal() -> None:
     stream = io.StringIO()
     line = ConsoleLine(stream, tty=True)
