@@ -240,9 +240,9 @@ def _print_progress(environment: Any, state: ProcessState, run_number: int) -> N
         if not rate.samples:  # the load began at the start, not at the first sample (a master's may be seconds late)
             rate.add(measurements.started, 0)
         now = time.time()
-        summary = measurements.summary(now, timeline=False)
-        _CONSOLE.show(progress.line_of(summary, now - measurements.started, total_s,
-                                       rate.add(now, summary.total_requests), state.options.target_rps))
+        requests, failures, p95_ms = measurements.live_totals()
+        _CONSOLE.show(progress.progress_text(now - measurements.started, total_s, rate.add(now, requests),
+                                             state.options.target_rps, requests, failures, p95_ms))
 
 
 def _probe_lag(state: ProcessState, run_number: int) -> None:

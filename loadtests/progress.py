@@ -12,9 +12,8 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from contracts.progress import ConsoleLine
-from loadtests.run_summary import RunSummary
 
-__all__ = ["ConsoleLine", "RecentRate", "line_of", "progress_text", "start_line"]
+__all__ = ["ConsoleLine", "RecentRate", "progress_text", "start_line"]
 
 INTERVAL_S = 1.0
 RATE_WINDOW_S = 5.0  # req/s over the last seconds: Locust workers report every 3 s, a 1 s window would jump
@@ -51,12 +50,6 @@ class RecentRate:
             self.samples.popleft()
         first_at, first_total = self.samples[0]
         return None if last_at <= first_at else (last_total - first_total) / (last_at - first_at)
-
-
-def line_of(summary: RunSummary, elapsed_s: float, total_s: float | None, rps: float | None,
-            target_rps: float) -> str:
-    return progress_text(elapsed_s, total_s, rps, target_rps, summary.total_requests, summary.total_failures,
-                         summary.overall["p95_ms"])
 
 
 def start_line(users: int, target_rps: float, user_rps: float, shape: str, run_time_s: float, target: str) -> str:
