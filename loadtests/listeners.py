@@ -91,8 +91,8 @@ def on_init(environment: Any, **kwargs: Any) -> None:
         state.prepare_traffic()
     if _headless(environment) and not isinstance(runner, WorkerRunner):
         gevent.signal_handler(signal.SIGINT, _on_interrupt)
-        if options.console != "tables":  # Locust prints its tables, periodic and final, on this logger
-            logging.getLogger("locust.stats_logger").setLevel(logging.WARNING)
+    if options.console != "tables":  # Locust prints its tables, periodic and final, on this logger
+        logging.getLogger("locust.stats_logger").setLevel(logging.WARNING)
 
 
 @events.test_start.add_listener

@@ -105,6 +105,8 @@ def locust_web_command(settings: RunSettings, target: str, report_dir: Path) -> 
     ]
     if "run_time" in settings.explicit:  # else the UI's run time field stays empty: the run goes on until stopped
         command += ["--run-time", f"{settings.run_time:g}s"]
+    if settings.console != "tables":  # Locust's info lines, its "web interface at http://127.0.0.1:0" among them
+        command += ["--loglevel", "WARNING"]
     return command + _worker_argv(settings)
 
 

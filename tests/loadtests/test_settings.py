@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from loadtests.run import locust_command
+from loadtests.run import locust_command, locust_web_command
 from loadtests.settings import SettingsError, load
 
 
@@ -108,3 +108,16 @@ def test_locust_command_silences_locusts_tables_unless_verbose(
     assert command[command.index("--console") + 1] == console
     assert ("--only-summary" in command) == quiet_locust
     assert (command[command.index("--loglevel") + 1] == "WARNING") if quiet_locust else "--loglevel" not in command
+
+
+@pytest.mark.parametrize(("argv", "quiet_locust"), [([], True), (["--verbose"], False)])
+def test_locust_web_command_keeps_locusts_info_lines_for_verbose_only(
+    argv: list[str], quiet_locust: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Locust logs "Starting web interface at http://127.0.0.1:0" (the port it was asked for, not the one it got);
+    # edgeload prints the real address itself (loadtests.web_ui).
+    monkeypatch.chdir(tmp_path)
+    command = locust_web_command(load(["--web", *argv]), "http://127.0.0.1:1", tmp_path)
+    assert ("--loglevel" in command) == quiet_locust
+    if quiet_locust:
+        assert command[command.index("--loglevel") + 1] == "WARNING"
