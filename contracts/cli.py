@@ -23,6 +23,7 @@ from contracts.auth import AuthError, credentials_for
 from contracts.client import DEFAULT_MAX_RESPONSE_BYTES, reachable
 from contracts.defaults import AUTHENTICATED_DATASTREAM_ID, DEFAULT_DATASTREAM_ID, DISABLED_DATASTREAM_ID
 from contracts.guard import refusal
+from contracts.progress import ConsoleLine
 from contracts.redaction import redact, redact_tree
 from contracts.runs import RunResult, run_schemathesis, run_suite
 from contracts.targets import AUTH_METHODS, RESOLVED_ENV, Overrides, Profile, ProfileError, require_datastream, resolve
@@ -36,22 +37,37 @@ class CouldNotRun(Exception):
     """The run cannot start or finish; the message is the one line shown to the user."""
 
 
+EXAMPLES = """examples:
+  edgeload contract                                   the embedded emulator, both runners (about 90 s)
+  edgeload contract --runners suite                   the pytest suite only (seconds)
+  edgeload contract -H http://127.0.0.1:8080 --max-examples 5 --report-dir reports/mine
+
+Exit 0 the target keeps the contract, 1 a check failed, 2 the run could not happen."""
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="edgeload contract", description=__doc__.splitlines()[0])
-    p.add_argument("--target", help="base URL of the Edge Network to judge (default: start the embedded emulator)")
-    p.add_argument("--report-dir", type=Path, default=Path("reports/contract"), help="where the reports go")
+    p = argparse.ArgumentParser(prog="edgeload contract", description=__doc__.splitlines()[0], epilog=EXAMPLES,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    # -H/--host as in `edgeload run` (Locust's names for the target).
+    p.add_argument("-H", "--target", "--host", dest="target", metavar="URL",
+                   help="base URL of the Edge Network to judge (default: start the embedded emulator)")
+    p.add_argument("--report-dir", type=Path, default=Path("reports/contract"), metavar="DIR",
+                   help="where the reports go (default: %(default)s)")
     p.add_argument("--datastream-id", help=f"an enabled datastream of the target (default {DEFAULT_DATASTREAM_ID})")
     p.add_argument("--max-examples", type=int, default=20, help="schemathesis examples per operation (default 20)")
     p.add_argument("--phases", default="examples,coverage,fuzzing", help="schemathesis phases (default: %(default)s)")
-    p.add_argument("--exclude-checks", default="", help="comma-separated schemathesis checks to skip")
+    p.add_argument("--exclude-checks", default="", help="comma-separated schemathesis checks to skip (default: none)")
     p.add_argument("--runners", default=",".join(RUNNERS),
                    help="which runners to run: suite, schemathesis or both (default: %(default)s)")
     p.add_argument("--profile", help="target profile: emulator (default), adobe-server, adobe-edge or [profiles.NAME]")
     p.add_argument("--config", help="TOML file with [profiles.NAME] tables (default: ./edgeload.toml if present)")
-    p.add_argument("--auth", choices=AUTH_METHODS, help="authentication: none, bearer or oauth (secrets from env)")
-    p.add_argument("--location-hint", help="put /ee/HINT/ in the suite's paths, e.g. or2")
+    p.add_argument("--auth", choices=AUTH_METHODS,
+                   help="authentication: none, bearer or oauth; secrets come only from environment variables "
+                        "(default: the profile's)")
+    p.add_argument("--location-hint", help="put /ee/HINT/ in the suite's paths, e.g. or2 (default: the profile's)")
     p.add_argument("--header", action="append", default=[], help="extra request header 'Name: value', repeatable")
-    p.add_argument("--insecure", action="store_true", help="do not verify TLS certificates (prints a warning)")
+    p.add_argument("--insecure", action="store_true",
+                   help="do not verify TLS certificates of the target (prints a warning)")
     p.add_argument("--max-rps", type=int, default=0, metavar="N",
                    help="send at most N requests per second, in both runners (required against a non-local target)")
     p.add_argument("--max-response-bytes", type=int, default=DEFAULT_MAX_RESPONSE_BYTES, metavar="N",
@@ -138,11 +154,17 @@ def run(args: argparse.Namespace) -> report.Report:
         excluded = [name for name in args.exclude_checks.split(",") if name]
         runners = _runners(args.runners)
         results = []
-        if "suite" in runners:
-            results.append(run_suite(url, datastream, report_dir, extra, env))
-        if "schemathesis" in runners:
-            results.append(run_schemathesis(url, datastream, report_dir, args.max_examples, args.phases, excluded,
-                                            env, profile.verify_tls, args.max_rps))
+        # Progress on stderr once a second: a whole run takes a minute and a half (README "Contract runs").
+        console = ConsoleLine(sys.stderr, sys.stderr.isatty())
+        try:
+            if "suite" in runners:
+                results.append(run_suite(url, datastream, report_dir, extra, env, console.show))
+                console.close()
+            if "schemathesis" in runners:
+                results.append(run_schemathesis(url, datastream, report_dir, args.max_examples, args.phases,
+                                                excluded, env, profile.verify_tls, args.max_rps, console.show))
+        finally:
+            console.close()
     redact_tree(report_dir)  # what the runners wrote: their masking first, ours with the exact values second
     for result in results:
         if not result.could_run:

@@ -9,16 +9,20 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
+import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
+import yaml
 
 import contracts
 from contracts import records
 from contracts.operations import label_for
+from contracts.progress import INTERVAL_S, SchemathesisWatcher, SuiteWatcher, Watcher
 from contracts.redaction import redact
 from contracts.schemas import CONTRACT_PATH
 from contracts.st_config import render
@@ -28,6 +32,7 @@ from contracts.violations import CAUSE_PREFIX, shorten
 SUITE = Path(contracts.__file__).parent / "suite"
 _PACKAGE_ROOT = Path(contracts.__file__).resolve().parents[1]
 SUITE_ERROR = "suite_error"  # a suite test that failed outside the verdict (a fixture, the target going away)
+Report = Callable[[str], None]  # receives a runner's progress line, at most once a second (contracts.progress)
 
 
 @dataclass
@@ -52,21 +57,46 @@ def _environment(extra: Mapping[str, str] = {}) -> dict[str, str]:
     return environment
 
 
-def _run(command: Sequence[str], env: Mapping[str, str] = {}) -> tuple[int, str]:
-    completed = subprocess.run(command, capture_output=True, text=True, env=_environment(env), check=False)
-    return completed.returncode, redact((completed.stdout + completed.stderr)[-4000:])
+def _run(command: Sequence[str], env: Mapping[str, str] = {}, watch: Callable[[Path], Watcher] | None = None,
+         report: Report | None = None) -> tuple[int, str]:
+    """Run to the end, its output (stdout and stderr in one file) polled by `watch` once a second for `report`."""
+    with tempfile.TemporaryDirectory(prefix="edgeload-contract-") as scratch:
+        output = Path(scratch) / "output"
+        with output.open("wb") as sink:
+            # Unbuffered: pytest's progress counter reaches the file as it is printed.
+            process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT,
+                                       env={**_environment(env), "PYTHONUNBUFFERED": "1"})
+            watcher = watch(output) if watch is not None and report is not None else None
+            started = time.monotonic()
+            while True:
+                try:
+                    process.wait(timeout=INTERVAL_S)
+                    break
+                except subprocess.TimeoutExpired:
+                    line = None if watcher is None else watcher.poll(time.monotonic() - started)
+                    if line is not None and report is not None:
+                        report(redact(line))
+        text = output.read_text(encoding="utf-8", errors="replace")
+    return process.returncode, redact(text[-4000:])
+
+
+def _operation_count() -> int:
+    """Operations (method and path) in the contract: what schemathesis tests once per phase."""
+    paths = yaml.safe_load(CONTRACT_PATH.read_text(encoding="utf-8")).get("paths", {})
+    methods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+    return sum(1 for item in paths.values() for method in item if method in methods)
 
 
 def run_suite(target: str, datastream_id: str, report_dir: Path, extra: Sequence[str] = (),
-              env: Mapping[str, str] = {}) -> RunResult:
+              env: Mapping[str, str] = {}, report: Report | None = None) -> RunResult:
     """The contract suite against `target`; JUnit XML and the verdict log land in `report_dir`."""
     junit, log = report_dir / "suite-junit.xml", report_dir / "suite-verdicts.jsonl"
     exchanges = report_dir / "suite-exchanges.json"
     exchanges.unlink(missing_ok=True)  # a count left by an earlier run must not pass for this one's
     command = [sys.executable, "-m", "pytest", str(SUITE), "-q", "-p", "no:cacheprovider", "--target", target,
                "--datastream-id", datastream_id, f"--junitxml={junit}", "--verdict-log", str(log),
-               "--exchange-log", str(exchanges), *extra]
-    exit_code, tail = _run(command, env)
+               "--exchange-log", str(exchanges), "-o", "console_output_style=count", *extra]
+    exit_code, tail = _run(command, env, SuiteWatcher, report)
     result = RunResult("pytest", exit_code, output_tail=tail, tally=Tally.read(exchanges))
     if log.exists():
         result.records.extend(records.read(log))
@@ -94,7 +124,7 @@ def _unexplained_failures(junit: Path, known: list[records.CaseRecord]) -> Itera
 
 def run_schemathesis(
     target: str, datastream_id: str, report_dir: Path, max_examples: int, phases: str, exclude_checks: Sequence[str],
-    env: Mapping[str, str] = {}, tls_verify: bool = True, max_rps: int = 0,
+    env: Mapping[str, str] = {}, tls_verify: bool = True, max_rps: int = 0, report: Report | None = None,
 ) -> RunResult:
     """`st run` on our contract with our checks (hooks) and the built-in ones; JUnit XML lands in `report_dir`."""
     config = report_dir / "schemathesis.toml"
@@ -112,7 +142,10 @@ def run_schemathesis(
         command += ["--tls-verify", "false"]  # --insecure
     if max_rps > 0:
         command += ["--rate-limit", f"{max_rps}/s"]  # the ceiling of `edgeload contract --max-rps` (contracts.guard)
-    exit_code, tail = _run(command, {**env, EXCHANGE_LOG_ENV: str(exchanges)})
+    test_phases = tuple(name.strip() for name in phases.split(",") if name.strip())
+    operations = _operation_count()
+    exit_code, tail = _run(command, {**env, EXCHANGE_LOG_ENV: str(exchanges)},
+                           lambda _output: SchemathesisWatcher(ndjson, operations, test_phases), report)
     result = RunResult("schemathesis", exit_code, output_tail=tail, tally=Tally.read(exchanges))
     if ndjson.exists():
         result.records.extend(schemathesis_records(ndjson))

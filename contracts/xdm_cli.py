@@ -32,8 +32,15 @@ class _UsageError(Exception):
     pass
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="edgeload validate-events", description=__doc__.split("\n\n")[0])
+EXAMPLES = """examples:
+  edgeload generate -n 100 > events.jsonl && edgeload validate-events events.jsonl
+  edgeload generate -n 20 --kind interact-request | edgeload validate-events -
+  edgeload validate-events events.jsonl --schema-dir my-schemas/ --schema https://ns.adobe.com/ORG/schemas/ID"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="edgeload validate-events", description=__doc__.split("\n\n")[0], epilog=EXAMPLES,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("file", type=Path,
                         help="JSON-lines file of XDM events or Edge request bodies; - reads standard input")
     parser.add_argument("--schema-dir", type=Path, default=None,
@@ -94,7 +101,7 @@ def validate_file(path: Path, validator: XdmValidator, counts: dict[str, int]) -
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+        args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     except _UsageError as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE

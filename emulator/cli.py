@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 import sys
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -40,22 +41,32 @@ class _Parser(argparse.ArgumentParser):
         raise ConfigError(message)
 
 
+EXAMPLES = """examples:
+  edgeload emulator --port 8080                         serve http://127.0.0.1:8080 until Ctrl-C
+  edgeload emulator --port 8080 --fault stall:0.01 --seed 7
+  edgeload emulator --config emulator.toml --log-level info"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="edgeload emulator",
         description="Serve the local Adobe Edge Network emulator (POST /ee/v2/interact, /ee/v2/collect).",
-        epilog=f"fault names: {', '.join(REGISTRY)}",
+        epilog=textwrap.fill(f"fault names: {', '.join(REGISTRY)}", 100) + f"\n\n{EXAMPLES}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--config", type=Path, help="TOML file: [emulator], faults, [[datastreams]]")
+    parser.add_argument("--config", type=Path, metavar="FILE",
+                        help="TOML file: [emulator], faults, [[datastreams]] (default: none)")
     parser.add_argument("--host", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to bind; 0 picks a free one (default 0)")
     parser.add_argument("--seed", type=int, help="seed for ids, ECIDs and fault draws (default: random)")
     parser.add_argument(
-        "--fault", action="append", metavar="SPEC", help="NAME[:RATE][,key=value...], repeatable; e.g. stall:0.01"
+        "--fault", action="append", metavar="SPEC",
+        help="NAME[:RATE][,key=value...], repeatable; e.g. stall:0.01 (default: none)",
     )
     parser.add_argument("--rate-limit", type=int, help="interact request units/s per org; 0 disables (default 4000)")
     parser.add_argument("--collect-rate-limit", type=int, help="collect request units/s per org (default 6000)")
-    parser.add_argument("--location-hint", choices=LOCATION_HINTS, help="cluster answered on hint-less paths (or2)")
+    parser.add_argument("--location-hint", choices=LOCATION_HINTS,
+                        help="cluster answered on hint-less paths (default or2)")
     parser.add_argument("--log-level", choices=LOG_LEVELS, help="server log level on stderr (default warning)")
     parser.add_argument("--certfile", type=Path, help="PEM certificate: serve HTTPS (with --keyfile)")
     parser.add_argument("--keyfile", type=Path, help="PEM private key of --certfile")

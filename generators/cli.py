@@ -37,19 +37,29 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(f"edgeload generate: {message} (see `edgeload generate --help`)")
 
 
-def _parser() -> argparse.ArgumentParser:
+EXAMPLES = """examples:
+  edgeload generate -n 100 --seed 7 --kind page-view
+  edgeload generate -n 5 --kind journey          5 whole sessions, one event per line
+  edgeload generate -n 20 --kind interact-request --mix page-view=70,link-click=20,purchase=10"""
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="edgeload generate", description="Print generated XDM events or request bodies as "
-                     "JSON lines.")
+                     "JSON lines.", epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", type=int, default=10, metavar="N",
-                        help="how many events or bodies to print (for --kind journey: how many sessions)")
+                        help="how many events or bodies to print (for --kind journey: how many sessions; default 10)")
     parser.add_argument("--seed", type=int, default=0, help="seed of everything generated (default 0)")
     parser.add_argument("--worker", type=int, default=None, metavar="INDEX",
-                        help="print worker INDEX's stream: its seed is derived from --seed and INDEX")
+                        help="print worker INDEX's stream: its seed is derived from --seed and INDEX (default: none)")
     parser.add_argument("--kind", choices=KINDS, default="event",
                         help="what to print; `event` draws kinds from --mix (default)")
     parser.add_argument("--mix", default=None, metavar="KIND=WEIGHT,...",
-                        help=f"event kinds by weight for event and request kinds; kinds: {', '.join(EVENT_KINDS)}")
-    parser.add_argument("--batch", type=int, default=10, help="events per collect-request body (default 10)")
+                        help=f"event kinds by weight for event and request kinds (default: the generators' mix); "
+                             f"kinds: {', '.join(EVENT_KINDS)}")
+    # --batch-size, as in `edgeload run`; --batch is its former spelling, kept hidden for scripts that use it.
+    parser.add_argument("--batch-size", type=int, default=10, dest="batch", metavar="N",
+                        help="events per collect-request body (default 10)")
+    parser.add_argument("--batch", type=int, dest="batch", help=argparse.SUPPRESS)
     parser.add_argument("--start", default=None, metavar="RFC3339",
                         help="instant of the first event, with a zone (default 2025-06-02T08:00:00Z)")
     parser.add_argument("--decision-scope", action="append", default=None, metavar="SCOPE",
@@ -65,7 +75,7 @@ def _traffic(args: argparse.Namespace) -> Traffic:
     if args.n < 0:
         raise _UsageError(f"edgeload generate: -n must be 0 or more, got {args.n}")
     if args.batch < 1:
-        raise _UsageError(f"edgeload generate: --batch must be at least 1, got {args.batch}")
+        raise _UsageError(f"edgeload generate: --batch-size must be at least 1, got {args.batch}")
     start = None
     if args.start is not None:
         try:
@@ -106,7 +116,7 @@ def documents(traffic: Traffic, kind: str, count: int) -> Iterator[object]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+        args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
         traffic = _traffic(args)
     except _UsageError as error:
         print(error, file=sys.stderr)

@@ -3,14 +3,24 @@
 The dispatcher lives in `loadtests`, the top layer (the only one allowed to import every other package), but it
 imports a subcommand's module only when that subcommand runs: `edgeload emulator` must never import Locust,
 whose gevent monkey-patching would change the emulator's event loop and sockets.
+
+It also teaches, for every subcommand alike: `--version`; a misspelled command or option answered with one line
+and a "did you mean" (loadtests.cli_errors) instead of argparse's usage dump; and a reader that closes the pipe
+(`edgeload -h | head -3`) ends the command quietly. The packages may not import one another's parser code
+(README architecture table), so the dispatcher checks the arguments with each subcommand's own parser first.
 """
 
 from __future__ import annotations
 
+import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+
+from loadtests.cli_errors import UsageError, closest, one_line
 
 
 @dataclass(frozen=True)
@@ -18,17 +28,23 @@ class Subcommand:
     name: str
     target: str  # "package.module:function"; the function takes argv and returns an exit code
     summary: str
+    parser: str  # "package.module:function" building the subcommand's argparse parser, imported as lazily
 
 
 # The registry: add a subcommand by adding a row. Modules are imported lazily (see module docstring).
 SUBCOMMANDS: dict[str, Subcommand] = {
     sub.name: sub
     for sub in (
-        Subcommand("run", "loadtests.run:main", "headless load test with contract verdict, gates and reports"),
-        Subcommand("emulator", "emulator.cli:main", "serve the local Edge Network emulator"),
-        Subcommand("contract", "contracts.cli:main", "run the contract suite and schemathesis against a target"),
-        Subcommand("generate", "generators.cli:main", "print generated XDM events or request bodies as JSON lines"),
-        Subcommand("validate-events", "contracts.xdm_cli:main", "validate a JSON-lines file against XDM schemas"),
+        Subcommand("run", "loadtests.run:main", "headless load test with contract verdict, gates and reports",
+                   "loadtests.settings:build_parser"),
+        Subcommand("emulator", "emulator.cli:main", "serve the local Edge Network emulator",
+                   "emulator.cli:build_parser"),
+        Subcommand("contract", "contracts.cli:main", "run the contract suite and schemathesis against a target",
+                   "contracts.cli:parser"),
+        Subcommand("generate", "generators.cli:main", "print generated XDM events or request bodies as JSON lines",
+                   "generators.cli:build_parser"),
+        Subcommand("validate-events", "contracts.xdm_cli:main", "validate a JSON-lines file against XDM schemas",
+                   "contracts.xdm_cli:build_parser"),
     )
 }
 
@@ -38,28 +54,81 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 
+EXAMPLES = """examples:
+  edgeload run                                  30 s at 100 req/s against the embedded emulator
+  edgeload run -u 50 -t 2m --target-rps 500     50 users holding 500 req/s for two minutes
+  edgeload contract --target http://127.0.0.1:8080"""
+
+
+def installed_version() -> str:
+    """The installed distribution's version (its metadata, so it cannot drift from pyproject.toml)."""
+    try:
+        return version("edgeload")
+    except PackageNotFoundError:  # a checkout run without `pip install -e .`
+        return "unknown (not installed)"
+
+
 def _usage() -> str:
     width = max(len(name) for name in SUBCOMMANDS)
     rows = "\n".join(f"  {sub.name.ljust(width)}  {sub.summary}" for sub in SUBCOMMANDS.values())
-    return f"usage: edgeload COMMAND [options]\n\ncommands:\n{rows}\n\n`edgeload COMMAND --help` describes each."
+    return (f"usage: edgeload [-V] COMMAND [options]\n\ncommands:\n{rows}\n\n{EXAMPLES}\n\n"
+            "`edgeload COMMAND --help` describes each, with its defaults and examples.")
 
 
-def _resolve(target: str) -> Callable[[Sequence[str]], int]:
+def _resolve(target: str) -> Callable[..., object]:
     module_name, _, function_name = target.partition(":")
-    function: Callable[[Sequence[str]], int] = getattr(importlib.import_module(module_name), function_name)
+    function: Callable[..., object] = getattr(importlib.import_module(module_name), function_name)
     return function
+
+
+def check_arguments(sub: Subcommand, args: list[str]) -> None:
+    """Parse the arguments with the subcommand's own parser; raises UsageError (one line) where argparse would
+    print its usage and exit 2. `--help` prints and exits here, as it would in the subcommand."""
+    parser = _resolve(sub.parser)()
+    assert isinstance(parser, argparse.ArgumentParser)
+    one_line(parser, f"edgeload {sub.name}").parse_args(args)
+
+
+def _dispatch(args: list[str]) -> int:
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(_usage())
+        return EXIT_OK if args else EXIT_USAGE
+    if args[0] in {"-V", "--version"}:
+        print(f"edgeload {installed_version()}")
+        return EXIT_OK
+    sub = SUBCOMMANDS.get(args[0])
+    if sub is None and args[0].startswith("-"):
+        hint = closest(args[0], ("--version", "--help")) or "; options go after the command, e.g. edgeload run -u 5"
+        print(f"edgeload: unknown option {args[0]}{hint} (see `edgeload --help`)", file=sys.stderr)
+        return EXIT_USAGE
+    if sub is None:
+        hint = closest(args[0], SUBCOMMANDS) or f"; choose one of: {', '.join(SUBCOMMANDS)}"
+        print(f"edgeload: unknown command {args[0]!r}{hint} (see `edgeload --help`)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        check_arguments(sub, args[1:])
+    except UsageError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+    except SystemExit as exit_:  # --help printed
+        return int(exit_.code or 0)
+    code = _resolve(sub.target)(args[1:])
+    assert isinstance(code, int)
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] in {"-h", "--help", "help"}:
-        print(_usage())
-        return EXIT_OK if args else EXIT_USAGE
-    sub = SUBCOMMANDS.get(args[0])
-    if sub is None:
-        print(f"edgeload: unknown command {args[0]!r}; choose one of: {', '.join(SUBCOMMANDS)}", file=sys.stderr)
-        return EXIT_USAGE
-    return _resolve(sub.target)(args[1:])
+    try:
+        code = _dispatch(args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # The reader closed the pipe (`edgeload -h | head -3`): not an error. Point stdout at nothing so the
+        # interpreter's final flush does not raise again; see "Note on SIGPIPE" in
+        # https://docs.python.org/3/library/signal.html#note-on-sigpipe
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@ What they wire, per Locust process:
   the totals (Locust's own quit waits only 0.5 s for its workers' last statistics);
 - the schedule: the master hands each worker its share of the global target rate (its place in the interleave);
 - the end: gates that abort early, then gates, reports, the console table and the exit code (loadtests.run_end);
-- the web UI: our tab, its live route, and the embedded emulator when it has no target (loadtests.web_ui).
+- the web UI: our tab, its live route, and the embedded emulator when it has no target (loadtests.web_ui);
+- the console of a headless run: Locust's tables, or our progress line once a second (loadtests.progress).
 """
 
 # Locust's EventHook.add_listener is untyped; this one relaxation is local to the listeners.
@@ -33,7 +34,7 @@ from locust import events
 from locust.runners import STATE_RUNNING, STATE_SPAWNING, WORKER_REPORT_INTERVAL, MasterRunner, WorkerRunner
 
 from emulator.lifeline import inherited_lifeline
-from loadtests import run_end, target_profile, web_ui
+from loadtests import progress, run_end, target_profile, web_ui
 from loadtests.exchange_adapter import CheckFailed, status_category, transport_category
 from loadtests.gates import GateError, parse_gates, run_gates, should_abort, validate_gates
 from loadtests.options import LoadOptions, add_locust_options
@@ -98,6 +99,8 @@ def on_init(environment: Any, **kwargs: Any) -> None:
     lifeline = inherited_lifeline()
     if lifeline is not None:  # started by edgeload run: die with it (forked workers too, they inherit the pipe)
         gevent.spawn(_watch_lifeline, lifeline)
+    if options.console != "tables":  # Locust prints its tables, periodic and final, on this logger
+        logging.getLogger("locust.stats_logger").setLevel(logging.WARNING)
 
 
 @events.test_start.add_listener
@@ -117,6 +120,8 @@ def on_test_start(environment: Any, **kwargs: Any) -> None:
     gevent.spawn(_sample_cpu, state, state.run_number)
     if state.options.requests and not isinstance(runner, WorkerRunner):
         gevent.spawn(_watch_request_count, environment, state, state.run_number)
+    if _headless(environment) and state.options.console == "progress" and not isinstance(runner, WorkerRunner):
+        gevent.spawn(_print_progress, environment, state, state.run_number)
     if isinstance(runner, MasterRunner):
         state.worker_starts = {}
         _send_schedules(environment, state)
@@ -190,6 +195,7 @@ def on_test_stop(environment: Any, **kwargs: Any) -> None:
     state = process_state(environment)
     runner = environment.runner
     state.end_run(finish=not isinstance(runner, WorkerRunner))
+    _CONSOLE.close()  # the progress line, before anything else is printed
     if isinstance(runner, WorkerRunner):
         wire = None if state.measurements is None else state.measurements.to_wire(reset=True)
         runner.send_message(FINAL, {"wire": wire})
@@ -229,6 +235,25 @@ def _sample_cpu(state: ProcessState, run_number: int) -> None:
             return
         state.sample_cpu()
         state.sample_runqueue()
+
+
+_CONSOLE = progress.ConsoleLine(sys.stderr, sys.stderr.isatty())
+
+
+def _print_progress(environment: Any, state: ProcessState, run_number: int) -> None:
+    rate = progress.RecentRate(WORKER_REPORT_INTERVAL + 1.0 if isinstance(environment.runner, MasterRunner) else 0.0)
+    total_s = run_time_of(environment)
+    while True:
+        gevent.sleep(progress.INTERVAL_S)
+        measurements = state.measurements
+        if state.run_number != run_number or not state.running or measurements is None:
+            return
+        if not rate.samples:  # the load began at the start, not at the first sample (a master's may be seconds late)
+            rate.add(measurements.started, 0)
+        now = time.time()
+        requests, failures, p95_ms = measurements.live_totals()
+        _CONSOLE.show(progress.progress_text(now - measurements.started, total_s, rate.add(now, requests),
+                                             state.options.target_rps, requests, failures, p95_ms))
 
 
 def _probe_lag(state: ProcessState, run_number: int) -> None:

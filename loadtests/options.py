@@ -21,6 +21,7 @@ from loadtests.shape_math import SHAPE_NAMES, Stage
 
 DEFAULT_PERSONA_WEIGHTS = "forwarder=6,visitor=3,collector=1"
 PERSONAS = ("forwarder", "visitor", "collector")
+CONSOLES = ("progress", "tables", "quiet")  # what a headless run's console shows while it goes on
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,9 @@ OPTIONS: tuple[CustomOption, ...] = (
     CustomOption("--run-id", "name of this run's report folder (default: a timestamp)", ""),
     CustomOption("--verdict-file", "write 'pass' or 'fail' here once reports are written (used by edgeload run)",
                  "", web_ui=False),
+    # Set by `edgeload run` from --verbose / --quiet; plain `locust` keeps its own tables (loadtests.progress).
+    CustomOption("--console", "headless console: progress (one line a second), tables (Locust's) or quiet",
+                 "tables", web_ui=False, choices=CONSOLES),
 )
 
 
@@ -129,16 +133,23 @@ def add_locust_options(parser: Any) -> None:
 
 
 # Not flags of `edgeload run`: --verdict-file is internal between it and its Locust process; --gates is the web
-# UI's spelling of --gate (edgeload run has --gate and its config file's `gates` list).
-LOCUST_ONLY = ("--verdict-file", "--gates")
+# UI's spelling of --gate (edgeload run has --gate and its config file's `gates` list); --console is set by
+# edgeload run's --verbose and --quiet.
+LOCUST_ONLY = ("--verdict-file", "--gates", "--console")
 
 
-def add_run_options(parser: argparse.ArgumentParser) -> None:
-    """The same options for `edgeload run`, with no defaults: unset flags fall back to the config file."""
+def add_run_options(parser: argparse.ArgumentParser, run_defaults: Mapping[str, object] | None = None) -> None:
+    """The same options for `edgeload run`, with no defaults: unset flags fall back to the config file.
+
+    The help shows each default (`run_defaults` first: `edgeload run` holds 100 req/s where Locust's default is 0).
+    """
     for option in OPTIONS:
         if option.flag in LOCUST_ONLY:
             continue
-        kwargs: dict[str, Any] = {"help": option.help.replace("%", "%%"), "dest": option.dest, "default": None}
+        kwargs: dict[str, Any] = {"help": _with_default(option, run_defaults or {}).replace("%", "%%"),
+                                  "dest": option.dest, "default": None}
+        if not isinstance(option.default, bool) and not option.choices:
+            kwargs["metavar"] = _metavar(option)
         if option.repeat:
             kwargs["action"] = "append"
         elif isinstance(option.default, bool):
@@ -149,6 +160,22 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
             if option.choices:
                 kwargs["choices"] = list(option.choices)
         parser.add_argument(option.flag, **kwargs)
+
+
+def _metavar(option: CustomOption) -> str:
+    if isinstance(option.default, int | float):
+        return "N"
+    return "DURATION" if option.default.endswith("s") and option.default[:-1].isdigit() else option.dest.upper()
+
+
+def _with_default(option: CustomOption, run_defaults: Mapping[str, object]) -> str:
+    if "default" in option.help or option.repeat:
+        return option.help
+    default = run_defaults.get(option.dest, option.default)
+    if isinstance(default, bool):
+        return option.help  # a switch: off unless given
+    shown = "empty" if default == "" else f"{default:g}" if isinstance(default, float) else str(default)
+    return f"{option.help} (default {shown})"
 
 
 def option_argv(values: Mapping[str, object]) -> list[str]:
@@ -258,6 +285,7 @@ class LoadOptions:
     report_dir: str = "reports"
     run_id: str = ""
     verdict_file: str = ""
+    console: str = "tables"
 
     @classmethod
     def from_namespace(cls, namespace: argparse.Namespace | None) -> LoadOptions:
@@ -320,6 +348,7 @@ class LoadOptions:
             report_dir=text("report_dir"),
             run_id=text("run_id"),
             verdict_file=text("verdict_file"),
+            console=text("console"),
         )
 
 

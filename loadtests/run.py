@@ -41,7 +41,7 @@ from contracts.redaction import redact, redact_tree
 from contracts.targets import RESOLVED_ENV, Profile
 from emulator.lifeline import Lifeline, die_with_parent
 from emulator.server import EmulatorStartError, RunningEmulator, spawn
-from loadtests import target_profile
+from loadtests import progress, target_profile
 from loadtests.gates import describe_defaults
 from loadtests.options import option_argv
 from loadtests.report_folder import ReportFolderTaken, claim
@@ -93,6 +93,8 @@ def locust_command(settings: RunSettings, target: str, report_dir: Path, run_id:
         *option_argv({**settings.options, "report_dir": str(report_dir), "run_id": run_id}),
         "--verdict-file", str(verdict),
     ]
+    if settings.console != "tables":  # Locust's periodic tables and info lines: --verbose only (loadtests.progress)
+        command += ["--only-summary", "--loglevel", "WARNING"]
     return command + _worker_argv(settings)
 
 
@@ -122,6 +124,8 @@ def locust_web_command(settings: RunSettings, target: str, report_dir: Path) -> 
     ]
     if "run_time" in settings.explicit:  # else the UI's run time field stays empty: the run goes on until stopped
         command += ["--run-time", f"{settings.run_time:g}s"]
+    if settings.console != "tables":  # Locust's info lines, its "web interface at http://127.0.0.1:0" among them
+        command += ["--loglevel", "WARNING"]
     return command + _worker_argv(settings)
 
 
@@ -283,8 +287,11 @@ def _run(settings: RunSettings, profile: Profile, report_dir: Path, folder: Path
         if settings.web or folder is None:
             return _run_web(settings, target, report_dir, emulator,
                             {RESOLVED_ENV: replace(profile, base_url=target).to_json()})
-        _say(describe_defaults(settings.load.target_rps or None) if not settings.load.no_default_gates
-             else "default gates dropped (--no-default-gates): only your --gate ones judge the run")
+        if settings.console != "quiet":
+            _say(progress.start_line(settings.users, settings.load.target_rps, settings.load.user_rps,
+                                     settings.load.shape, settings.run_time, target))
+            _say(describe_defaults(settings.load.target_rps or None) if not settings.load.no_default_gates
+                 else "default gates dropped (--no-default-gates): only your --gate ones judge the run")
         with tempfile.TemporaryDirectory(prefix="edgeload-run-") as scratch:
             verdict = Path(scratch) / "verdict"
             command = locust_command(settings, target, report_dir, folder.name, verdict)

@@ -25,11 +25,12 @@ from typing import Any
 
 from contracts.targets import DEFAULT_CONFIG, read_config
 from loadtests.gates import GateError, describe_defaults, run_gates, validate_gates
-from loadtests.options import OPTIONS, LoadOptions, add_run_options, parse_duration
+from loadtests.options import CONSOLES, OPTIONS, LoadOptions, add_run_options, parse_duration
 
 # `edgeload run` with no options: a steady, unsaturated run that passes against the emulator. The open model
 # (a target rate) by default: a closed model flat out measures the generator's own limit, not the target's.
-RUN_DEFAULTS: dict[str, Any] = {"users": 10, "run_time": "30s", "target_rps": 100.0, "report_dir": "reports"}
+RUN_DEFAULTS: dict[str, Any] = {"users": 10, "run_time": "30s", "target_rps": 100.0, "report_dir": "reports",
+                                "console": "progress"}
 _RUN_KEYS = ("target", "users", "spawn_rate", "run_time", "workers", "emulator_args", "config")
 
 
@@ -51,31 +52,57 @@ class RunSettings:
     explicit: frozenset[str] = frozenset()  # settings given by a flag or the config file, not by a default
     web: bool = False  # Locust's web UI instead of a headless run
     web_port: int = 0  # 0: a free port, printed once the UI listens
+    console: str = "progress"  # a progress line, Locust's tables (--verbose) or the summary only (--quiet)
+
+
+EXAMPLES = """examples:
+  edgeload run                                    10 users holding 100 req/s for 30 s against the embedded emulator
+  edgeload run -u 50 -t 2m --target-rps 500 --gate 'p95<50ms'
+  edgeload run -H http://127.0.0.1:8080 --shape ramp --ramp-up 20s -t 1m --quiet
+
+The target rate holds whatever the user count: more users add capacity, not load (--target-rps 0 for a closed
+model, users sending flat out). Exit 0 PASS, 1 FAIL, 2 COULD NOT RUN, 3 NOT TRUSTWORTHY, 4 INTERRUPTED."""
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="edgeload run",
+        prog="edgeload run", usage="edgeload run [options]",
         description="Headless load test of the Edge Network interact endpoint, every response judged by the "
                     "contract, gates evaluated, reports written to REPORT_DIR/RUN_ID/. The verdict and its exit "
                     "code: 0 PASS, 1 FAIL (a gate failed), 2 COULD NOT RUN, 3 NOT TRUSTWORTHY (the trust gate "
                     "failed), 4 INTERRUPTED (Ctrl-C, SIGTERM, a dead child). "
-                    f"{describe_defaults().capitalize()}.")
-    parser.add_argument("--target", help="base URL of the target (default: start the embedded emulator)")
-    parser.add_argument("--users", type=int, help="simulated users (default 10)")
-    parser.add_argument("--spawn-rate", type=float, help="users started per second (default: all within 1 s)")
-    parser.add_argument("--run-time", help="how long the load runs, e.g. 30s, 2m (default 30s)")
-    parser.add_argument("--workers", type=int, help="Locust worker processes on this machine (default 0: one "
-                                                    "process); each uses one core")
-    parser.add_argument("--emulator-arg", action="append", dest="emulator_args",
+                    f"{describe_defaults().capitalize()}. Unset options fall back to the [run] table of --config, "
+                    "then to the defaults shown.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    # Locust's own short options where they mean the same (https://docs.locust.io/en/stable/configuration.html);
+    # -H/--host is Locust's name for the target, accepted as an alias.
+    parser.add_argument("-H", "--target", "--host", dest="target", metavar="URL",
+                        help="base URL of the target (default: start the embedded emulator)")
+    parser.add_argument("-u", "--users", type=int, metavar="N",
+                        help=f"simulated users (default {RUN_DEFAULTS['users']})")
+    parser.add_argument("-r", "--spawn-rate", type=float, metavar="N",
+                        help="users started per second (default: all within 1 s)")
+    parser.add_argument("-t", "--run-time", metavar="DURATION",
+                        help=f"how long the load runs, e.g. 30s, 2m (default {RUN_DEFAULTS['run_time']})")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="Locust worker processes on this machine (default 0: one process); each uses one core")
+    parser.add_argument("--emulator-arg", action="append", dest="emulator_args", metavar="ARG",
                         help="argument for the embedded emulator, repeatable, e.g. --emulator-arg=--fault=stall:0.01")
-    parser.add_argument("--config", help=f"TOML file with a [run] table (default: ./{DEFAULT_CONFIG} if present)")
+    parser.add_argument("--config", metavar="FILE",
+                        help=f"TOML file with a [run] table (default: ./{DEFAULT_CONFIG} if present)")
     parser.add_argument("--web", action="store_true", default=None,
                         help="start Locust's web UI on 127.0.0.1 instead of a headless run: our options are fields of "
                              "its start form, gates and violations are shown live in the edgeload tab; each run "
                              "started there writes its reports; Ctrl-C ends")
-    parser.add_argument("--web-port", type=int, help="port of the web UI (default 0: a free one, printed)")
-    add_run_options(parser)
+    parser.add_argument("--web-port", type=int, metavar="PORT",
+                        help="port of the web UI (default 0: a free one, printed)")
+    console = parser.add_mutually_exclusive_group()
+    console.add_argument("-v", "--verbose", action="store_const", const="tables", dest="console",
+                         help="print Locust's own periodic statistics tables and log lines instead of the progress "
+                              "line")
+    console.add_argument("-q", "--quiet", action="store_const", const="quiet", dest="console",
+                         help="print the summary only (default: a progress line on stderr, at most once a second)")
+    add_run_options(parser, RUN_DEFAULTS)
     return parser
 
 
@@ -121,6 +148,8 @@ def load(argv: Sequence[str]) -> RunSettings:
         run_time = parse_duration(str(values["run_time"]), "--run-time")
         spawn_rate = float(values.get("spawn_rate") or users)
         load_options = LoadOptions.from_namespace(argparse.Namespace(**options))
+        if load_options.console not in CONSOLES:
+            raise ValueError(f"console: {load_options.console!r} is not one of {', '.join(CONSOLES)}")
         validate_gates(run_gates(load_options), load_options.target_rps or None)
     except (ValueError, GateError) as error:
         raise SettingsError(str(error)) from None
@@ -134,7 +163,7 @@ def load(argv: Sequence[str]) -> RunSettings:
         target=str(target).rstrip("/") if target else None, users=users, spawn_rate=spawn_rate, run_time=run_time,
         workers=_int(values, "workers", 0, default=0), emulator_args=emulator_args, options=options,
         load=load_options, config_file=config_file, explicit=frozenset({*file_values, *flags}),
-        web=bool(flags.get("web")), web_port=_int(values, "web_port", 0, default=0),
+        web=bool(flags.get("web")), web_port=_int(values, "web_port", 0, default=0), console=load_options.console,
     )
 
 

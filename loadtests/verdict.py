@@ -4,7 +4,8 @@
 | PASS | 0 | the run started, ran its course and every gate passed |
 | FAIL | 1 | a gate failed (the defaults included: errors, achieved rate, late sends, violations, cpu) |
 | COULD NOT RUN | 2 | the run never started: bad settings, a target that does not start or answer TCP, no verdict |
-| NOT TRUSTWORTHY | 3 | a gate on the `trust` metric failed: the generator's own clock distorted the figures |
+| NOT TRUSTWORTHY | 3 | the `trust` gate failed (the generator's own clock distorted the timings), and no gate the clock
+|                 |   | cannot distort (errors, violations, rate, late sends) failed: those make it a FAIL |
 | INTERRUPTED | 4 | Ctrl-C, SIGTERM, a dead child (embedded emulator, Locust worker): figures cover part of the run |
 
 When several apply, the first in COULD NOT RUN > INTERRUPTED > NOT TRUSTWORTHY > FAIL > PASS wins: a run that
@@ -19,10 +20,12 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from loadtests.gates import GateResult
+from loadtests.gates import LATENCY_METRICS, GateResult
 from loadtests.run_summary import RunSummary
 
 TRUST_METRIC = "trust"  # a failed gate on this metric makes the run NOT TRUSTWORTHY rather than FAIL
+# What a late clock distorts: the timings (and the generator's own CPU, its usual cause).
+CLOCK_METRICS = frozenset({TRUST_METRIC, "cpu", *LATENCY_METRICS})
 
 
 class Outcome(enum.Enum):
@@ -72,7 +75,11 @@ def decide(gate_results: Sequence[GateResult], *, started: bool = True, interrup
     if interrupted:
         return Outcome.INTERRUPTED
     failed = [result for result in gate_results if not result.passed]
-    if any(result.gate.metric == TRUST_METRIC for result in failed):
+    # A clock that ran late distorts timings, nothing else: a failed gate on errors, contract violations, the rate
+    # or late sends is a FAIL whatever the clock did, while failed latency gates beside a failed trust gate may be
+    # the clock's own doing.
+    if any(result.gate.metric == TRUST_METRIC for result in failed) and all(
+            result.gate.metric in CLOCK_METRICS for result in failed):
         return Outcome.NOT_TRUSTWORTHY
     return Outcome.FAIL if failed else Outcome.PASS
 

@@ -199,7 +199,7 @@ def test_contract_suite_alone_refuses_a_non_local_target_without_a_datastream_or
 def test_run_schemathesis_passes_the_ceiling_as_its_rate_limit(monkeypatch, tmp_path):
     commands: list[list[str]] = []
 
-    def capture(command: list[str], env: object = None) -> tuple[int, str]:
+    def capture(command: list[str], env: object = None, *_watching: object) -> tuple[int, str]:
         commands.append(list(command))
         return 0, ""
 

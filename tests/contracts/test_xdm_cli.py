@@ -61,7 +61,7 @@ def test_validate_events_reports_every_problem_with_line_and_path(tmp_path, caps
 
 
 def test_validate_events_paths_point_into_request_bodies(tmp_path, capsys):
-    path = _generated(tmp_path, capsys, "-n", "1", "--kind", "collect-request", "--batch", "3")
+    path = _generated(tmp_path, capsys, "-n", "1", "--kind", "collect-request", "--batch-size", "3")
     body = json.loads(path.read_text(encoding="utf-8"))
     body["events"][2]["xdm"]["device"]["screenOrientation"] = "upside-down"
     interact = {"event": {"xdm": dict(body["events"][0]["xdm"], eventType="page.view")}}

@@ -221,3 +221,22 @@ def test_measurements_schedule_latency_and_slots_travel_from_workers_to_the_mast
     assert summary.overall["p99_ms"] == 2.0
     assert summary.overall["send_p99_ms"] == 1.0
     assert workers[0].to_wire()["slots"]["scheduled"] == 0  # shipped once, then reset
+
+
+@pytest.mark.parametrize("open_model", [False, True], ids=["closed", "open"])
+def test_measurements_live_totals_agree_with_the_summary(open_model: bool) -> None:
+    # The progress line's cheap figures (loadtests.progress) are the summary's, warm-up included in the counts.
+    rng = random.Random(7)
+    measurements = Measurements(STARTED, warmup_until=STARTED + 1.0)
+    for i in range(2000):
+        latency = rng.randint(300, 40_000)
+        measurements.record(rng.choice((INTERACT, COLLECT)), latency, "http_5xx" if i % 50 == 0 else None,
+                            STARTED + i / 1000, latency + rng.randint(0, 5000) if open_model else None)
+    summary = measurements.summary(STARTED + 2.0, timeline=False)
+    assert measurements.live_totals() == (summary.total_requests, summary.total_failures, summary.overall["p95_ms"])
+    assert summary.total_requests == 2000
+    assert summary.total_failures == 40
+
+
+def test_measurements_live_totals_before_any_request() -> None:
+    assert Measurements(STARTED).live_totals() == (0, 0, None)

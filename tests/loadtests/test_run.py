@@ -11,7 +11,15 @@ import pytest
 
 from emulator.server import RunningEmulator
 from loadtests import run
-from tests.edgeload_runs import edgeload_run, expected_exit, finish, summary_of, verdict_line, wait_for_load
+from tests.edgeload_runs import (
+    PROGRESS_LINE,
+    edgeload_run,
+    expected_exit,
+    finish,
+    summary_of,
+    verdict_line,
+    wait_for_load,
+)
 from tests.loadtests.conftest import received
 
 
@@ -146,3 +154,22 @@ def test_run_achieves_the_target_rate_over_a_30s_steady_stage(tmp_path: Path, em
     full_seconds = [window["requests"] for window in summary["timeline"][1:-1]]
     assert len(full_seconds) >= seconds - 2
     assert sum(full_seconds) / len(full_seconds) == pytest.approx(target, rel=0.02)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("flag", "progress", "tables"), [(None, True, False), ("--verbose", False, True),
+                                                          ("--quiet", False, False)],
+                         ids=["default", "verbose", "quiet"])
+def test_run_console_shows_progress_tables_or_nothing(tmp_path: Path, flag: str | None, progress: bool,
+                                                      tables: bool) -> None:
+    args = ["--run-time", "3s", "--report-dir", str(tmp_path), "--run-id", "console", *([flag] if flag else [])]
+    code, out, err = finish(edgeload_run(*args))
+    assert code == expected_exit(summary_of(tmp_path / "console"), 0), err[-2000:]
+    lines = err.splitlines()
+    assert (sum(PROGRESS_LINE.match(line) is not None for line in lines) >= 2) == progress
+    assert any(line.lstrip().startswith("Aggregated") for line in lines) == tables
+    opening = "edgeload run: target 100 req/s held by 10 users (open model; -u adds capacity, not load), for 3 s"
+    assert any(line.startswith(opening) for line in lines) == (flag != "--quiet")
+    if flag == "--quiet":
+        assert err == ""
+    assert "verdict:" in out  # the summary, whatever the console

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from loadtests.run import locust_command
+from loadtests.run import locust_command, locust_web_command
 from loadtests.settings import SettingsError, load
 
 
@@ -68,3 +68,56 @@ def test_load_names_a_missing_config_file(tmp_path: Path) -> None:
 def test_locust_command_gives_locust_a_stop_timeout_in_whole_seconds(tmp_path: Path) -> None:
     command = locust_command(load(["--request-timeout", "0.5"]), "http://127.0.0.1:1", tmp_path, "r", tmp_path / "v")
     assert command[command.index("--stop-timeout") + 1] == "2"  # "1.5" made Locust refuse to start
+
+
+def test_load_takes_locusts_short_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = load(["-u", "5", "-r", "2.5", "-t", "7s", "-H", "http://127.0.0.1:9/"])
+    assert (settings.users, settings.spawn_rate, settings.run_time, settings.target) == (
+        5, 2.5, 7.0, "http://127.0.0.1:9")
+
+
+def test_load_takes_locusts_host_as_the_target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert load(["--host", "http://127.0.0.1:9"]).target == "http://127.0.0.1:9"
+
+
+@pytest.mark.parametrize(("argv", "console"), [([], "progress"), (["--verbose"], "tables"), (["-v"], "tables"),
+                                               (["--quiet"], "quiet"), (["-q"], "quiet")])
+def test_load_console_is_a_progress_line_unless_verbose_or_quiet(
+    argv: list[str], console: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert load(argv).console == console
+
+
+def test_load_refuses_an_unknown_console_in_the_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("edgeload.toml").write_text('[run]\nconsole = "loud"\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match="console: 'loud' is not one of progress, tables, quiet"):
+        load([])
+
+
+@pytest.mark.parametrize(("argv", "console", "quiet_locust"), [
+    ([], "progress", True), (["-v"], "tables", False), (["-q"], "quiet", True)])
+def test_locust_command_silences_locusts_tables_unless_verbose(
+    argv: list[str], console: str, quiet_locust: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    command = locust_command(load(argv), "http://127.0.0.1:1", tmp_path, "r", tmp_path / "v")
+    assert command[command.index("--console") + 1] == console
+    assert ("--only-summary" in command) == quiet_locust
+    assert (command[command.index("--loglevel") + 1] == "WARNING") if quiet_locust else "--loglevel" not in command
+
+
+@pytest.mark.parametrize(("argv", "quiet_locust"), [([], True), (["--verbose"], False)])
+def test_locust_web_command_keeps_locusts_info_lines_for_verbose_only(
+    argv: list[str], quiet_locust: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Locust logs "Starting web interface at http://127.0.0.1:0" (the port it was asked for, not the one it got);
+    # edgeload prints the real address itself (loadtests.web_ui).
+    monkeypatch.chdir(tmp_path)
+    command = locust_web_command(load(["--web", *argv]), "http://127.0.0.1:1", tmp_path)
+    assert ("--loglevel" in command) == quiet_locust
+    if quiet_locust:
+        assert command[command.index("--loglevel") + 1] == "WARNING"
