@@ -71,8 +71,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--max-rps", type=int, default=0, metavar="N",
                    help="send at most N requests per second, in both runners (required against a non-local target)")
     p.add_argument("--max-response-bytes", type=int, default=DEFAULT_MAX_RESPONSE_BYTES, metavar="N",
-                   help="the suite reads at most N bytes of a response body; a larger one fails as response_too_large "
-                        "(default %(default)s)")
+                   help="both runners read at most N bytes of a response body; a larger one fails as "
+                        "response_too_large (default %(default)s)")
     return p
 
 
@@ -162,7 +162,8 @@ def run(args: argparse.Namespace) -> report.Report:
                 console.close()
             if "schemathesis" in runners:
                 results.append(run_schemathesis(url, datastream, report_dir, args.max_examples, args.phases,
-                                                excluded, env, profile.verify_tls, args.max_rps, console.show))
+                                                excluded, env, profile.verify_tls, args.max_rps, console.show,
+                                                args.max_response_bytes))
         finally:
             console.close()
     redact_tree(report_dir)  # what the runners wrote: their masking first, ours with the exact values second

@@ -21,12 +21,13 @@ import yaml
 
 import contracts
 from contracts import records
+from contracts.client import DEFAULT_MAX_RESPONSE_BYTES
 from contracts.operations import label_for
 from contracts.progress import INTERVAL_S, SchemathesisWatcher, SuiteWatcher, Watcher
 from contracts.redaction import redact
 from contracts.schemas import CONTRACT_PATH
 from contracts.st_config import render
-from contracts.transport import EXCHANGE_LOG_ENV, RULES, TOO_LARGE, Tally
+from contracts.transport import EXCHANGE_LOG_ENV, MAX_RESPONSE_ENV, RULES, TOO_LARGE, Tally
 from contracts.violations import CAUSE_PREFIX, shorten
 
 SUITE = Path(contracts.__file__).parent / "suite"
@@ -125,6 +126,7 @@ def _unexplained_failures(junit: Path, known: list[records.CaseRecord]) -> Itera
 def run_schemathesis(
     target: str, datastream_id: str, report_dir: Path, max_examples: int, phases: str, exclude_checks: Sequence[str],
     env: Mapping[str, str] = {}, tls_verify: bool = True, max_rps: int = 0, report: Report | None = None,
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
 ) -> RunResult:
     """`st run` on our contract with our checks (hooks) and the built-in ones; JUnit XML lands in `report_dir`."""
     config = report_dir / "schemathesis.toml"
@@ -144,7 +146,8 @@ def run_schemathesis(
         command += ["--rate-limit", f"{max_rps}/s"]  # the ceiling of `edgeload contract --max-rps` (contracts.guard)
     test_phases = tuple(name.strip() for name in phases.split(",") if name.strip())
     operations = _operation_count()
-    exit_code, tail = _run(command, {**env, EXCHANGE_LOG_ENV: str(exchanges)},
+    exit_code, tail = _run(command, {**env, EXCHANGE_LOG_ENV: str(exchanges),
+                                     MAX_RESPONSE_ENV: str(max_response_bytes)},
                            lambda _output: SchemathesisWatcher(ndjson, operations, test_phases), report)
     result = RunResult("schemathesis", exit_code, output_tail=tail, tally=Tally.read(exchanges))
     if ndjson.exists():

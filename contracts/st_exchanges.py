@@ -7,6 +7,11 @@ reset can pass unseen: its engine events are not a count of what happened on the
 module wraps `requests.adapters.HTTPAdapter.send`, which every attempt goes through, and writes a
 `contracts.transport.Tally` when the process exits. `edgeload contract` turns it on by naming the file in
 $EDGELOAD_EXCHANGE_LOG; a plain `st run` is left untouched.
+
+The same wrapper reads at most `max_response_bytes` of each body ($EDGELOAD_MAX_RESPONSE_BYTES, the contract's
+`--max-response-bytes`): requests would read a body whole, so a target answering 50 MB to every case would take
+schemathesis' memory with it. A longer body is not read further, the connection is closed, and the attempt fails
+as `response_too_large` (contracts.transport), as in the suite and under load.
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ from urllib.parse import urlsplit
 
 from requests import PreparedRequest, Response
 from requests.adapters import HTTPAdapter
+from requests.exceptions import ConnectionError as RequestsConnectionError
 
 from contracts.multistatus import MULTI_STATUS, nonfatal_codes
 from contracts.operations import label_for
-from contracts.transport import Tally, category_of
+from contracts.transport import ResponseTooLarge, Tally, category_of
 
 TALLY = Tally()
 _LOCK = threading.Lock()  # schemathesis may send from several worker threads (`--workers`)
@@ -35,8 +41,33 @@ def _operation(request: PreparedRequest) -> str:
     return label_for(method, path) or f"{method} {path}"
 
 
-def install(path: Path) -> None:
-    """Count every request from now on; write the tally to `path` at exit. Idempotent."""
+READ_CHUNK = 64 * 1024  # a body is read in pieces this size, up to the limit
+
+
+def read_bounded(response: Response, limit: int) -> bytes:
+    """The body of a streamed response, at most `limit` bytes, cached where `response.content` finds it; a
+    longer one closes the response and raises `requests.ConnectionError(ResponseTooLarge)`, which schemathesis
+    reports as a network error of that case and `category_of` counts as `response_too_large`."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        response.close()
+        raise RequestsConnectionError(ResponseTooLarge(limit, int(declared)))
+    pieces, size = [], 0
+    for piece in response.iter_content(READ_CHUNK):
+        pieces.append(piece)
+        size += len(piece)
+        if size > limit:
+            response.close()
+            raise RequestsConnectionError(ResponseTooLarge(limit))
+    content = b"".join(pieces)
+    response._content = content  # what `response.content` returns from now on (requests.models.Response)
+    response._content_consumed = True
+    return content
+
+
+def install(path: Path, max_response_bytes: int) -> None:
+    """Count every request from now on, read at most `max_response_bytes` of each body; write the tally to
+    `path` at exit. Idempotent."""
     if _installed:
         return
     _installed.append(path)
@@ -44,11 +75,13 @@ def install(path: Path) -> None:
 
     def send(self: HTTPAdapter, request: PreparedRequest, *args: Any, **kwargs: Any) -> Response:
         operation = _operation(request)
+        streamed = bool(kwargs.get("stream"))
+        kwargs["stream"] = True  # the body is read below, bounded, not whole by requests
         try:
             response = original(self, request, *args, **kwargs)
             # Read the body here (schemathesis reads it right after, from this cache): a body cut short fails
             # now, where it can be counted, and raises the same requests exception it would have raised there.
-            content = response.content
+            content = read_bounded(response, max_response_bytes) if not streamed else b""
         except Exception as error:
             with _LOCK:
                 TALLY.failure(operation, category_of(error), f"{type(error).__name__}: {error}")

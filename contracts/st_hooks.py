@@ -26,17 +26,19 @@ from schemathesis import Case, CheckContext, Response
 from contracts import st_exchanges
 from contracts.auth import credentials_for
 from contracts.checks import REGISTRY, Check
+from contracts.client import DEFAULT_MAX_RESPONSE_BYTES
 from contracts.context import Context
 from contracts.exchange import Exchange
 from contracts.operations import label_for
 from contracts.redaction import redact
 from contracts.targets import RESOLVED_ENV, Profile, is_local_url
-from contracts.transport import EXCHANGE_LOG_ENV
+from contracts.transport import EXCHANGE_LOG_ENV, MAX_RESPONSE_ENV
 from contracts.violations import CAUSE_PREFIX, ContractViolation
 
 # Every request on the wire counted, when `edgeload contract` asks for it (contracts/st_exchanges.py).
 if os.environ.get(EXCHANGE_LOG_ENV):
-    st_exchanges.install(Path(os.environ[EXCHANGE_LOG_ENV]))
+    st_exchanges.install(Path(os.environ[EXCHANGE_LOG_ENV]),
+                         int(os.environ.get(MAX_RESPONSE_ENV) or DEFAULT_MAX_RESPONSE_BYTES))
 
 
 def exchange_from(response: Response, case: Case[Any]) -> Exchange | None:

@@ -21,6 +21,8 @@ from contracts.atomic import write_atomic
 
 # Names the file schemathesis' process writes its tally to (contracts/st_exchanges.py); set by contracts.runs.
 EXCHANGE_LOG_ENV: Final = "EDGELOAD_EXCHANGE_LOG"
+# The most of a response body schemathesis' process reads (contracts/st_exchanges.py); set by contracts.runs.
+MAX_RESPONSE_ENV: Final = "EDGELOAD_MAX_RESPONSE_BYTES"
 
 TIMEOUT: Final = "timeout"
 RESET: Final = "connection_reset"

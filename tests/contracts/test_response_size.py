@@ -1,13 +1,20 @@
-"""The contract suite's client reads at most `max_response_bytes` of a body (`--max-response-bytes`, default
-4 MiB), and a suite test failing on a larger one is reported as `response_too_large`, a category of its own."""
+"""Both contract runners read at most `max_response_bytes` of a body (`--max-response-bytes`, default 4 MiB): the
+suite's client, and schemathesis through contracts/st_exchanges.py; a larger body is reported as
+`response_too_large`, a category of its own."""
 
 from __future__ import annotations
 
-import pytest
+import json
+import subprocess
+import sys
 
-from contracts import runs
+import pytest
+import requests
+
+from contracts import runs, st_exchanges
 from contracts.client import Edge, TransportFailure
-from contracts.transport import ResponseTooLarge
+from contracts.transport import ResponseTooLarge, category_of
+from tests.edgeload_runs import ROOT
 from tests.large_body_server import serving
 
 
@@ -37,3 +44,36 @@ def test_suite_failure_on_a_body_past_the_limit_is_reported_as_response_too_larg
         '<testcase name="test_other"><error message="fixture broke"/></testcase></testsuite></testsuites>')
     found = {record["case"]: record["checks"] for record in runs._unexplained_failures(junit, [])}
     assert found == {"test_interact": ["response_too_large"], "test_other": ["suite_error"]}
+
+
+@pytest.mark.parametrize("mode", ["length", "chunked", "close"])
+def test_schemathesis_reader_stops_at_the_limit_and_counts_it_too_large(mode):
+    # What schemathesis' process reads through contracts/st_exchanges.py: at most the limit, then the category.
+    with serving(mode, 5_000_000) as url:
+        response = requests.post(f"{url}/ee/v2/interact", json={}, stream=True, timeout=30)
+        with pytest.raises(requests.ConnectionError) as caught:
+            st_exchanges.read_bounded(response, 1_000_000)
+    assert category_of(caught.value) == "response_too_large"
+    assert "past the 1000000-byte limit" in str(caught.value)
+
+
+def test_schemathesis_reader_keeps_a_body_within_the_limit_for_schemathesis():
+    with serving("chunked", 3000) as url:
+        response = requests.post(f"{url}/ee/v2/interact", json={}, stream=True, timeout=30)
+        assert st_exchanges.read_bounded(response, 3000) == b"x" * 3000
+    assert response.content == b"x" * 3000  # cached: schemathesis reads it from here
+
+
+@pytest.mark.slow
+def test_contract_run_against_large_answers_fails_naming_them_in_the_schemathesis_phase(tmp_path):
+    with serving("chunked", 5_000_000) as url:
+        run = subprocess.run(
+            [sys.executable, "-m", "loadtests.cli", "contract", "--target", url, "--runners", "schemathesis",
+             "--phases", "examples", "--max-examples", "1", "--max-response-bytes", "100000",
+             "--report-dir", str(tmp_path)],
+            cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 1, run.stderr[-2000:]
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    failures = summary["exchanges"]["transport_failures"]
+    assert set(failures) == {"response_too_large"}, failures
+    assert failures["response_too_large"] > 0
