@@ -4,8 +4,8 @@
 | PASS | 0 | the run started, ran its course and every gate passed |
 | FAIL | 1 | a gate failed (the defaults included: errors, achieved rate, late sends, violations, cpu) |
 | COULD NOT RUN | 2 | the run never started: bad settings, a target that does not start or answer TCP, no verdict |
-| NOT TRUSTWORTHY | 3 | the `trust` gate failed (the generator's own clock distorted the timings), and no gate the clock
-|                 |   | cannot distort (errors, violations, rate, late sends) failed: those make it a FAIL |
+| NOT TRUSTWORTHY | 3 | the `trust` gate failed (the generator's own clock distorted the timings and the schedule),
+|                 |   | and no gate the clock cannot distort (errors, contract violations) failed: those make a FAIL |
 | INTERRUPTED | 4 | Ctrl-C, SIGTERM, a dead child (embedded emulator, Locust worker): figures cover part of the run |
 
 When several apply, the first in COULD NOT RUN > INTERRUPTED > NOT TRUSTWORTHY > FAIL > PASS wins: a run that
@@ -24,8 +24,9 @@ from loadtests.gates import LATENCY_METRICS, GateResult
 from loadtests.run_summary import RunSummary
 
 TRUST_METRIC = "trust"  # a failed gate on this metric makes the run NOT TRUSTWORTHY rather than FAIL
-# What a late clock distorts: the timings (and the generator's own CPU, its usual cause).
-CLOCK_METRICS = frozenset({TRUST_METRIC, "cpu", *LATENCY_METRICS})
+# What a late clock distorts: the timings, the schedule (late sends, the achieved rate) and the generator's own
+# CPU, its usual cause.
+CLOCK_METRICS = frozenset({TRUST_METRIC, "cpu", "late", "rps", *LATENCY_METRICS})
 
 
 class Outcome(enum.Enum):
@@ -75,9 +76,9 @@ def decide(gate_results: Sequence[GateResult], *, started: bool = True, interrup
     if interrupted:
         return Outcome.INTERRUPTED
     failed = [result for result in gate_results if not result.passed]
-    # A clock that ran late distorts timings, nothing else: a failed gate on errors, contract violations, the rate
-    # or late sends is a FAIL whatever the clock did, while failed latency gates beside a failed trust gate may be
-    # the clock's own doing.
+    # A clock that ran late distorts timings and the schedule, not answers: a failed gate on errors or contract
+    # violations is a FAIL whatever the clock did, while failed latency, late-send or rate gates beside a failed
+    # trust gate may be the generator's own doing (it could not keep its schedule).
     if any(result.gate.metric == TRUST_METRIC for result in failed) and all(
             result.gate.metric in CLOCK_METRICS for result in failed):
         return Outcome.NOT_TRUSTWORTHY
