@@ -16,6 +16,7 @@ import locust
 from loadtests.atomic import write_atomic
 from loadtests.exchange_adapter import CheckFailed
 from loadtests.gates import evaluate, parse_gates, passed
+from loadtests.history import record_run
 from loadtests.options import PERSONAS, LoadOptions
 from loadtests.process_state import ProcessState
 from loadtests.reports import format_exchange, format_gate_table, format_summary, write_reports
@@ -127,6 +128,9 @@ def finish(environment: Any, state: ProcessState) -> None:
     if options.report_dir:
         directory = Path(options.report_dir) / state.run_id
         write_reports(directory, summary, results, settings)
+        problem = record_run(options.report_dir, summary, results)  # the run history (README "Run history")
+        if problem:
+            print(problem, flush=True)
         text += f"\nreports: {directory}/index.html"
     if options.verdict_file:
         # `edgeload run` prints this after Locust's own final tables, so that the console ends with the gates.

@@ -71,6 +71,8 @@ class TimelineWindow(TypedDict):
     p99_ms: float | None
 
 
+OVERALL = "overall"  # the key of the whole run's histogram in RunSummary.histograms (no operation label is a word)
+
 SLOT_FIELDS = ("scheduled", "on_time", "late", "never_sent", "skipped")
 
 
@@ -135,6 +137,9 @@ class RunSummary:
     slots: SlotSummary | None = None  # open model only: where every scheduled request went
     trust: TrustSummary | None = None  # the generator's scheduling lag and run-queue wait against the bound
     stop_reason: str | None = None  # why the run ended early (interrupt, abort gate), shown with the verdict
+    # Operation label (and OVERALL) -> LatencyHistogram.encode() of what the latency gates read (from the schedule
+    # in open-model runs, else from the send): what baselines and comparisons test (loadtests.baseline).
+    histograms: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
