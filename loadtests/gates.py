@@ -18,6 +18,9 @@ Grammar, one gate per expression (`--gate` is repeatable; spaces are optional):
   | trust | the generator's scheduling lag or run-queue wait, in percent of the bound its figures can bear
   |       | (loadtests.trust; whole run only) | `trust<=100%` |
 - OP is one of < <= > >= ==.
+- VALUE may be `baseline[+|-MARGIN]`, relative to the run named by --baseline (loadtests.baseline), e.g.
+  `p95<=baseline+10%`, `error_rate<=baseline+0.5%`, `rps>=baseline-5%`: such a gate fails only when the breach is
+  significant (loadtests.significance), and is judged at the end of the run.
 - `!abort` stops the run as soon as the gate fails once the grace period (default 10 s of run time) has passed,
   like k6's abortOnFail with delayAbortEval; `!abort=30s` sets the grace.
 
@@ -33,8 +36,9 @@ from __future__ import annotations
 import math
 import operator
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from loadtests.run_summary import OperationSummary, RunSummary
 from loadtests.trust import describe
@@ -59,6 +63,14 @@ _GATE = re.compile(
     r"(?P<number>[0-9]*\.?[0-9]+)\s*(?P<unit>[A-Za-zµ%/]*)"
     r"(?:\s*!abort(?:=(?P<grace>[0-9]*\.?[0-9]+)(?P<grace_unit>[a-z]*))?)?\s*$"
 )
+# METRIC OP baseline[+|-NUMBER[UNIT]]: a limit relative to the --baseline run (loadtests.baseline).
+_BASELINE_GATE = re.compile(
+    r"^\s*(?:(?P<scope>[A-Za-z]+\s+/\S*?)\s*:\s*)?"
+    r"(?P<metric>[A-Za-z_][A-Za-z0-9_]*)\s*(?P<op><=|>=|==|<|>|=)\s*baseline\s*"
+    r"(?:(?P<sign>[+-])\s*(?P<number>[0-9]*\.?[0-9]+)\s*(?P<unit>[A-Za-zµ%]*))?"
+    r"(?:\s*!abort(?:=(?P<grace>[0-9]*\.?[0-9]+)(?P<grace_unit>[a-z]*))?)?\s*$", re.IGNORECASE)
+# Percentiles and the mean have a bootstrap; max is one request, which no test can tell from noise.
+BASELINE_METRICS = ("p50", "p90", "p95", "p99", "avg", "error_rate", "rps")
 _EXAMPLE = "for example 'p95<200ms', 'POST /ee/v2/interact: p99<=0.5s', 'error_rate<1%', 'rps>=95%'"
 
 
@@ -76,6 +88,8 @@ class Gate:
     relative: bool = False  # rps given as a percentage of the target rate
     abort: bool = False
     abort_grace_s: float = DEFAULT_ABORT_GRACE_S
+    baseline: bool = False  # VALUE is `baseline[+|-MARGIN]`: `threshold` is then the signed margin
+    margin_relative: bool = False  # the margin is a fraction of the baseline's value (`+10%`), not an amount
 
     @property
     def key(self) -> tuple[str, str | None]:
@@ -83,6 +97,8 @@ class Gate:
         return (self.metric, self.scope)
 
     def threshold_text(self) -> str:
+        if self.baseline:
+            return f"{self.op} {baseline_text(self)}"
         if self.metric in LATENCY_METRICS:
             return f"{self.op} {self.threshold:g} ms"  # as written, not padded: "< 200 ms"
         return f"{self.op} {_format_value(self.metric, self.threshold, self.relative)}"
@@ -101,6 +117,8 @@ class GateResult:
 
 def parse_gate(text: str) -> Gate:
     """Parse one gate expression; raises GateError with a one-line reason and fix."""
+    if _BASELINE_GATE.match(text):
+        return _parse_baseline_gate(text)
     match = _GATE.match(text)
     if match is None:
         raise GateError(f"gate {text!r} is not METRIC OP VALUE; write it as {_EXAMPLE}")
@@ -156,6 +174,51 @@ def parse_gate(text: str) -> Gate:
                 abort="!abort" in text, abort_grace_s=grace)
 
 
+def _parse_baseline_gate(text: str) -> Gate:
+    match = _BASELINE_GATE.match(text)
+    assert match is not None
+    metric, op, unit = match["metric"].lower(), match["op"], match["unit"] or ""
+    if metric not in BASELINE_METRICS:
+        raise GateError(f"gate {text!r}: {metric} cannot be compared with a baseline; use one of "
+                        f"{', '.join(BASELINE_METRICS)} (e.g. p95<=baseline+10%)")
+    if op in ("==", "="):
+        raise GateError(f"gate {text!r}: a baseline gate is a limit; use < <= > or >= (e.g. p95<=baseline+10%)")
+    if match["grace"] is not None or "!abort" in text:
+        raise GateError(f"gate {text!r}: a baseline gate is judged on the whole run at its end; drop !abort")
+    number = float(match["number"] or 0) * (-1.0 if match["sign"] == "-" else 1.0)
+    relative = unit == "%"
+    if metric in LATENCY_METRICS and not relative:
+        if unit not in _LATENCY_UNITS:
+            raise GateError(f"gate {text!r}: margin unit {unit!r} unknown; use % or ms (e.g. {metric}<=baseline+10%)")
+        number *= _LATENCY_UNITS[unit]
+    elif metric == "error_rate":
+        if unit not in ("%", ""):
+            raise GateError(f"gate {text!r}: error_rate's margin is in percentage points "
+                            f"(e.g. error_rate<=baseline+0.5%)")
+        number, relative = (number / 100.0 if relative else number), False  # points, not a share of the baseline
+    elif metric == "rps" and not relative:
+        raise GateError(f"gate {text!r}: rps's margin is a percentage of the baseline's rate (e.g. rps>=baseline-5%)")
+    elif relative:
+        number /= 100.0
+    scope = " ".join(match["scope"].split()) if match["scope"] else None
+    if scope is not None:
+        method, _, path = scope.partition(" ")
+        scope = f"{method.upper()} {path}"
+    return Gate(text=text.strip(), metric=metric, op=op, threshold=number, scope=scope, baseline=True,
+                margin_relative=relative)
+
+
+def baseline_text(gate: Gate) -> str:
+    """`baseline+10%`, `baseline+0.5%` (points), `baseline+5 ms`: a baseline gate's limit as written."""
+    if not gate.threshold:
+        return "baseline"
+    sign = "+" if gate.threshold > 0 else "-"
+    size = abs(gate.threshold)
+    if gate.metric in LATENCY_METRICS and not gate.margin_relative:
+        return f"baseline{sign}{size:g} ms"
+    return f"baseline{sign}{100 * size:g}%"
+
+
 def parse_gates(texts: Iterable[str], *, defaults: bool = True) -> list[Gate]:
     """Parse every expression; with `defaults`, add each DEFAULT_GATES entry not replaced by one on its key."""
     gates = [parse_gate(text) for text in texts]
@@ -165,17 +228,26 @@ def parse_gates(texts: Iterable[str], *, defaults: bool = True) -> list[Gate]:
     return gates
 
 
-def validate_gates(gates: Sequence[Gate], target_rps: float | None) -> None:
-    """Raise GateError for gates the run cannot evaluate (a percentage rps gate without a target rate)."""
+def validate_gates(gates: Sequence[Gate], target_rps: float | None, baseline: str = "") -> None:
+    """Raise GateError for gates the run cannot evaluate (a percentage rps gate without a target rate, a baseline
+    gate without --baseline)."""
     for gate in gates:
+        if gate.baseline and not baseline:
+            raise GateError(f"gate {gate.text!r} compares with a baseline but no --baseline is set; add --baseline "
+                            f"latest-pass, a run id of the history, or a summary.json")
         if gate.relative and not target_rps:
             raise GateError(f"gate {gate.text!r} is a percentage of the target rate but no --target-rps is set; "
                             f"set one or give an absolute rate (e.g. rps>=800)")
 
 
-def evaluate(gates: Sequence[Gate], summary: RunSummary, target_rps: float | None) -> list[GateResult]:
-    """Each gate judged on the summary's post-warm-up figures, in the order given."""
-    return [_evaluate(gate, summary, target_rps) for gate in gates]
+def evaluate(gates: Sequence[Gate], summary: RunSummary, target_rps: float | None,
+             baseline: Mapping[str, Any] | str | None = None) -> list[GateResult]:
+    """Each gate judged on the summary's post-warm-up figures, in the order given; baseline gates against
+    `baseline` (a loadtests.baseline record, or why there is none)."""
+    from loadtests.baseline import judge  # lazy: loadtests.baseline reads the history, which imports this module
+
+    return [judge(gate, summary, baseline) if gate.baseline else _evaluate(gate, summary, target_rps)
+            for gate in gates]
 
 
 def passed(results: Iterable[GateResult]) -> bool:
@@ -189,7 +261,7 @@ def should_abort(
     """The first `!abort` gate that has clearly failed: past its grace (`elapsed_s` = run time so far) and failing
     on a measured value (a gate with nothing measured yet never aborts)."""
     for gate in gates:
-        if gate.abort and elapsed_s >= gate.abort_grace_s:
+        if gate.abort and not gate.baseline and elapsed_s >= gate.abort_grace_s:
             result = _evaluate(gate, live_summary, target_rps)
             if not result.passed and result.value is not None:
                 return gate

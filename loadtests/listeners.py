@@ -57,7 +57,7 @@ def on_init(environment: Any, **kwargs: Any) -> None:
     try:
         options = LoadOptions.from_namespace(environment.parsed_options)
         if not isinstance(runner, WorkerRunner):
-            validate_gates(parse_gates(options.gates), options.target_rps or None)
+            validate_gates(parse_gates(options.gates), options.target_rps or None, options.baseline)
             run_end.apply_persona_weights(environment, options)
     except (ValueError, GateError) as error:
         # Bad input: one line naming the problem, no traceback (brief); 2 = could not run.
@@ -98,7 +98,7 @@ def on_test_start(environment: Any, **kwargs: Any) -> None:
     runner = environment.runner
     try:  # the web UI may have changed the options, the host or the profile: a value it cannot use stops the run
         state.options = LoadOptions.from_namespace(environment.parsed_options)
-        validate_gates(parse_gates(state.options.gates), state.options.target_rps or None)
+        validate_gates(parse_gates(state.options.gates), state.options.target_rps or None, state.options.baseline)
         target_profile.apply(environment, state, prime=not isinstance(runner, MasterRunner))
     except (ValueError, GateError) as error:  # TargetError is a ValueError
         state.stop_reason = f"not started: {error}"  # our web UI tab shows it (loadtests.live_view)

@@ -94,6 +94,9 @@ OPTIONS: tuple[CustomOption, ...] = (
     # are one text, added to any --gate. No percent sign in the help: the UI shows it as argparse's '%%'.
     CustomOption("--gates", "separated by ;  e.g. p99<50ms; error_rate<0.01 (plus violations==0, cpu<90, "
                  "trust<=100)", ""),
+    CustomOption("--baseline", "the run that `baseline` in a gate means: latest-pass, a run id of the report "
+                 "folder's history, or a summary.json, run folder or history.jsonl (e.g. p95<=baseline+10%)", "",
+                 web_ui=False),
     CustomOption("--report-dir", "folder receiving one report folder per run (empty: no edgeload reports)",
                  "reports"),
     CustomOption("--run-id", "name of this run's report folder (default: a timestamp)", ""),
@@ -246,6 +249,7 @@ class LoadOptions:
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     respect_retry_after: bool = False
     gates: tuple[str, ...] = ()
+    baseline: str = ""  # loadtests.baseline: what baseline gates compare with
     report_dir: str = "reports"
     run_id: str = ""
     verdict_file: str = ""
@@ -306,6 +310,7 @@ class LoadOptions:
             max_response_bytes=int(number("max_response_bytes", 1)),
             respect_retry_after=bool(values["respect_retry_after"]),
             gates=(*(str(gate) for gate in values["gate"] or ()), *split_gates(text("gates"))),
+            baseline=text("baseline"),
             report_dir=text("report_dir"),
             run_id=text("run_id"),
             verdict_file=text("verdict_file"),

@@ -14,6 +14,8 @@ from typing import Any
 import locust
 
 from loadtests.atomic import write_atomic
+from loadtests.baseline import BaselineError
+from loadtests.baseline import resolve as resolve_baseline
 from loadtests.exchange_adapter import CheckFailed
 from loadtests.gates import evaluate, parse_gates, passed
 from loadtests.history import record_run
@@ -108,6 +110,16 @@ def _early_end(environment: Any, state: ProcessState) -> str | None:
     return None
 
 
+def baseline_of(options: LoadOptions) -> dict[str, Any] | str | None:
+    """The --baseline run's record, or why there is none (the baseline gates then fail saying so)."""
+    if not options.baseline:
+        return None
+    try:
+        return resolve_baseline(options.baseline, options.report_dir or "reports")
+    except BaselineError as error:
+        return str(error)
+
+
 def finish(environment: Any, state: ProcessState) -> None:
     """Evaluate the gates, write every report, show the verdict and set the exit code (0 pass, 1 a gate failed)."""
     measurements = state.measurements
@@ -120,7 +132,7 @@ def finish(environment: Any, state: ProcessState) -> None:
     settings = run_settings(environment, state)
     summary = measurements.summary(settings=settings)
     summary.stop_reason = _stop_reason(environment, state)
-    results = evaluate(parse_gates(options.gates), summary, options.target_rps or None)
+    results = evaluate(parse_gates(options.gates), summary, options.target_rps or None, baseline_of(options))
     ok = passed(results)
     text = format_summary(summary) + "\n\n" + format_gate_table(results)
     if summary.stop_reason:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from contracts.targets import DEFAULT_CONFIG, read_config
+from loadtests.baseline import resolve as resolve_baseline
 from loadtests.gates import GateError, parse_gates, validate_gates
 from loadtests.options import OPTIONS, LoadOptions, add_run_options, parse_duration
 
@@ -119,7 +120,9 @@ def load(argv: Sequence[str]) -> RunSettings:
         run_time = parse_duration(str(values["run_time"]), "--run-time")
         spawn_rate = float(values.get("spawn_rate") or users)
         load_options = LoadOptions.from_namespace(argparse.Namespace(**options))
-        validate_gates(parse_gates(load_options.gates), load_options.target_rps or None)
+        validate_gates(parse_gates(load_options.gates), load_options.target_rps or None, load_options.baseline)
+        if load_options.baseline:  # a missing baseline is one line now, not a failed gate after the run
+            resolve_baseline(load_options.baseline, load_options.report_dir or "reports")
     except (ValueError, GateError) as error:
         raise SettingsError(str(error)) from None
     if run_time <= 0:
