@@ -29,6 +29,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         Subcommand("contract", "contracts.cli:main", "run the contract suite and schemathesis against a target"),
         Subcommand("generate", "generators.cli:main", "print generated XDM events or request bodies as JSON lines"),
         Subcommand("history", "loadtests.history_cli:main", "list the run history and chart it (history.html)"),
+        Subcommand("compare", "loadtests.compare:main", "two runs side by side, each difference significant or not"),
         Subcommand("validate-events", "contracts.xdm_cli:main", "validate a JSON-lines file against XDM schemas"),
     )
 }
