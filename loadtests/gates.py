@@ -37,7 +37,7 @@ import math
 import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from loadtests.run_summary import OperationSummary, RunSummary
@@ -63,6 +63,10 @@ _GATE = re.compile(
     r"(?P<number>[0-9]*\.?[0-9]+)\s*(?P<unit>[A-Za-zµ%/]*)"
     r"(?:\s*!abort(?:=(?P<grace>[0-9]*\.?[0-9]+)(?P<grace_unit>[a-z]*))?)?\s*$"
 )
+# Suffixes read before the expression itself (loadtests.windows): `over DURATION` judges every sliding window of
+# that length; `!abort ... after DURATION` aborts once the gate has failed that long without a pause.
+_OVER = re.compile(r"\s+over\s+(?P<number>[0-9]*\.?[0-9]+)\s*(?P<unit>[a-z]*)\s*(?=!abort|$)")
+_AFTER = re.compile(r"(!abort(?:=[0-9]*\.?[0-9]+[a-z]*)?)\s+after\s+(?P<number>[0-9]*\.?[0-9]+)\s*(?P<unit>[a-z]*)\s*$")
 # METRIC OP baseline[+|-NUMBER[UNIT]]: a limit relative to the --baseline run (loadtests.baseline).
 _BASELINE_GATE = re.compile(
     r"^\s*(?:(?P<scope>[A-Za-z]+\s+/\S*?)\s*:\s*)?"
@@ -90,6 +94,8 @@ class Gate:
     abort_grace_s: float = DEFAULT_ABORT_GRACE_S
     baseline: bool = False  # VALUE is `baseline[+|-MARGIN]`: `threshold` is then the signed margin
     margin_relative: bool = False  # the margin is a fraction of the baseline's value (`+10%`), not an amount
+    window_s: float | None = None  # `over 30s`: judged on every sliding window of this length (loadtests.windows)
+    sustain_s: float = 0.0  # `!abort after 30s`: abort once failing this long without a pause
 
     @property
     def key(self) -> tuple[str, str | None]:
@@ -119,6 +125,9 @@ def parse_gate(text: str) -> Gate:
     """Parse one gate expression; raises GateError with a one-line reason and fix."""
     if _BASELINE_GATE.match(text):
         return _parse_baseline_gate(text)
+    over, after = _OVER.search(text), _AFTER.search(text)
+    if over is not None or after is not None:
+        return _parse_suffixes(text, over, after)
     match = _GATE.match(text)
     if match is None:
         raise GateError(f"gate {text!r} is not METRIC OP VALUE; write it as {_EXAMPLE}")
@@ -172,6 +181,34 @@ def parse_gate(text: str) -> Gate:
         grace = float(match["grace"]) * _DURATION_UNITS[match["grace_unit"]]
     return Gate(text=text.strip(), metric=metric, op=op, threshold=threshold, scope=scope, relative=relative,
                 abort="!abort" in text, abort_grace_s=grace)
+
+
+def _duration(text: str, number: str, unit: str, example: str) -> float:
+    if unit not in _DURATION_UNITS:
+        raise GateError(f"gate {text!r}: duration unit {unit!r} unknown; use s, ms or m (e.g. {example})")
+    seconds = float(number) * _DURATION_UNITS[unit]
+    if seconds <= 0:
+        raise GateError(f"gate {text!r}: a duration must be more than 0 (e.g. {example})")
+    return seconds
+
+
+def _parse_suffixes(text: str, over: re.Match[str] | None, after: re.Match[str] | None) -> Gate:
+    """A gate with `over DURATION` and/or `!abort ... after DURATION`: the expression without them, plus them."""
+    core = text
+    sustain = 0.0
+    if after is not None:
+        sustain = _duration(text, after["number"], after["unit"], "!abort after 30s")
+        core = core[:after.start()] + after.group(1)
+    if over is not None:
+        core = core[:over.start()] + " " + core[over.end():]
+    gate = parse_gate(core)
+    window = None
+    if over is not None:
+        from loadtests.windows import check_windowed  # lazy: loadtests.windows reads Gate from this module
+
+        window = _duration(text, over["number"], over["unit"], "p99<200ms over 30s")
+        check_windowed(text, gate)
+    return replace(gate, text=text.strip(), window_s=window, sustain_s=sustain)
 
 
 def _parse_baseline_gate(text: str) -> Gate:
@@ -245,9 +282,10 @@ def evaluate(gates: Sequence[Gate], summary: RunSummary, target_rps: float | Non
     """Each gate judged on the summary's post-warm-up figures, in the order given; baseline gates against
     `baseline` (a loadtests.baseline record, or why there is none)."""
     from loadtests.baseline import judge  # lazy: loadtests.baseline reads the history, which imports this module
+    from loadtests.windows import judge_windows
 
-    return [judge(gate, summary, baseline) if gate.baseline else _evaluate(gate, summary, target_rps)
-            for gate in gates]
+    return [judge(gate, summary, baseline) if gate.baseline else judge_windows(gate, summary)
+            if gate.window_s is not None else _evaluate(gate, summary, target_rps) for gate in gates]
 
 
 def passed(results: Iterable[GateResult]) -> bool:

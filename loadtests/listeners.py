@@ -31,13 +31,14 @@ from locust.runners import STATE_RUNNING, STATE_SPAWNING, WORKER_REPORT_INTERVAL
 
 from loadtests import run_end, target_profile, web_ui
 from loadtests.exchange_adapter import CheckFailed, status_category, transport_category
-from loadtests.gates import GateError, parse_gates, should_abort, validate_gates
+from loadtests.gates import GateError, parse_gates, validate_gates
 from loadtests.options import LoadOptions, add_locust_options
 from loadtests.pacing import GlobalRate
 from loadtests.preload import preload
 from loadtests.process_state import ProcessState, Schedule, current_state, process_state, set_state
 from loadtests.shapes import rate_profile, run_time_of, shape_name_of
 from loadtests.trust import PROBE_INTERVAL_S
+from loadtests.windows import AbortWatch
 
 logger = logging.getLogger("edgeload")
 CPU_INTERVAL_S = 0.5
@@ -235,13 +236,14 @@ def _probe_lag(state: ProcessState, run_number: int) -> None:
 
 def _watch_abort_gates(environment: Any, state: ProcessState, run_number: int) -> None:
     gates = [gate for gate in parse_gates(state.options.gates) if gate.abort]
+    watch = AbortWatch(gates)  # remembers since when each gate fails, for `!abort after 30s`
     while gates and state.run_number == run_number and state.running:
         gevent.sleep(ABORT_CHECK_S)
         measurements = state.measurements
         if measurements is None or state.run_number != run_number:
             return
         summary = measurements.summary(time.time(), timeline=False)
-        gate = should_abort(gates, summary, time.time() - measurements.started, state.options.target_rps or None)
+        gate = watch.check(summary, time.time() - measurements.started, state.options.target_rps or None)
         if gate is not None:
             state.stop_reason = f"aborted early: gate {gate.text!r} failed"
             logger.error("edgeload: %s", state.stop_reason)

@@ -384,6 +384,7 @@ class Measurements:
                 p50_ms=hist.percentile_ms(50) if hist is not None and has else None,
                 p95_ms=hist.percentile_ms(95) if hist is not None and has else None,
                 p99_ms=hist.percentile_ms(99) if hist is not None and has else None,
+                hist=hist.encode() if hist is not None and has else None,  # windowed gates (loadtests.windows)
             ))
         return windows
 

@@ -69,6 +69,7 @@ class TimelineWindow(TypedDict):
     p50_ms: float | None
     p95_ms: float | None
     p99_ms: float | None
+    hist: NotRequired[str | None]  # that second's LatencyHistogram.encode() (2 digits), for windowed gates
 
 
 OVERALL = "overall"  # the key of the whole run's histogram in RunSummary.histograms (no operation label is a word)
