@@ -2,7 +2,7 @@
 
 Grammar, one gate per expression (`--gate` is repeatable; spaces are optional):
 
-    [OPERATION:] METRIC OP VALUE [!abort[=GRACE]]
+    [OPERATION:] METRIC OP VALUE [over DURATION] [!abort[=GRACE] [after DURATION]]
 
 - OPERATION scopes the gate to one operation label, e.g. `POST /ee/v2/interact: p95<200ms`; without it the gate
   reads the whole run.
@@ -21,6 +21,8 @@ Grammar, one gate per expression (`--gate` is repeatable; spaces are optional):
 - VALUE may be `baseline[+|-MARGIN]`, relative to the run named by --baseline (loadtests.baseline), e.g.
   `p95<=baseline+10%`, `error_rate<=baseline+0.5%`, `rps>=baseline-5%`: such a gate fails only when the breach is
   significant (loadtests.significance), and is judged at the end of the run.
+- `over DURATION` after the value judges the gate on every sliding window of that length (loadtests.windows),
+  e.g. `p99<200ms over 30s`; `!abort after DURATION` aborts only once the gate has failed that long.
 - `!abort` stops the run as soon as the gate fails once the grace period (default 10 s of run time) has passed,
   like k6's abortOnFail with delayAbortEval; `!abort=30s` sets the grace.
 
