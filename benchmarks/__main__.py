@@ -18,6 +18,7 @@ BENCHMARKS: dict[str, str] = {
     "locust_overhead": "our forwarder with generated events and the verdict vs a bare FastHttpUser",
     "emulator_soak": "the emulator's RSS at the end of a 5-minute wrk soak vs after its warm-up",
     "trust_accuracy": "edgeload's p50/p95/p99 and trust gate vs wrk beside it, quiet and with busy neighbours",
+    "baseline_gates": "baseline gates' failures on identical runs vs on runs 5, 10 and 20 % slower",
     "emulator_hostile": "a normal request with 20,000 hostile connections open vs the same request before them",
     "progress_cost": "one tick of run's progress line vs a whole live summary, on the same measurements",
 }

@@ -43,6 +43,10 @@ SUBCOMMANDS: dict[str, Subcommand] = {
                    "contracts.cli:parser"),
         Subcommand("generate", "generators.cli:main", "print generated XDM events or request bodies as JSON lines",
                    "generators.cli:build_parser"),
+        Subcommand("history", "loadtests.history_cli:main", "list the run history and chart it (history.html)",
+                   "loadtests.history_cli:build_parser"),
+        Subcommand("compare", "loadtests.compare:main", "two runs side by side, each difference significant or not",
+                   "loadtests.compare:build_parser"),
         Subcommand("validate-events", "contracts.xdm_cli:main", "validate a JSON-lines file against XDM schemas",
                    "contracts.xdm_cli:build_parser"),
     )

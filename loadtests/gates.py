@@ -2,7 +2,7 @@
 
 Grammar, one gate per expression (`--gate` is repeatable; spaces are optional):
 
-    [OPERATION:] METRIC OP VALUE [!abort[=GRACE]]
+    [OPERATION:] METRIC OP VALUE [over DURATION] [!abort[=GRACE] [after DURATION]]
 
 - OPERATION scopes the gate to one operation label, e.g. `POST /ee/v2/interact: p95<200ms`; without it the gate
   reads the whole run.
@@ -19,6 +19,11 @@ Grammar, one gate per expression (`--gate` is repeatable; spaces are optional):
   |       | (loadtests.trust; whole run only) | `trust<=100%` |
   | late | percent of the scheduled requests not sent on time (open model, whole run), or a count | `late<=1%` |
 - OP is one of < <= > >= ==.
+- VALUE may be `baseline[+|-MARGIN]`, relative to the run named by --baseline (loadtests.baseline), e.g.
+  `p95<=baseline+10%`, `error_rate<=baseline+0.5%`, `rps>=baseline-5%`: such a gate fails only when the breach is
+  significant (loadtests.significance), and is judged at the end of the run.
+- `over DURATION` after the value judges the gate on every sliding window of that length (loadtests.windows),
+  e.g. `p99<200ms over 30s`; `!abort after DURATION` aborts only once the gate has failed that long.
 - `!abort` stops the run as soon as the gate fails once the grace period (default 10 s of run time) has passed,
   like k6's abortOnFail with delayAbortEval; `!abort=30s` sets the grace.
 
@@ -41,9 +46,9 @@ from __future__ import annotations
 import math
 import operator
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from loadtests.run_summary import OperationSummary, RunSummary
 from loadtests.trust import describe
@@ -72,6 +77,18 @@ _GATE = re.compile(
     r"(?P<number>[0-9]*\.?[0-9]+)\s*(?P<unit>[A-Za-zµ%/]*)"
     r"(?:\s*!abort(?:=(?P<grace>[0-9]*\.?[0-9]+)(?P<grace_unit>[a-z]*))?)?\s*$"
 )
+# Suffixes read before the expression itself (loadtests.windows): `over DURATION` judges every sliding window of
+# that length; `!abort ... after DURATION` aborts once the gate has failed that long without a pause.
+_OVER = re.compile(r"\s+over\s+(?P<number>[0-9]*\.?[0-9]+)\s*(?P<unit>[a-z]*)\s*(?=!abort|$)")
+_AFTER = re.compile(r"(!abort(?:=[0-9]*\.?[0-9]+[a-z]*)?)\s+after\s+(?P<number>[0-9]*\.?[0-9]+)\s*(?P<unit>[a-z]*)\s*$")
+# METRIC OP baseline[+|-NUMBER[UNIT]]: a limit relative to the --baseline run (loadtests.baseline).
+_BASELINE_GATE = re.compile(
+    r"^\s*(?:(?P<scope>[A-Za-z]+\s+/\S*?)\s*:\s*)?"
+    r"(?P<metric>[A-Za-z_][A-Za-z0-9_]*)\s*(?P<op><=|>=|==|<|>|=)\s*baseline\s*"
+    r"(?:(?P<sign>[+-])\s*(?P<number>[0-9]*\.?[0-9]+)\s*(?P<unit>[A-Za-zµ%]*))?"
+    r"(?:\s*!abort(?:=(?P<grace>[0-9]*\.?[0-9]+)(?P<grace_unit>[a-z]*))?)?\s*$", re.IGNORECASE)
+# Percentiles and the mean have a bootstrap; max is one request, which no test can tell from noise.
+BASELINE_METRICS = ("p50", "p90", "p95", "p99", "avg", "error_rate", "rps")
 _EXAMPLE = "for example 'p95<200ms', 'POST /ee/v2/interact: p99<=0.5s', 'error_rate<1%', 'rps>=95%'"
 
 
@@ -90,6 +107,10 @@ class Gate:
     abort: bool = False
     abort_grace_s: float = DEFAULT_ABORT_GRACE_S
     default: bool = False  # one of the default gates, not given by the user
+    baseline: bool = False  # VALUE is `baseline[+|-MARGIN]`: `threshold` is then the signed margin
+    margin_relative: bool = False  # the margin is a fraction of the baseline's value (`+10%`), not an amount
+    window_s: float | None = None  # `over 30s`: judged on every sliding window of this length (loadtests.windows)
+    sustain_s: float = 0.0  # `!abort after 30s`: abort once failing this long without a pause
 
     @property
     def key(self) -> tuple[str, str | None]:
@@ -97,6 +118,8 @@ class Gate:
         return (self.metric, self.scope)
 
     def threshold_text(self) -> str:
+        if self.baseline:
+            return f"{self.op} {baseline_text(self)}"
         if self.metric in LATENCY_METRICS:
             return f"{self.op} {self.threshold:g} ms"  # as written, not padded: "< 200 ms"
         return f"{self.op} {_format_value(self.metric, self.threshold, self.relative)}"
@@ -115,6 +138,11 @@ class GateResult:
 
 def parse_gate(text: str) -> Gate:
     """Parse one gate expression; raises GateError with a one-line reason and fix."""
+    if _BASELINE_GATE.match(text):
+        return _parse_baseline_gate(text)
+    over, after = _OVER.search(text), _AFTER.search(text)
+    if over is not None or after is not None:
+        return _parse_suffixes(text, over, after)
     match = _GATE.match(text)
     if match is None:
         raise GateError(f"gate {text!r} is not METRIC OP VALUE; write it as {_EXAMPLE}")
@@ -178,6 +206,79 @@ def parse_gate(text: str) -> Gate:
                 abort="!abort" in text, abort_grace_s=grace)
 
 
+def _duration(text: str, number: str, unit: str, example: str) -> float:
+    if unit not in _DURATION_UNITS:
+        raise GateError(f"gate {text!r}: duration unit {unit!r} unknown; use s, ms or m (e.g. {example})")
+    seconds = float(number) * _DURATION_UNITS[unit]
+    if seconds <= 0:
+        raise GateError(f"gate {text!r}: a duration must be more than 0 (e.g. {example})")
+    return seconds
+
+
+def _parse_suffixes(text: str, over: re.Match[str] | None, after: re.Match[str] | None) -> Gate:
+    """A gate with `over DURATION` and/or `!abort ... after DURATION`: the expression without them, plus them."""
+    core = text
+    sustain = 0.0
+    if after is not None:
+        sustain = _duration(text, after["number"], after["unit"], "!abort after 30s")
+        core = core[:after.start()] + after.group(1)
+    if over is not None:
+        core = core[:over.start()] + " " + core[over.end():]
+    gate = parse_gate(core)
+    window = None
+    if over is not None:
+        from loadtests.windows import check_windowed  # lazy: loadtests.windows reads Gate from this module
+
+        window = _duration(text, over["number"], over["unit"], "p99<200ms over 30s")
+        check_windowed(text, gate)
+    return replace(gate, text=text.strip(), window_s=window, sustain_s=sustain)
+
+
+def _parse_baseline_gate(text: str) -> Gate:
+    match = _BASELINE_GATE.match(text)
+    assert match is not None
+    metric, op, unit = match["metric"].lower(), match["op"], match["unit"] or ""
+    if metric not in BASELINE_METRICS:
+        raise GateError(f"gate {text!r}: {metric} cannot be compared with a baseline; use one of "
+                        f"{', '.join(BASELINE_METRICS)} (e.g. p95<=baseline+10%)")
+    if op in ("==", "="):
+        raise GateError(f"gate {text!r}: a baseline gate is a limit; use < <= > or >= (e.g. p95<=baseline+10%)")
+    if match["grace"] is not None or "!abort" in text:
+        raise GateError(f"gate {text!r}: a baseline gate is judged on the whole run at its end; drop !abort")
+    number = float(match["number"] or 0) * (-1.0 if match["sign"] == "-" else 1.0)
+    relative = unit == "%"
+    if metric in LATENCY_METRICS and not relative:
+        if unit not in _LATENCY_UNITS:
+            raise GateError(f"gate {text!r}: margin unit {unit!r} unknown; use % or ms (e.g. {metric}<=baseline+10%)")
+        number *= _LATENCY_UNITS[unit]
+    elif metric == "error_rate":
+        if unit not in ("%", ""):
+            raise GateError(f"gate {text!r}: error_rate's margin is in percentage points "
+                            f"(e.g. error_rate<=baseline+0.5%)")
+        number, relative = (number / 100.0 if relative else number), False  # points, not a share of the baseline
+    elif metric == "rps" and not relative:
+        raise GateError(f"gate {text!r}: rps's margin is a percentage of the baseline's rate (e.g. rps>=baseline-5%)")
+    elif relative:
+        number /= 100.0
+    scope = " ".join(match["scope"].split()) if match["scope"] else None
+    if scope is not None:
+        method, _, path = scope.partition(" ")
+        scope = f"{method.upper()} {path}"
+    return Gate(text=text.strip(), metric=metric, op=op, threshold=number, scope=scope, baseline=True,
+                margin_relative=relative)
+
+
+def baseline_text(gate: Gate) -> str:
+    """`baseline+10%`, `baseline+0.5%` (points), `baseline+5 ms`: a baseline gate's limit as written."""
+    if not gate.threshold:
+        return "baseline"
+    sign = "+" if gate.threshold > 0 else "-"
+    size = abs(gate.threshold)
+    if gate.metric in LATENCY_METRICS and not gate.margin_relative:
+        return f"baseline{sign}{size:g} ms"
+    return f"baseline{sign}{100 * size:g}%"
+
+
 def default_gate_texts(target_rps: float | None) -> tuple[str, ...]:
     """The default gates of a run: the rate gate only for an open-model run (a target rate)."""
     return DEFAULT_GATES + (OPEN_MODEL_DEFAULT_GATES if target_rps else ())
@@ -206,17 +307,27 @@ def describe_defaults(target_rps: float | None = None) -> str:
             f"one, --no-default-gates drops them all")
 
 
-def validate_gates(gates: Sequence[Gate], target_rps: float | None) -> None:
-    """Raise GateError for gates the run cannot evaluate (a percentage rps gate without a target rate)."""
+def validate_gates(gates: Sequence[Gate], target_rps: float | None, baseline: str = "") -> None:
+    """Raise GateError for gates the run cannot evaluate (a percentage rps gate without a target rate, a baseline
+    gate without --baseline)."""
     for gate in gates:
+        if gate.baseline and not baseline:
+            raise GateError(f"gate {gate.text!r} compares with a baseline but no --baseline is set; add --baseline "
+                            f"latest-pass, a run id of the history, or a summary.json")
         if gate.metric == "rps" and gate.relative and not target_rps:
             raise GateError(f"gate {gate.text!r} is a percentage of the target rate but no --target-rps is set; "
                             f"set one or give an absolute rate (e.g. rps>=800)")
 
 
-def evaluate(gates: Sequence[Gate], summary: RunSummary, target_rps: float | None) -> list[GateResult]:
-    """Each gate judged on the summary's post-warm-up figures, in the order given."""
-    return [_evaluate(gate, summary, target_rps) for gate in gates]
+def evaluate(gates: Sequence[Gate], summary: RunSummary, target_rps: float | None,
+             baseline: Mapping[str, Any] | str | None = None) -> list[GateResult]:
+    """Each gate judged on the summary's post-warm-up figures, in the order given; baseline gates against
+    `baseline` (a loadtests.baseline record, or why there is none)."""
+    from loadtests.baseline import judge  # lazy: loadtests.baseline reads the history, which imports this module
+    from loadtests.windows import judge_windows
+
+    return [judge(gate, summary, baseline) if gate.baseline else judge_windows(gate, summary)
+            if gate.window_s is not None else _evaluate(gate, summary, target_rps) for gate in gates]
 
 
 def passed(results: Iterable[GateResult]) -> bool:
@@ -230,7 +341,7 @@ def should_abort(
     """The first `!abort` gate that has clearly failed: past its grace (`elapsed_s` = run time so far) and failing
     on a measured value (a gate with nothing measured yet never aborts)."""
     for gate in gates:
-        if gate.abort and elapsed_s >= gate.abort_grace_s:
+        if gate.abort and not gate.baseline and elapsed_s >= gate.abort_grace_s:
             result = _evaluate(gate, live_summary, target_rps)
             if not result.passed and result.value is not None:
                 return gate

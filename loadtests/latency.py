@@ -81,6 +81,12 @@ class LatencyHistogram:
         """Exact smallest recorded value in milliseconds; 0.0 when empty."""
         return self._min_us / 1000.0
 
+    def buckets_us(self) -> list[tuple[int, int]]:
+        """(value, count) of every non-empty bucket, ascending; a value is its bucket's highest equivalent value,
+        as percentiles read it, capped at the exact maximum (what the bootstrap of loadtests.significance redraws)."""
+        return [(min(int(item.value_iterated_to), self._max_us), int(item.count_at_value_iterated_to))
+                for item in self._hist.get_recorded_iterator()]
+
     def merge(self, other: LatencyHistogram) -> None:
         """Add every value of `other` into this histogram (exact: counts add up)."""
         if other.count == 0:

@@ -36,13 +36,14 @@ from locust.runners import STATE_RUNNING, STATE_SPAWNING, WORKER_REPORT_INTERVAL
 from emulator.lifeline import inherited_lifeline
 from loadtests import progress, run_end, target_profile, web_ui
 from loadtests.exchange_adapter import CheckFailed, status_category, transport_category
-from loadtests.gates import GateError, parse_gates, run_gates, should_abort, validate_gates
+from loadtests.gates import GateError, parse_gates, run_gates, validate_gates
 from loadtests.options import LoadOptions, add_locust_options
 from loadtests.pacing import GlobalRate
 from loadtests.preload import preload
 from loadtests.process_state import ProcessState, Schedule, current_state, process_state, set_state
 from loadtests.shapes import rate_profile, run_time_of, shape_name_of
 from loadtests.trust import PROBE_INTERVAL_S
+from loadtests.windows import AbortWatch
 
 logger = logging.getLogger("edgeload")
 CPU_INTERVAL_S = 0.5
@@ -63,7 +64,7 @@ def on_init(environment: Any, **kwargs: Any) -> None:
     try:
         options = LoadOptions.from_namespace(environment.parsed_options)
         if not isinstance(runner, WorkerRunner):
-            validate_gates(run_gates(options), options.target_rps or None)
+            validate_gates(run_gates(options), options.target_rps or None, options.baseline)
             run_end.apply_persona_weights(environment, options)
     except (ValueError, GateError) as error:
         # Bad input: one line naming the problem, no traceback; 2 = could not run.
@@ -109,7 +110,7 @@ def on_test_start(environment: Any, **kwargs: Any) -> None:
     runner = environment.runner
     try:  # the web UI may have changed the options, the host or the profile: a value it cannot use stops the run
         state.options = LoadOptions.from_namespace(environment.parsed_options)
-        validate_gates(run_gates(state.options), state.options.target_rps or None)
+        validate_gates(run_gates(state.options), state.options.target_rps or None, state.options.baseline)
         target_profile.apply(environment, state, prime=not isinstance(runner, MasterRunner))
     except (ValueError, GateError) as error:  # TargetError is a ValueError
         state.stop_reason = f"not started: {error}"  # our web UI tab shows it (loadtests.live_view)
@@ -271,13 +272,14 @@ def _probe_lag(state: ProcessState, run_number: int) -> None:
 
 def _watch_abort_gates(environment: Any, state: ProcessState, run_number: int) -> None:
     gates = [gate for gate in parse_gates(state.options.gates) if gate.abort]
+    watch = AbortWatch(gates)  # remembers since when each gate fails, for `!abort after 30s`
     while gates and state.run_number == run_number and state.running:
         gevent.sleep(ABORT_CHECK_S)
         measurements = state.measurements
         if measurements is None or state.run_number != run_number:
             return
         summary = measurements.summary(time.time(), timeline=False)
-        gate = should_abort(gates, summary, time.time() - measurements.started, state.options.target_rps or None)
+        gate = watch.check(summary, time.time() - measurements.started, state.options.target_rps or None)
         if gate is not None:
             state.stop_reason = f"aborted early: gate {gate.text!r} failed"
             logger.error("edgeload: %s", state.stop_reason)

@@ -29,6 +29,7 @@ from typing import Any
 from loadtests import trust
 from loadtests.latency import LatencyHistogram
 from loadtests.run_summary import (
+    OVERALL,
     SLOT_FIELDS,
     CpuSummary,
     ExampleExchange,
@@ -340,7 +341,19 @@ class Measurements:
             cpu=cpu,
             examples=dict(sorted(self.examples.items())),
             timeline=self._timeline() if timeline else [],
+            histograms=self._histograms() if timeline else {},
         )
+
+    def _histograms(self) -> dict[str, str]:
+        """The encoded histogram each operation's latency gates read, and the whole run's under OVERALL."""
+        encoded: dict[str, str] = {}
+        overall = LatencyHistogram()
+        for name, op in sorted(self._operations.items()):
+            hist = op.sched if op.sched.count else op.hist
+            encoded[name] = hist.encode()
+            overall.merge(hist)
+        encoded[OVERALL] = overall.encode()
+        return encoded
 
     def _slot_summary(self) -> SlotSummary | None:
         slots = self.slots
@@ -384,6 +397,7 @@ class Measurements:
                 p50_ms=hist.percentile_ms(50) if hist is not None and has else None,
                 p95_ms=hist.percentile_ms(95) if hist is not None and has else None,
                 p99_ms=hist.percentile_ms(99) if hist is not None and has else None,
+                hist=hist.encode() if hist is not None and has else None,  # windowed gates (loadtests.windows)
             ))
         return windows
 

@@ -101,6 +101,9 @@ OPTIONS: tuple[CustomOption, ...] = (
     CustomOption("--no-default-gates", "drop the default gates (violations==0, error_rate<1%, late<=1%, cpu<90%, "
                  "trust<=100%, and rps>=95% with --target-rps): only the --gate ones judge the run", False,
                  ui_help="only the gates above judge the run"),
+    CustomOption("--baseline", "the run that `baseline` in a gate means: latest-pass, a run id of the report "
+                 "folder's history, or a summary.json, run folder or history.jsonl (e.g. p95<=baseline+10%)", "",
+                 web_ui=False),
     CustomOption("--report-dir", "folder receiving one report folder per run (empty: no edgeload reports)",
                  "reports"),
     CustomOption("--run-id", "name of this run's report folder (default: a timestamp)", ""),
@@ -282,6 +285,7 @@ class LoadOptions:
     respect_retry_after: bool = False
     gates: tuple[str, ...] = ()
     no_default_gates: bool = False
+    baseline: str = ""  # loadtests.baseline: what baseline gates compare with
     report_dir: str = "reports"
     run_id: str = ""
     verdict_file: str = ""
@@ -345,6 +349,7 @@ class LoadOptions:
             respect_retry_after=bool(values["respect_retry_after"]),
             gates=(*(str(gate) for gate in values["gate"] or ()), *split_gates(text("gates"))),
             no_default_gates=bool(values["no_default_gates"]),
+            baseline=text("baseline"),
             report_dir=text("report_dir"),
             run_id=text("run_id"),
             verdict_file=text("verdict_file"),

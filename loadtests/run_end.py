@@ -15,8 +15,11 @@ from typing import Any
 import locust
 
 from loadtests.atomic import write_atomic
+from loadtests.baseline import BaselineError
+from loadtests.baseline import resolve as resolve_baseline
 from loadtests.exchange_adapter import CheckFailed
 from loadtests.gates import describe_defaults, evaluate, run_gates
+from loadtests.history import record_run
 from loadtests.options import PERSONAS, LoadOptions
 from loadtests.process_state import ProcessState
 from loadtests.report_folder import claim
@@ -152,6 +155,14 @@ def write_locust_html(environment: Any, directory: Path) -> Path:
 
     page = get_html_report(environment, show_download_link=False)  # type: ignore[no-untyped-call]
     return write_atomic(directory / LOCUST_HTML, redact(str(page)))
+def baseline_of(options: LoadOptions) -> dict[str, Any] | str | None:
+    """The --baseline run's record, or why there is none (the baseline gates then fail saying so)."""
+    if not options.baseline:
+        return None
+    try:
+        return resolve_baseline(options.baseline, options.report_dir or "reports")
+    except BaselineError as error:
+        return str(error)
 
 
 def finish(environment: Any, state: ProcessState) -> None:
@@ -167,7 +178,7 @@ def finish(environment: Any, state: ProcessState) -> None:
     summary = measurements.summary(settings=settings)
     summary.stop_reason = _stop_reason(environment, state)
     summary.interrupted = _interrupted(environment, state)
-    results = evaluate(run_gates(options), summary, rate_target(environment, state, summary))
+    results = evaluate(run_gates(options), summary, rate_target(environment, state, summary), baseline_of(options))
     outcome = verdict(summary, results)
     state.verdict = outcome.headline
     problems: list[str] = []
@@ -189,6 +200,9 @@ def finish(environment: Any, state: ProcessState) -> None:
             written = write_reports(directory, summary, results, settings, on_error=problems.append)
             if any(path.name == "index.html" for path in written):
                 text += f"\nreports: {directory}/index.html"
+        problem = record_run(options.report_dir, summary, results)  # the run history (README "Run history")
+        if problem:
+            problems.append(problem)
     text += "".join(f"\n{redact(problem)}" for problem in problems)
     environment.process_exit_code = outcome.outcome.exit_code
     if options.verdict_file:

@@ -69,7 +69,10 @@ class TimelineWindow(TypedDict):
     p50_ms: float | None
     p95_ms: float | None
     p99_ms: float | None
+    hist: NotRequired[str | None]  # that second's LatencyHistogram.encode() (2 digits), for windowed gates
 
+
+OVERALL = "overall"  # the key of the whole run's histogram in RunSummary.histograms (no operation label is a word)
 
 SLOT_FIELDS = ("scheduled", "on_time", "late", "never_sent", "skipped")
 
@@ -136,6 +139,9 @@ class RunSummary:
     trust: TrustSummary | None = None  # the generator's scheduling lag and run-queue wait against the bound
     stop_reason: str | None = None  # why the run ended early (interrupt, abort gate), shown with the verdict
     interrupted: str | None = None  # what cut the run short (a signal, a dead child): the verdict is INTERRUPTED
+    # Operation label (and OVERALL) -> LatencyHistogram.encode() of what the latency gates read (from the schedule
+    # in open-model runs, else from the send): what baselines and comparisons test (loadtests.baseline).
+    histograms: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

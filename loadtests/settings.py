@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from contracts.targets import DEFAULT_CONFIG, read_config
+from loadtests.baseline import resolve as resolve_baseline
 from loadtests.gates import GateError, describe_defaults, run_gates, validate_gates
 from loadtests.options import CONSOLES, OPTIONS, LoadOptions, add_run_options, parse_duration
 
@@ -150,7 +151,9 @@ def load(argv: Sequence[str]) -> RunSettings:
         load_options = LoadOptions.from_namespace(argparse.Namespace(**options))
         if load_options.console not in CONSOLES:
             raise ValueError(f"console: {load_options.console!r} is not one of {', '.join(CONSOLES)}")
-        validate_gates(run_gates(load_options), load_options.target_rps or None)
+        validate_gates(run_gates(load_options), load_options.target_rps or None, load_options.baseline)
+        if load_options.baseline:  # a missing baseline is one line now, not a failed gate after the run
+            resolve_baseline(load_options.baseline, load_options.report_dir or "reports")
     except (ValueError, GateError) as error:
         raise SettingsError(str(error)) from None
     if run_time <= 0:

@@ -20,7 +20,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "emulator": frozenset({"uvicorn", "orjson"}),
     # flask: Locust's web UI is a Flask app; loadtests/web_ui.py adds our tab's route to it.
     "loadtests": frozenset(PACKAGES) | {"locust", "gevent", "geventhttpclient", "orjson", "hdrh", "psutil",
-                                        "matplotlib", "yaml", "jsonschema_rs", "flask"},
+                                        "matplotlib", "yaml", "jsonschema_rs", "flask",
+                                        "numpy"},  # numpy: the bootstrap of baseline gates (loadtests.significance)
 }
 # The contract suite and the `edgeload contract` command start the emulator as their default target; that is
 # process management, not verdict code, so it may import `emulator.server` (README architecture table).

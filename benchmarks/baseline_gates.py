@@ -1,0 +1,107 @@
+"""How often does a baseline gate fail two identical runs, and which slowdown does it catch?
+
+Runs `edgeload run` against the embedded emulator answering with a lognormal delay (median `--median-ms`, sigma
+0.3): `--identical` runs with the same delay, then `--per-level` runs with the median 5 %, 10 % and 20 % longer
+(the emulator's `latency` fault). Every gate of GATES is then judged offline (loadtests.baseline, the same code
+`edgeload run --baseline` uses) on
+- every ordered pair of identical runs: the share that fails is the false-alarm rate;
+- every slowed run against every identical run: the share that fails is the detection rate at that slowdown.
+It also prints the measured p95 ratio of each level to the identical runs, measured in the same invocation.
+
+    .venv/bin/python -m benchmarks.baseline_gates [--identical 10] [--per-level 3] [--seconds 5] [--rate 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from loadtests.baseline import judge
+from loadtests.gates import parse_gate
+from loadtests.history import HISTORY_FILE, load
+from loadtests.latency import LatencyHistogram
+from loadtests.run_summary import OVERALL, RunSummary
+
+GATES = ("p50<=baseline", "p95<=baseline", "p99<=baseline", "p95<=baseline+5%", "p95<=baseline+10%")
+LEVELS = (0.05, 0.10, 0.20)
+
+
+def _run(report_dir: Path, run_id: str, median_ms: float, seed: int, args: argparse.Namespace) -> None:
+    command = [sys.executable, "-m", "loadtests.cli", "run", "--run-time", f"{args.seconds}s", "--warmup", "1s",
+               "--target-rps", str(args.rate), "--users", "20",
+               "--persona-weights", "forwarder=1,visitor=0,collector=0",
+               "--report-dir", str(report_dir), "--run-id", run_id, "--seed", str(seed),
+               f"--emulator-arg=--fault=latency:1,dist=lognormal,median_ms={median_ms:g},sigma=0.3",
+               f"--emulator-arg=--seed={seed}"]
+    subprocess.run(command, capture_output=True, check=False, timeout=args.seconds + 120)
+
+
+def _summary_of(record: Mapping[str, Any]) -> RunSummary:
+    """Just enough of a RunSummary for `judge`: the figures and histograms of the record."""
+    return RunSummary(settings={}, started=0.0, ended=0.0, duration_s=0.0, warmup_until=None,
+                      measured_s=float(record["measured_s"]), operations=record["operations"],
+                      overall=record["overall"], total_requests=0, total_failures=0, total_failures_by_category={},
+                      violations=0, violations_by_check={}, broken_responses=0, late=0,
+                      cpu={"max": None, "mean": None, "samples": 0, "all_max": None, "by_source": {}, "timeline": []},
+                      histograms={OVERALL: record["overall"]["hist"],
+                                  **{name: op["hist"] for name, op in record["operations"].items()}})
+
+
+def _failure_rate(gate: str, runs: Sequence[Mapping[str, Any]], baselines: Sequence[Mapping[str, Any]]) -> str:
+    parsed = parse_gate(gate)
+    pairs = [(now, then) for now in runs for then in baselines if now is not then]
+    failed = sum(not judge(parsed, _summary_of(now), then).passed for now, then in pairs)
+    return f"{100 * failed / len(pairs):5.1f}% ({failed}/{len(pairs)})"
+
+
+def _p95(record: Mapping[str, Any]) -> float:
+    return LatencyHistogram.decode(record["overall"]["hist"]).percentile_ms(95)
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="benchmarks.baseline_gates", description=__doc__)
+    parser.add_argument("--identical", type=int, default=10)
+    parser.add_argument("--per-level", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rate", type=int, default=200)
+    parser.add_argument("--median-ms", type=float, default=20.0)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="edgeload-baseline-bench-") as scratch:
+        report_dir = Path(scratch)
+        plan = [(f"same-{i}", args.median_ms, i) for i in range(args.identical)]
+        plan += [(f"slow{round(100 * level)}-{i}", args.median_ms * (1 + level), 100 + i)
+                 for level in LEVELS for i in range(args.per_level)]
+        for index, (run_id, median_ms, seed) in enumerate(plan, 1):
+            print(f"run {index}/{len(plan)}: {run_id} (median {median_ms:g} ms)", file=sys.stderr, flush=True)
+            _run(report_dir, run_id, median_ms, seed, args)
+        records = {record["run_id"]: record for record in load(report_dir / HISTORY_FILE)}
+    same = [records[run_id] for run_id, _, _ in plan if run_id.startswith("same-") and run_id in records]
+    if len(same) < 2:
+        print("benchmarks.baseline_gates: fewer than two identical runs finished; see `edgeload run` alone",
+              file=sys.stderr)
+        return 2
+    base_p95 = statistics.median(_p95(record) for record in same)
+    print(f"{len(same)} identical runs of {args.seconds} s at {args.rate}/s, emulator median {args.median_ms:g} ms; "
+          f"p95 median {base_p95:.2f} ms (spread {min(map(_p95, same)):.2f}..{max(map(_p95, same)):.2f} ms)")
+    slowed = {level: [records[f"slow{round(100 * level)}-{i}"] for i in range(args.per_level)
+                      if f"slow{round(100 * level)}-{i}" in records] for level in LEVELS}
+    for level, runs in slowed.items():
+        ratio = statistics.median(_p95(record) for record in runs) / base_p95 if runs else float("nan")
+        print(f"injected +{100 * level:.0f}%: measured p95 ratio to the identical runs {ratio:.3f}")
+    header = f"{'gate':<20} {'false alarms':>18}" + "".join(f" {f'detected +{100 * lv:.0f}%':>18}" for lv in LEVELS)
+    print(header)
+    for gate in GATES:
+        cells = [_failure_rate(gate, same, same)]
+        cells += [_failure_rate(gate, runs, same) if runs else "-" for runs in slowed.values()]
+        print(f"{gate:<20} " + " ".join(f"{cell:>18}" for cell in cells))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

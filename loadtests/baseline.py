@@ -1,0 +1,149 @@
+"""Baseline gates: `--baseline RUN|PATH|latest-pass` and the gates relative to it (`p95<=baseline+10%`).
+
+The baseline is one earlier run, as a history record (loadtests.history): figures and the exact histogram of each
+operation. `--baseline` names it as
+- `latest-pass`: the latest passing run of the report folder's history;
+- a run id of that history (e.g. `nightly-41`);
+- a PATH: a run's `summary.json` or its folder, or a `history.jsonl` (its latest passing run), e.g. one that CI
+  downloaded from the default branch.
+
+A baseline gate fails only when the current run is past the limit *and* the difference is significant
+(loadtests.significance), so the noise between two identical runs does not fail it (README "Baseline gates").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from loadtests.gates import LATENCY_METRICS, Gate, GateResult, baseline_text
+from loadtests.history import HISTORY_FILE, HistoryError, find, latest_pass, load
+from loadtests.latency import LatencyHistogram
+from loadtests.run_summary import OVERALL, RunSummary
+from loadtests.significance import Difference, latency, proportion, rate
+
+LATEST_PASS = "latest-pass"
+_PERCENTILES = {"p50": 50.0, "p90": 90.0, "p95": 95.0, "p99": 99.0, "avg": None}
+
+
+class BaselineError(ValueError):
+    """A --baseline that cannot be used; str() is one line naming the problem and the fix."""
+
+
+def from_summary(document: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """A summary.json as a history record: the same figures, the histograms beside them."""
+    histograms = document.get("histograms") or {}
+    if not histograms:
+        raise BaselineError(f"{source} has no latency histograms (written by an older edgeload); use a newer run")
+
+    def figures(stats: Mapping[str, Any], name: str) -> dict[str, Any]:
+        return {**stats, "hist": histograms.get(name)}
+
+    return {"run_id": str((document.get("settings") or {}).get("run_id") or source), "passed": document.get("passed"),
+            "verdict": document.get("verdict"), "measured_s": document.get("measured_s"),
+            "started": document.get("started"), "target": (document.get("settings") or {}).get("target"),
+            "operations": {name: figures(stats, name) for name, stats in (document.get("operations") or {}).items()},
+            "overall": figures(document.get("overall") or {}, OVERALL)}
+
+
+def _from_path(path: Path) -> dict[str, Any]:
+    if path.is_dir():
+        path = path / "summary.json" if (path / "summary.json").is_file() else path / HISTORY_FILE
+    if path.suffix == ".jsonl":
+        try:
+            chosen = latest_pass(load(path))
+        except HistoryError as error:
+            raise BaselineError(str(error)) from None
+        if chosen is None:
+            raise BaselineError(f"{path} has no passing run to compare with; name a run id or a summary.json")
+        return dict(chosen)
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise BaselineError(f"cannot read baseline {path}: {error}; give a summary.json, a run folder or a "
+                            f"{HISTORY_FILE}") from None
+    if not isinstance(document, dict) or "operations" not in document:
+        raise BaselineError(f"{path} is not a run's summary.json; give a summary.json, a run folder or a "
+                            f"{HISTORY_FILE}")
+    return from_summary(document, str(path))
+
+
+def resolve(spec: str, report_dir: str | os.PathLike[str]) -> dict[str, Any]:
+    """The baseline record `spec` names (see the module docstring); raises BaselineError."""
+    history_path = Path(report_dir) / HISTORY_FILE
+    if spec == LATEST_PASS or (not Path(spec).exists() and "/" not in spec and not spec.endswith(".json")):
+        try:
+            records = load(history_path)
+        except HistoryError as error:
+            raise BaselineError(f"--baseline {spec}: {error}") from None
+        chosen = latest_pass(records) if spec == LATEST_PASS else find(records, spec)
+        if chosen is None:
+            what = "no passing run" if spec == LATEST_PASS else f"no run {spec!r}"
+            raise BaselineError(f"--baseline {spec}: {history_path} has {what}; `edgeload history` lists its runs")
+        return dict(chosen)
+    path = Path(spec)
+    if not path.exists():
+        raise BaselineError(f"--baseline {spec}: no such file; give latest-pass, a run id, a summary.json, a run "
+                            f"folder or a {HISTORY_FILE}")
+    return _from_path(path)
+
+
+def _limit(gate: Gate) -> tuple[float, float]:
+    """(factor, offset) of the gate's limit: allowed = baseline x factor + offset."""
+    return (1.0 + gate.threshold, 0.0) if gate.margin_relative else (1.0, gate.threshold)
+
+
+def _describe(gate: Gate, diff: Difference, then: float, unit: str) -> str:
+    change = f"{100 * (diff.current / then - 1):+.1f}%" if then else "new"
+    if gate.metric == "error_rate":
+        return (f"{100 * diff.current:.2f}% vs baseline {100 * then:.2f}%, limit {100 * diff.allowed:.2f}% "
+                f"(difference past it {100 * diff.low:+.2f}..{100 * diff.high:+.2f} points)")
+    return (f"{diff.current:.3f}{unit} vs baseline {then:.3f}{unit} ({change}), limit {diff.allowed:.3f}{unit} "
+            f"(difference past it {diff.low:+.3f}..{diff.high:+.3f}{unit})")
+
+
+def judge(gate: Gate, summary: RunSummary, baseline: Mapping[str, Any] | str | None) -> GateResult:
+    """One baseline gate: passed unless past the limit and significantly so."""
+    limit = f"{gate.op} {baseline_text(gate)}"
+
+    def unmeasured(why: str) -> GateResult:
+        return GateResult(gate, gate.text, limit, why, None, False, f"{gate.text}: {why}")
+
+    if not isinstance(baseline, Mapping):
+        return unmeasured(baseline or "no baseline run")
+    name = baseline.get("run_id") or "the baseline"
+    then = baseline["overall"] if gate.scope is None else (baseline.get("operations") or {}).get(gate.scope)
+    now = summary.overall if gate.scope is None else summary.operations.get(gate.scope)
+    if now is None or not now["requests"]:
+        return unmeasured(f"no requests{'' if gate.scope is None else ' for ' + gate.scope} after the warm-up")
+    if not then or not then.get("requests"):
+        return unmeasured(f"baseline {name} has no requests{'' if gate.scope is None else ' for ' + gate.scope}")
+    factor, offset = _limit(gate)
+    unit = " ms"
+    if gate.metric in LATENCY_METRICS:
+        encoded = summary.histograms.get(OVERALL if gate.scope is None else gate.scope)
+        if not encoded or not then.get("hist"):
+            return unmeasured(f"no latency histogram in {'this run' if not encoded else name}")
+        diff = latency(LatencyHistogram.decode(encoded), LatencyHistogram.decode(then["hist"]),
+                       _PERCENTILES[gate.metric], factor, offset)
+        reference = float(then[LATENCY_METRICS[gate.metric]])
+    elif gate.metric == "error_rate":
+        diff = proportion(now["failures"], now["requests"], int(then["failures"]), int(then["requests"]), offset)
+        reference, unit = float(then["failures"]) / float(then["requests"]), "%"
+    else:
+        base_seconds = float(baseline.get("measured_s") or 0)
+        if summary.measured_s <= 0 or base_seconds <= 0:
+            return unmeasured("no measured time to take a rate from")
+        diff = rate(now["requests"], summary.measured_s, int(then["requests"]), base_seconds, factor)
+        reference, unit = float(then["requests"]) / base_seconds, "/s"
+    breached = diff.above if gate.op in ("<", "<=") else diff.below
+    measured = _describe(gate, diff, reference, unit)
+    significant = "significant" if breached else (
+        "within noise" if (diff.current > diff.allowed if gate.op in ("<", "<=") else diff.current < diff.allowed)
+        else "within the limit")
+    measured += f": {significant} (baseline {name})"
+    return GateResult(gate, gate.text, limit, measured, diff.current, not breached,
+                      f"{gate.text}: {measured}" if breached else "")
