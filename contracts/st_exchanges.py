@@ -75,13 +75,14 @@ def install(path: Path, max_response_bytes: int) -> None:
 
     def send(self: HTTPAdapter, request: PreparedRequest, *args: Any, **kwargs: Any) -> Response:
         operation = _operation(request)
-        streamed = bool(kwargs.get("stream"))
-        kwargs["stream"] = True  # the body is read below, bounded, not whole by requests
+        # The body is read below, bounded, whoever asked: a caller that streams it (schemathesis does for some
+        # cases) reads the same bytes from requests' cache (Response.iter_content serves `_content` when set).
+        kwargs["stream"] = True
         try:
             response = original(self, request, *args, **kwargs)
             # Read the body here (schemathesis reads it right after, from this cache): a body cut short fails
             # now, where it can be counted, and raises the same requests exception it would have raised there.
-            content = read_bounded(response, max_response_bytes) if not streamed else b""
+            content = read_bounded(response, max_response_bytes)
         except Exception as error:
             with _LOCK:
                 TALLY.failure(operation, category_of(error), f"{type(error).__name__}: {error}")

@@ -88,11 +88,12 @@ def test_github_workflow_gates_a_change_against_the_default_branch_run(tmp_path:
     main, change = tmp_path / "main", tmp_path / "change"
     main.mkdir()
     codes, first_summary = _run_github(main, 1)
-    assert codes[0] in (0, 1)  # a run that could not run (2) is a broken template
+    # Judged (PASS, FAIL, or NOT TRUSTWORTHY on a busy machine): a run that could not run (2) is a broken template.
+    assert codes[0] in (0, 1, 3)
     assert "p99<500ms over 10s" in first_summary
     _artifact(main, change)
     codes, summary = _run_github(change, 2)
-    assert codes[0] in (0, 1)
+    assert codes[0] in (0, 1, 3)
     assert codes[1:] == [0]  # the summary step
     gates = _gates(change / "reports", "ci-2-1")
     for gate in ("p95<=baseline+10%", "error_rate<=baseline+0.5%", "rps>=baseline-5%"):
@@ -108,10 +109,10 @@ def test_gitlab_job_gates_a_change_against_the_default_branch_run(tmp_path: Path
     main, change = tmp_path / "main", tmp_path / "change"
     main.mkdir()
     code, _ = _run_gitlab(main, 1)
-    assert code in (0, 1)
+    assert code in (0, 1, 3)
     _artifact(main, change)
     code, log = _run_gitlab(change, 2)
-    assert code in (0, 1), log[-2000:]
+    assert code in (0, 1, 3), log[-2000:]
     gates = _gates(change / "reports", "ci-2")
     assert gates["p95<=baseline+10%"]["value"] is not None
     assert "edgeload compare" in (change / "reports" / "compare" / "compare.md").read_text()

@@ -134,7 +134,7 @@ def test_run_with_a_baseline_fails_a_slower_emulator_and_passes_the_same_one(tmp
         code, _, err = finish(edgeload_run(
             "--run-time", "3s", "--target-rps", "100", "--report-dir", str(tmp_path), "--run-id", run_id,
             f"--emulator-arg=--fault=latency:1,dist=fixed,ms={median_ms}", *gate_args))
-        assert code in (0, 1), err[-2000:]
+        assert code in (0, 1, 3), err[-2000:]  # judged: PASS, FAIL or NOT TRUSTWORTHY on a busy machine
         rows = {row["gate"]: row for row in summary_of(tmp_path / run_id)["gates"]}
         return rows
 
