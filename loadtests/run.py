@@ -35,7 +35,7 @@ from contracts.auth import AuthError, credentials_for
 from contracts.redaction import redact, redact_tree
 from contracts.targets import RESOLVED_ENV
 from emulator.server import EmulatorStartError, RunningEmulator, spawn
-from loadtests import target_profile
+from loadtests import distributed, target_profile
 from loadtests.options import option_argv
 from loadtests.settings import RunSettings, SettingsError, load
 
@@ -200,10 +200,14 @@ def _verdict(path: Path, supervisor: _Supervisor, returncode: int) -> int:
 
 def main(argv: Sequence[str]) -> int:
     try:
+        master, argv = distributed.master_from(argv)  # `--master`: workers on other machines (loadtests.distributed)
         settings = load(argv)
+        problem = distributed.master_problem(master, settings.workers, settings.web, settings.target)
+        if problem is not None:
+            raise SettingsError(problem)
         profile = target_profile.resolve_for_run(settings.options, settings.target, settings.config_file)
         credentials_for(profile)  # secrets missing from the environment: one line now, not after start-up
-    except (SettingsError, target_profile.TargetError, AuthError) as error:
+    except (SettingsError, distributed.DistributedError, target_profile.TargetError, AuthError) as error:
         _say(str(error))
         return EXIT_NOT_RUN
     if profile.base_url is not None and settings.emulator_args:
@@ -250,6 +254,10 @@ def main(argv: Sequence[str]) -> int:
             verdict = Path(scratch) / "verdict"
             command = locust_command(settings, target, report_dir, run_id, verdict)
             deadline = settings.run_time + settings.load.request_timeout + 30.0
+            if master is not None:
+                command += master.locust_argv()
+                deadline += master.wait_s
+                _say(master.announcement())
             resolved = replace(profile, base_url=target)  # the Locust process resolves nothing again
             supervisor = _Supervisor(command, emulator, deadline, {RESOLVED_ENV: resolved.to_json()})
             returncode = supervisor.run()
