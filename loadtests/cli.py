@@ -26,6 +26,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     for sub in (
         Subcommand("run", "loadtests.run:main", "headless load test with contract verdict, gates and reports"),
         Subcommand("worker", "loadtests.worker_cli:main", "this machine's workers of an `edgeload run --master`"),
+        Subcommand("plan", "loadtests.plan:main", "worker processes, cores and request units a target rate needs"),
         Subcommand("emulator", "emulator.cli:main", "serve the local Edge Network emulator"),
         Subcommand("contract", "contracts.cli:main", "run the contract suite and schemathesis against a target"),
         Subcommand("generate", "generators.cli:main", "print generated XDM events or request bodies as JSON lines"),
