@@ -42,7 +42,7 @@ async def handle_admin(app: EmulatorApp, scope: Scope, receive: Receive, send: S
     elif path == "/_emulator/stats":
         await send_json(send, 200, app.stats.snapshot())
     elif path == "/_emulator/tokens":  # what the token endpoint issued since the last reset
-        await send_json(send, 200, {"issued": app.edge.auth.issued})
+        await send_json(send, 200, {"issued": app.tokens_issued()})
     elif path == "/_emulator/reset":
         app.reset()
         await send_json(send, 200, {"reset": True})
@@ -72,5 +72,5 @@ async def _put_faults(app: EmulatorApp, receive: Receive, send: Send) -> None:
     except ConfigError as exc:
         await send_json(send, 400, {"error": str(exc)})
         return
-    app.board.replace(faults)
+    app.replace_faults(faults)  # every worker's faults with --workers N (workers.py)
     await send_json(send, 200, {"faults": specs(app.board.faults)})

@@ -20,7 +20,7 @@ from emulator.asgi import Message, Receive, Scope, Send
 from emulator.config import Settings
 from emulator.cors import send_preflight
 from emulator.edge import ClientGone, EdgeService
-from emulator.faults import FaultBoard, Plan
+from emulator.faults import Fault, FaultBoard, Plan
 from emulator.ids import IdSource
 from emulator.problems import INTERNAL, PROBLEM_CONTENT_TYPE, problem_body
 from emulator.responses import Reply, send_empty, send_reply
@@ -50,6 +50,12 @@ class EmulatorApp:
         self.edge.reset()
         self.ids.reseed()
         self.board.reseed()
+
+    def replace_faults(self, faults: list[Fault]) -> None:
+        self.board.replace(faults)
+
+    def tokens_issued(self) -> int:
+        return self.edge.auth.issued
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import logging
 import os
+import random
 import sys
 import textwrap
 from collections.abc import Mapping, Sequence
@@ -76,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--admin-token", metavar="TOKEN",
                         help=f"required in the {TOKEN_HEADER} header of the admin routes (default: ${TOKEN_ENV}; "
                              "generated and printed when --host is not a loopback address)")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="processes serving the one port, rate limit and admin state shared (default 1)")
     defaults = Limits()
     parser.add_argument("--max-header-bytes", type=int, metavar="N",
                         help=f"request line and headers at most this size, else 431 ({defaults.max_header_bytes})")
@@ -132,6 +135,16 @@ def settings_from(argv: Sequence[str]) -> Settings:
     return replace(settings, **changes)  # type: ignore[arg-type]
 
 
+def workers_from(argv: Sequence[str]) -> int:
+    """`--workers N` (1 when absent); raises ConfigError with a one-line message."""
+    workers = build_parser().parse_args(list(argv)).workers
+    if workers is None:
+        return 1
+    if isinstance(workers, bool) or not 1 <= workers <= 256:
+        raise ConfigError(f"--workers must be a whole number of processes from 1 to 256, got {workers!r}")
+    return int(workers)
+
+
 def guard_exposure(settings: Settings, bound: str, environ: Mapping[str, str]) -> tuple[Settings, str | None]:
     """The settings with the admin token to require, and the warning to print when other machines can connect.
 
@@ -154,14 +167,25 @@ def guard_exposure(settings: Settings, bound: str, environ: Mapping[str, str]) -
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        settings = settings_from(sys.argv[1:] if argv is None else argv)
+        argv = sys.argv[1:] if argv is None else argv
+        settings = settings_from(argv)
+        workers = workers_from(argv)
         # Imported late: `--help` and bad flags answer without loading uvicorn.
         from emulator.app import EmulatorApp
         from emulator.serving import bind, serve, url_of
 
         limits = settings.limits
         capacity = capacity_for(limits.max_connections, explicit=limits.max_connections != Limits().max_connections)
-        sock = bind(settings.host, settings.port)
+        if workers > 1:
+            from emulator.workers import bind_all
+
+            if settings.seed is None:  # one seed for all workers, each deriving its own (workers.py)
+                settings = replace(settings, seed=random.SystemRandom().getrandbits(32))
+            sockets = bind_all(settings.host, settings.port, workers)
+            sock = sockets[0]
+        else:
+            sockets = []
+            sock = bind(settings.host, settings.port)
         settings, warning = guard_exposure(settings, str(sock.getsockname()[0]), os.environ)
     except ConfigError as exc:
         print(f"edgeload emulator: {exc}", file=sys.stderr)
@@ -178,6 +202,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     def announce() -> None:
         print(f"edgeload emulator listening on {url}", flush=True)
 
+    if sockets:
+        from emulator.workers import run
+
+        del app  # each worker builds its own after the fork
+        return run(settings, sockets, capacity, announce)
     with contextlib.suppress(KeyboardInterrupt):
         serve(app, sock, settings.log_level, announce, settings.tls, limits, capacity)
     return EXIT_OK

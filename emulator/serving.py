@@ -196,11 +196,14 @@ class _Server(uvicorn.Server):
             self._on_ready()
 
 
-def bind(host: str, port: int) -> socket.socket:
+def bind(host: str, port: int, *, reuse_port: bool = False) -> socket.socket:
+    """`reuse_port`: several processes each bind a socket to this address (`workers.py`)."""
     try:
         family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
         sock = socket.socket(family, kind, proto)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind(address)
     except OSError as exc:
         raise ConfigError(
@@ -233,6 +236,7 @@ def serve(
     config = uvicorn.Config(
         app,
         http=protocol,
+        interface="asgi3",  # said, not guessed: a worker's app returns the coroutine from a plain __call__
         backlog=capacity.backlog,
         loop="uvloop",
         lifespan="off",

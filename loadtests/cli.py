@@ -36,7 +36,11 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     sub.name: sub
     for sub in (
         Subcommand("run", "loadtests.run:main", "headless load test with contract verdict, gates and reports",
-                   "loadtests.settings:build_parser"),
+                   "loadtests.distributed:run_parser"),
+        Subcommand("worker", "loadtests.worker_cli:main", "this machine's workers of an `edgeload run --master`",
+                   "loadtests.worker_cli:build_parser"),
+        Subcommand("plan", "loadtests.plan:main", "worker processes, cores and request units a target rate needs",
+                   "loadtests.plan:build_parser"),
         Subcommand("emulator", "emulator.cli:main", "serve the local Edge Network emulator",
                    "emulator.cli:build_parser"),
         Subcommand("contract", "contracts.cli:main", "run the contract suite and schemathesis against a target",

@@ -34,7 +34,7 @@ from locust import events
 from locust.runners import STATE_RUNNING, STATE_SPAWNING, WORKER_REPORT_INTERVAL, MasterRunner, WorkerRunner
 
 from emulator.lifeline import inherited_lifeline
-from loadtests import progress, run_end, target_profile, web_ui
+from loadtests import progress, rebalance, run_end, target_profile, web_ui
 from loadtests.exchange_adapter import CheckFailed, status_category, transport_category
 from loadtests.gates import GateError, parse_gates, run_gates, validate_gates
 from loadtests.options import LoadOptions, add_locust_options
@@ -91,6 +91,7 @@ def on_init(environment: Any, **kwargs: Any) -> None:
     elif isinstance(runner, WorkerRunner):
         runner.register_message(SCHEDULE, _on_schedule)
         runner.register_message(DRAIN, _on_drain, concurrent=True)
+        runner.register_message(rebalance.RESCHEDULE, rebalance.on_reschedule)
     preload()  # nothing that blocks the event loop for milliseconds may happen mid-run (loadtests.preload)
     state.sampler_primed()
     if not isinstance(runner, MasterRunner):  # the master runs no users
@@ -126,6 +127,7 @@ def on_test_start(environment: Any, **kwargs: Any) -> None:
     if isinstance(runner, MasterRunner):
         state.worker_starts = {}
         _send_schedules(environment, state)
+        gevent.spawn(rebalance.watch, environment, state, state.run_number, rebalance.live_workers(runner))
         gevent.spawn(_watch_abort_gates, environment, state, state.run_number)
         return
     gevent.spawn(_probe_lag, state, state.run_number)  # the master times no request: its clock is not measured
@@ -307,12 +309,11 @@ def _watch_request_count(environment: Any, state: ProcessState, run_number: int)
 def _send_schedules(environment: Any, state: ProcessState) -> None:
     """Give each worker its place in the global interleave (sent before Locust's spawn messages: same socket)."""
     runner = environment.runner
-    workers = sorted(runner.clients.ready + runner.clients.running + runner.clients.spawning,
-                     key=lambda client: runner.get_worker_index(client.id))
+    workers = rebalance.live_workers(runner)
     shape = shape_name_of(environment, state.options)
-    for offset, client in enumerate(workers):
+    for offset, client_id in enumerate(workers):
         data = {"stride": len(workers), "offset": offset, "shape": shape, "run_time": run_time_of(environment)}
-        runner.send_message(SCHEDULE, data, client_id=client.id)
+        runner.send_message(SCHEDULE, data, client_id=client_id)
 
 
 def _on_schedule(environment: Any, msg: Any, **kwargs: Any) -> None:

@@ -119,6 +119,11 @@ class GlobalRate:
         self._max_lag = max_lag
         self._t0: float | None = None
         self._k = 0  # this process's next slot
+        # Earlier parts of the schedule, when a lost worker's share was handed over (`restride`):
+        # (first local slot, global slot it maps to minus offset, stride, offset), oldest first.
+        self._earlier: list[tuple[int, int, int, int]] = []
+        self._first_k = 0  # the current part: local slot k is global slot _base + (k - _first_k) * stride + offset
+        self._base = 0
         self._last_sent_due = -math.inf
         self.claimed = 0
         self.on_time = 0
@@ -129,6 +134,10 @@ class GlobalRate:
         """Start the schedule's clock (Locust's test_start); slots before it do not exist."""
         self._t0 = self._clock() if at is None else at
         self._k = 0
+        if self._earlier:  # a new run starts from the stride it was first given
+            _, self._base, self.stride, self.offset = self._earlier[0]
+            self._earlier = []
+        self._first_k = self._base = 0
         self._last_sent_due = -math.inf
         self.claimed = self.on_time = self.late = self.skipped = 0
 
@@ -136,9 +145,32 @@ class GlobalRate:
     def started(self) -> bool:
         return self._t0 is not None
 
+    def _global(self, k: int) -> int:
+        """The global slot number of this process's local slot k."""
+        if k >= self._first_k:
+            return self._base + (k - self._first_k) * self.stride + self.offset
+        for first_k, base, stride, offset in reversed(self._earlier):
+            if k >= first_k:
+                return base + (k - first_k) * stride + offset
+        raise ValueError(f"slot {k} precedes the schedule")  # unreachable: the first part starts at 0
+
     def _due(self, k: int) -> float:
         assert self._t0 is not None
-        return self._t0 + self.profile.time_of(k * self.stride + self.offset + 0.5)
+        return self._t0 + self.profile.time_of(self._global(k) + 0.5)
+
+    def restride(self, stride: int, offset: int, from_slot: int) -> None:
+        """From global slot `from_slot` on, take every stride-th slot at `offset` (a worker was lost and the
+        survivors share its part; loadtests.rebalance). Slots before it keep the old interleave."""
+        if stride < 1 or not 0 <= offset < stride:
+            raise ValueError(f"need 0 <= offset < stride, got offset {offset} and stride {stride}")
+        # Local slots of the current part that fall before from_slot stay; the new part starts after them.
+        kept = max(0, math.ceil((from_slot - self._base - self.offset) / self.stride))
+        first_k = self._first_k + kept
+        self._earlier.append((self._first_k, self._base, self.stride, self.offset))
+        self._first_k, self._base, self.stride, self.offset = first_k, from_slot, stride, offset
+        if self._k > first_k:  # claimed past the switch already (the switch is meant to be in the future)
+            self._first_k = self._k
+            self._base = from_slot + (self._k - first_k) * stride
 
     def claim(self) -> float | None:
         """The due time (on the clock) of the next request this process sends; None once the profile is over.
@@ -154,8 +186,7 @@ class GlobalRate:
         lag = now - due
         if lag > self._max_lag:
             # Skip to the first slot due within max_lag; the skipped ones are never sent (slots() counts them).
-            due_by = self.profile.total(now - self._max_lag - self._t0)  # type: ignore[operator]
-            first = max(self._k + 1, math.ceil((due_by - self.offset - 0.5) / self.stride))
+            first = max(self._k + 1, self.due_by(now - self._max_lag))
             self.skipped += first - self._k
             self._k = first
             due = self._due(self._k)
@@ -180,12 +211,21 @@ class GlobalRate:
         return max(0.0, lag)
 
     def due_by(self, t: float) -> int:
-        """How many of this process's slots are due by clock time `t`: k is due when the profile's integral
-        reaches k * stride + offset + 1/2 (see _due)."""
+        """How many of this process's slots are due by clock time `t`: local slot k is due when the profile's
+        integral reaches its global number + 1/2 (see _due), over each part of the schedule."""
         if self._t0 is None:
             return 0
         total = self.profile.total(t - self._t0) + _EPSILON
-        return max(0, math.floor((total - self.offset - 0.5) / self.stride) + 1)
+        count = 0
+        parts = [*self._earlier, (self._first_k, self._base, self.stride, self.offset)]
+        for i, (first_k, base, stride, offset) in enumerate(parts):
+            due = max(0, math.floor((total - base - offset - 0.5) / stride) + 1)
+            if i + 1 < len(parts):
+                due = min(due, parts[i + 1][0] - first_k)
+            count += due
+            if i + 1 < len(parts) and due < parts[i + 1][0] - first_k:
+                break
+        return count
 
     def slots(self, end: float | None = None) -> SlotCounts:
         """Every slot due by `end` (default now), or sent, accounted once: on time, late or never sent."""

@@ -41,7 +41,7 @@ from contracts.redaction import redact, redact_tree
 from contracts.targets import RESOLVED_ENV, Profile
 from emulator.lifeline import Lifeline, die_with_parent
 from emulator.server import EmulatorStartError, RunningEmulator, spawn
-from loadtests import progress, target_profile
+from loadtests import distributed, progress, target_profile
 from loadtests.gates import describe_defaults
 from loadtests.options import option_argv
 from loadtests.report_folder import ReportFolderTaken, claim
@@ -232,10 +232,14 @@ def _verdict(path: Path, supervisor: _Supervisor, returncode: int) -> int:
 
 def main(argv: Sequence[str]) -> int:
     try:
+        master, argv = distributed.master_from(argv)  # `--master`: workers on other machines (loadtests.distributed)
         settings = load(argv)
+        problem = distributed.master_problem(master, settings.workers, settings.web, settings.target)
+        if problem is not None:
+            raise SettingsError(problem)
         profile = target_profile.resolve_for_run(settings.options, settings.target, settings.config_file)
         credentials_for(profile)  # secrets missing from the environment: one line now, not after start-up
-    except (SettingsError, target_profile.TargetError, AuthError) as error:
+    except (SettingsError, distributed.DistributedError, target_profile.TargetError, AuthError) as error:
         return _could_not_run(str(error))
     if profile.base_url is not None and settings.emulator_args:
         return _could_not_run(f"--emulator-arg only applies to the embedded emulator, but profile {profile.name} "
@@ -262,13 +266,14 @@ def main(argv: Sequence[str]) -> int:
         except (ReportFolderTaken, OSError) as error:
             return _could_not_run(f"report folder: {error}")
     try:
-        return _run(settings, profile, report_dir, folder)
+        return _run(settings, profile, report_dir, folder, master)
     finally:
         if folder is not None and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()  # a run that never started leaves no empty folder behind
 
 
-def _run(settings: RunSettings, profile: Profile, report_dir: Path, folder: Path | None) -> int:
+def _run(settings: RunSettings, profile: Profile, report_dir: Path, folder: Path | None,
+         master: distributed.MasterOptions | None = None) -> int:
     emulator: RunningEmulator | None = None
     if profile.base_url is None:
         try:
@@ -296,6 +301,10 @@ def _run(settings: RunSettings, profile: Profile, report_dir: Path, folder: Path
             verdict = Path(scratch) / "verdict"
             command = locust_command(settings, target, report_dir, folder.name, verdict)
             deadline = settings.run_time + settings.load.request_timeout + 30.0
+            if master is not None:
+                command += master.locust_argv()
+                deadline += master.wait_s
+                _say(master.announcement())
             resolved = replace(profile, base_url=target)  # the Locust process resolves nothing again
             supervisor = _Supervisor(command, emulator, deadline, {RESOLVED_ENV: resolved.to_json()})
             returncode = supervisor.run()

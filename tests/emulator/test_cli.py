@@ -92,6 +92,8 @@ def test_cli_config_datastreams_replace_the_shipped_ones(tmp_path):
         (["--head-timeout", "1e9"], "--head-timeout must be a number of seconds above 0"),
         (["--max-header-bytes", "10"], "--max-header-bytes must be a whole number of bytes from 1024"),
         (["--max-connections", "0"], "--max-connections must be a whole number of connections >= 1"),
+        (["--workers", "0"], "--workers must be a whole number of processes from 1 to 256, got 0"),
+        (["--workers", "257"], "--workers must be a whole number of processes from 1 to 256, got 257"),
         # More than any descriptor limit allows (the kernel's ceiling, fs.nr_open, is about 2^30).
         (["--max-connections", "2000000000"], "--max-connections 2000000000 needs 2000002112 file descriptors"),
     ],

@@ -203,3 +203,36 @@ def test_global_rate_is_over_when_the_profile_ends() -> None:
     rate.start()
     assert [rate.claim() is not None for _ in range(11)] == [True] * 10 + [False]
     assert rate.delay() is None
+
+
+def test_global_rate_restride_hands_a_lost_workers_slots_to_the_survivors() -> None:
+    profile = shape_math.constant(90, run_time=2)  # 180 slots
+    alone = GlobalRate(profile, clock=FakeClock(0.0))
+    workers = [GlobalRate(profile, stride=3, offset=k, clock=FakeClock(0.0)) for k in range(3)]
+    for schedule in (alone, *workers):
+        schedule.start(0.0)
+    lost = [workers[2].claim() for _ in range(20)]  # its slots 2, 5, ... 59, then it dies
+    for offset, survivor in enumerate(workers[:2]):
+        survivor.restride(2, offset, from_slot=60)
+
+    def drain(schedule: GlobalRate) -> list[float]:
+        dues = []
+        while (due := schedule.claim()) is not None:
+            dues.append(due)
+        return dues
+
+    sent = sorted([*lost, *drain(workers[0]), *drain(workers[1])])
+    assert sent == pytest.approx(drain(alone))
+    assert [w.due_by(9.0) for w in workers[:2]] == [20 + 60, 20 + 60]  # 20 before the switch, half of 120 after
+
+
+def test_global_rate_restride_twice_and_a_new_run_starts_from_the_first_stride() -> None:
+    profile = shape_math.constant(90, run_time=2)
+    rate = GlobalRate(profile, stride=3, offset=1, clock=FakeClock(0.0))
+    rate.start(0.0)
+    rate.restride(2, 1, from_slot=30)
+    rate.restride(1, 0, from_slot=90)
+    # 10 slots of 30 (1, 4, ... 28), 30 of 60 (31, 33, ... 89), then all 90 left.
+    assert rate.due_by(9.0) == 10 + 30 + 90
+    rate.start(0.0)
+    assert (rate.stride, rate.offset, rate.due_by(9.0)) == (3, 1, 60)
