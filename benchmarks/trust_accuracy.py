@@ -89,7 +89,7 @@ def side_by_side(url: str, seconds: int, rate: int, users: int, connections: int
         command = [sys.executable, "-m", "loadtests.cli", "run", "--target", url, "--target-rps", str(rate),
                    "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds}s",
                    "--persona-weights", "forwarder=1,visitor=0,collector=0", "--request-timeout", "10",
-                   "--report-dir", folder, "--run-id", "trust"]
+                   "--report-dir", folder, "--run-id", "trust", "--verbose"]  # Locust's log: spawned
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, cwd=ROOT)
         deadline = time.monotonic() + 60
         while "All users spawned" not in Path(folder, "stderr").read_text(encoding="utf-8"):

@@ -40,8 +40,11 @@ def watch(environment: Any, state: ProcessState, run_number: int, workers: list[
     live = list(workers)
     while state.run_number == run_number and runner.state in (STATE_SPAWNING, STATE_RUNNING):
         gevent.sleep(WATCH_S)
+        if state.run_number != run_number or runner.state not in (STATE_SPAWNING, STATE_RUNNING) \
+                or state.stopping_at is not None:
+            return  # the run is ending: its workers stop and quit as asked, none is lost
         lost = [cid for cid in live if runner.clients.get(cid) is None or runner.clients[cid].state == STATE_MISSING]
-        if not lost or state.run_number != run_number:
+        if not lost:
             continue
         live = [cid for cid in live if cid not in lost]
         names = ", ".join(f"worker-{runner.get_worker_index(cid)}" for cid in lost)

@@ -19,11 +19,13 @@ The bound (`judge`): each reported percentile is to be within 10 % of the truth,
 so the lag a request can pick up must stay below `max(2 ms, 10 % of the run's p50)`: the smallest percentile
 reported sets the tightest bound (of an open-model run's two p50s, the smaller: from the send). A request is
 timed at two wake-ups of the loop, when it is sent (which the latency from the schedule includes) and when its
-answer is read, each as late as the loop is, so the error estimated is twice the probe's p99 lag, or twice the
-mean run-queue wait per wake-up, whichever is larger; `distortion_pct` is that estimate as a percentage of the
-bound, which the `trust` gate reads (`trust<=100%`, loadtests.gates). benchmarks/trust_accuracy.py holds the
-claim to account against wrk, side by side: with busy neighbours, an estimate from one wake-up passed the gate
-on a p99 14 % off wrk's.
+answer is read, each as late as the loop is, so the error estimated is the probe's p99 lag plus its p50 lag (the
+99th percentile of two independent wake-ups' summed lag: one rare stall and one typical wake-up, not two stalls
+at once), or twice the mean run-queue wait per wake-up, whichever is larger; `distortion_pct` is that estimate as
+a percentage of the bound, which the `trust` gate reads (`trust<=100%`, loadtests.gates).
+benchmarks/trust_accuracy.py holds the claim to account against wrk, side by side (README "Trust gate against
+wrk"): an estimate from one wake-up alone passed a busy run whose p99 was 14 % off wrk's; twice the p99 lag failed
+quiet runs whose figures were within the bound.
 """
 
 from __future__ import annotations
@@ -106,12 +108,16 @@ def judge(record: TrustRecord, reference_ms: float | None, cpu_max: float | None
     c = record.counters
     wait_pct = 100.0 * c["wait_ns"] / c["wall_ns"] if c["wall_ns"] else None
     per_wakeup = c["wait_ns"] / c["slices"] / 1e6 if c["slices"] else None
+    lag_p50 = lag.percentile_ms(50) if wakeups else None
     lag_p99 = lag.percentile_ms(99) if wakeups else None
-    worst = max((value for value in (lag_p99, per_wakeup) if value is not None), default=None)
-    estimate = None if worst is None else WAKEUPS_PER_REQUEST * worst
+    # Two independent wake-ups: the 99th percentile of their summed lag is about one p99 lag plus one typical
+    # (p50) lag, not two p99 lags at once; the run-queue wait applies to both as its mean.
+    candidates = [None if lag_p99 is None or lag_p50 is None else lag_p99 + lag_p50,
+                  None if per_wakeup is None else WAKEUPS_PER_REQUEST * per_wakeup]
+    estimate = max((value for value in candidates if value is not None), default=None)
     trust = TrustSummary(
         probe_wakeups=wakeups,
-        lag_p50_ms=lag.percentile_ms(50) if wakeups else None,
+        lag_p50_ms=lag_p50,
         lag_p99_ms=lag_p99,
         lag_max_ms=lag.max_ms if wakeups else None,
         runqueue_wait_pct=wait_pct,

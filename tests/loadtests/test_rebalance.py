@@ -45,7 +45,7 @@ def setup(monkeypatch):
     monkeypatch.setattr(rebalance.time, "time", lambda: 1010.0)
     runner = FakeRunner(["a", "b", "c"])
     state = SimpleNamespace(run_number=1, worker_starts={"a": 1000.0, "b": 1000.2, "c": 1000.1}, start_at=1000.2,
-                            options=None, incidents=[])
+                            options=None, incidents=[], stopping_at=None)
     return runner, state
 
 
@@ -63,3 +63,13 @@ def test_rebalance_hands_a_lost_workers_share_to_the_others_from_a_slot_ahead(se
 
 def test_rebalance_reschedule_slot_is_the_first_slot_due_after_the_point():
     assert [rebalance.reschedule_slot(total) for total in (0.0, 0.5, 0.6, 10.0, 10.49)] == [0, 0, 1, 10, 10]
+
+
+def test_rebalance_names_no_worker_lost_when_the_run_is_stopping(setup):
+    # At the end of a run the workers stop and quit as asked: that is no loss, and no INTERRUPTED verdict.
+    runner, state = setup
+    workers = rebalance.live_workers(runner)
+    state.stopping_at = 1010.0
+    del runner.workers["b"]
+    rebalance.watch(SimpleNamespace(runner=runner), state, 1, workers)
+    assert (runner.sent, state.incidents) == ([], [])
