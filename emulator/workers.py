@@ -150,8 +150,13 @@ def run(settings: Settings, sockets: list[socket.socket], capacity: Capacity, an
         sentinels = [process.sentinel for process in processes]
         while not stopping:
             if wait(sentinels, timeout=0.5):
-                dead = next(p for p in processes if not p.is_alive())
-                if not stopping:
+                dead = next((p for p in processes if not p.is_alive()), None)
+                if dead is None:  # woken by our own signal handler before any worker was gone: look again
+                    continue
+                # A signal sent to the whole process group (a terminal's Ctrl-C, `kill -- -PGID`) may end a worker
+                # before this process's own handler runs: a clean or signalled exit is a stop, not a failure.
+                asked = dead.exitcode in (0, -signal.SIGTERM, -signal.SIGINT)
+                if not stopping and not asked:
                     print(f"edgeload emulator: worker {processes.index(dead)} exited (code {dead.exitcode}); "
                           "stopping the others", file=sys.stderr, flush=True)
                     code = 1
