@@ -4,36 +4,19 @@ with every user blocked until the end of the run."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from benchmarks.trust_accuracy import burners
 from tests.edgeload_runs import edgeload_run, finish, summary_of
-
-
-@contextmanager
-def _burners(count: int) -> Iterator[None]:
-    """CPU-spinning neighbours, each in its own session (its own autogroup, as separate jobs on a runner)."""
-    spinning = [subprocess.Popen([sys.executable, "-c", "while True: pass"], stdin=subprocess.DEVNULL,
-                                 start_new_session=True) for _ in range(count)]
-    try:
-        yield
-    finally:
-        for process in spinning:
-            process.kill()
-        for process in spinning:
-            process.wait()
 
 
 @pytest.mark.slow
 def test_run_fails_the_trust_gate_when_neighbours_take_the_cores(tmp_path: Path) -> None:
     # 20 ms answers set a bound of a few ms; eight spinning neighbours per core delay the generator's clock far
     # beyond it.
-    with _burners(8 * (os.cpu_count() or 1)):
+    with burners(8 * (os.cpu_count() or 1)):
         code, out, err = finish(edgeload_run(
             "--run-time", "4s", "--target-rps", "200", "--users", "20", "--report-dir", str(tmp_path),
             "--run-id", "busy", "--emulator-arg=--fault=latency,dist=fixed,ms=20"))
