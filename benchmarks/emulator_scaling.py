@@ -3,10 +3,10 @@
 (a) the emulator as one process, (b) `--workers 2`: both with the full interact behaviour and a rate limit far
 above what they serve, loaded by wrk (Debian) posting the 1.2 KB page view of `emulator_throughput.py`. Nothing
 is pinned: the two workers need both cores, and wrk shares them (it is the lightest load generator there is, yet
-one wrk thread takes about a third of a core at 27,000 req/s; its share is what keeps the ratio under 2). The set-ups alternate within
-each repeat so drift hits them alike, and the medians are compared. Target: b/a >= 1.7. Also printed: each
-set-up's requests per CPU-second of the emulator's processes, which shows whether the second process costs
-anything per request (the shared lock and counters).
+one wrk thread takes about a third of a core at 27,000 req/s; its share is what keeps the ratio under 2).
+The set-ups alternate within each repeat so drift hits them alike, and the medians are compared. Target: b/a >=
+1.7. Also printed: each set-up's requests per CPU-second of the emulator's processes, which shows whether the
+second process costs anything per request (the shared lock and counters).
 
     .venv/bin/python -m benchmarks.emulator_scaling [--duration 10] [--repeats 3] [--connections 64]
 """

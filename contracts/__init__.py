@@ -2,5 +2,5 @@
 
 Public API: `contracts.exchange.Exchange`, `contracts.verdict.judge`, `contracts.violations.ContractViolation`
 (also importable from `contracts.verdict`), `contracts.checks.REGISTRY`, `contracts.operations.label_for`. Nothing
-is imported here, so `import contracts.xdm` stays as light as that module.
+is imported here, so `import xdm.validation` stays as light as that module.
 """

@@ -14,7 +14,7 @@ from typing import ClassVar, Final
 import orjson
 
 # How a violation's cause follows its message inside schemathesis, which keeps one text per failure
-# (contracts.st_hooks writes it, contracts.runs reads it back).
+# (contract_runner.st_hooks writes it, contract_runner.runs reads it back).
 CAUSE_PREFIX: Final = "cause: "
 DETAIL_LIMIT: Final = 300  # characters: a schema error quotes the offending value, which may be a whole body
 

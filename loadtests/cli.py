@@ -43,16 +43,16 @@ SUBCOMMANDS: dict[str, Subcommand] = {
                    "loadtests.plan:build_parser"),
         Subcommand("emulator", "emulator.cli:main", "serve the local Edge Network emulator",
                    "emulator.cli:build_parser"),
-        Subcommand("contract", "contracts.cli:main", "run the contract suite and schemathesis against a target",
-                   "contracts.cli:parser"),
+        Subcommand("contract", "contract_runner.cli:main", "run the contract suite and schemathesis against a target",
+                   "contract_runner.cli:parser"),
         Subcommand("generate", "generators.cli:main", "print generated XDM events or request bodies as JSON lines",
                    "generators.cli:build_parser"),
         Subcommand("history", "loadtests.history_cli:main", "list the run history and chart it (history.html)",
                    "loadtests.history_cli:build_parser"),
         Subcommand("compare", "loadtests.compare:main", "two runs side by side, each difference significant or not",
                    "loadtests.compare:build_parser"),
-        Subcommand("validate-events", "contracts.xdm_cli:main", "validate a JSON-lines file against XDM schemas",
-                   "contracts.xdm_cli:build_parser"),
+        Subcommand("validate-events", "xdm.cli:main", "validate a JSON-lines file against XDM schemas",
+                   "xdm.cli:build_parser"),
     )
 }
 

@@ -24,9 +24,9 @@ from locust.contrib.fasthttp import LocustBadStatusCode
 from locust.exception import CatchResponseError
 
 from contracts.exchange import Exchange
-from contracts.transport import OTHER as TRANSPORT
-from contracts.transport import REFUSED, RESET, TIMEOUT, TOO_LARGE, TRUNCATED, ResponseTooLarge
 from contracts.verdict import judge
+from targets.transport import OTHER as TRANSPORT
+from targets.transport import REFUSED, RESET, TIMEOUT, TOO_LARGE, TRUNCATED, ResponseTooLarge
 
 READ_CHUNK = 64 * 1024  # a body of unknown length is read in pieces this size, up to the limit
 

@@ -14,9 +14,9 @@ from typing import TypedDict
 from loadtests.gates import GateError, GateResult, evaluate, parse_gates, run_gates
 from loadtests.process_state import ProcessState
 from loadtests.reports.exchange import redact_example
-from loadtests.reports.redaction import redact
 from loadtests.run_summary import ExampleExchange, RunSummary
 from loadtests.verdict import decide
+from targets.redaction import redact
 
 BODY_CHARS = 300  # per body in the table's example cell; the JSON route has the whole example
 NOT_YET = "not measured yet"

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from contracts.client import DEFAULT_MAX_RESPONSE_BYTES
+from contract_runner.client import DEFAULT_MAX_RESPONSE_BYTES
 from emulator.config import DEFAULT_DATASTREAM_ID
 from loadtests.shape_math import SHAPE_NAMES, Stage
 
@@ -46,7 +46,7 @@ OPTIONS: tuple[CustomOption, ...] = (
     CustomOption("--datastream-id", "datastream id sent as ?datastreamId= (default: the target profile's; the "
                  "emulator profile's is the emulator's default datastream)", "",
                  ui_help="?datastreamId= sent; empty: the target profile's"),
-    # The target profile (contracts.targets): secrets never appear here, only in environment variables.
+    # The target profile (targets.profiles): secrets never appear here, only in environment variables.
     # Locust's own --profile ("group the test runs") and its web UI's Profile field name the target profile.
     CustomOption("--profile", "target profile: emulator, adobe-server, adobe-edge or [profiles.NAME] of edgeload.toml "
                  "(default: $EDGELOAD_PROFILE, else emulator); URL, datastream, auth and headers", "", web_ui=False,

@@ -58,7 +58,7 @@ class ProcessState:
         self.requests_seen = 0  # requests this process measured in this run (for --requests)
         self.count_reached = False  # the run ended on --requests: it ran its course
         # The target profile's headers, credentials included: a mapping whose `authorization` is read from the
-        # process's token cache at each access (contracts.auth); set by loadtests.target_profile.apply.
+        # process's token cache at each access (targets.auth); set by loadtests.target_profile.apply.
         self.target_headers: Mapping[str, str] = {}
         self.location_hint: str | None = None  # the profile's: /ee/{hint}/ in the paths
         self.run_number = 0

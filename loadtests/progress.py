@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from contracts.progress import ConsoleLine
+from contract_runner.progress import ConsoleLine
 
 __all__ = ["ConsoleLine", "RecentRate", "progress_text", "start_line"]
 

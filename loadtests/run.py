@@ -36,9 +36,6 @@ from pathlib import Path
 from types import FrameType
 from urllib.parse import urlsplit
 
-from contracts.auth import AuthError, credentials_for
-from contracts.redaction import redact, redact_tree
-from contracts.targets import RESOLVED_ENV, Profile
 from emulator.lifeline import Lifeline, die_with_parent
 from emulator.server import EmulatorStartError, RunningEmulator, spawn
 from loadtests import distributed, progress, target_profile
@@ -47,6 +44,9 @@ from loadtests.options import option_argv
 from loadtests.report_folder import ReportFolderTaken, claim
 from loadtests.settings import RunSettings, SettingsError, load
 from loadtests.verdict import Outcome
+from targets.auth import AuthError, credentials_for
+from targets.profiles import RESOLVED_ENV, Profile
+from targets.redaction import redact, redact_tree
 
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]

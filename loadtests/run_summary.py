@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, NotRequired, TypedDict
 
-from contracts.transport import CATEGORIES
+from targets.transport import CATEGORIES
 
-# The contract run counts the same categories under the same names (contracts.transport).
+# The contract run counts the same categories under the same names (targets.transport).
 TRANSPORT_FAILURES = frozenset(CATEGORIES)
 
 

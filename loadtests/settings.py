@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from contracts.targets import DEFAULT_CONFIG, read_config
 from loadtests.baseline import resolve as resolve_baseline
 from loadtests.gates import GateError, describe_defaults, run_gates, validate_gates
 from loadtests.options import CONSOLES, OPTIONS, LoadOptions, add_run_options, parse_duration
+from targets.profiles import DEFAULT_CONFIG, read_config
 
 # `edgeload run` with no options: a steady, unsaturated run that passes against the emulator. The open model
 # (a target rate) by default: a closed model flat out measures the generator's own limit, not the target's.

@@ -1,6 +1,6 @@
 """The target profile in a load test: which URL, datastream and credentials, and how much may be sent.
 
-`contracts.targets` resolves the profile and `contracts.auth` turns it into request headers; this module applies
+`targets.profiles` resolves the profile and `targets.auth` turns it into request headers; this module applies
 them to a load test, in two places:
 
 - `edgeload run` (no Locust import here: run.py must stay un-patched by gevent) resolves the profile once, refuses
@@ -23,10 +23,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from contracts.auth import AuthError, Credentials, credentials_for
-from contracts.guard import refusal
-from contracts.targets import RESOLVED_ENV, Overrides, Profile, ProfileError, require_datastream, resolve
 from loadtests.options import LoadOptions, parse_stages
+from targets.auth import AuthError, Credentials, credentials_for
+from targets.guard import refusal
+from targets.profiles import RESOLVED_ENV, Overrides, Profile, ProfileError, require_datastream, resolve
 
 _credentials: dict[Profile, Credentials] = {}  # one per resolved profile and process: one token per process
 _warned: set[str] = set()  # warnings already printed by this process (apply runs at init and at each start)
@@ -65,7 +65,7 @@ def ceiling_problem(profile: Profile, options: LoadOptions, explicit_rate: bool)
     """Why this run may not start against this target (None: it may); `explicit_rate`: --target-rps was given.
 
     The peak against --max-rps on any target, then the guard every command sending traffic asks
-    (contracts.guard: profile, datastream, credentials, a ceiling on the rate)."""
+    (targets.guard: profile, datastream, credentials, a ceiling on the rate)."""
     held = held_rate(options, explicit_rate)
     peak = peak_rate(replace(options, target_rps=held) if held is not None else options)
     if options.max_rps > 0 and peak > options.max_rps:
@@ -127,7 +127,7 @@ def apply(environment: Any, state: Any, *, prime: bool) -> Profile:
         raise TargetError(str(error)) from None
     if profile.base_url:
         # The host as resolved: the profile's when none was given (plain `locust --profile adobe-edge`), and never
-        # with a user:password@ in it (contracts.targets.without_userinfo), since Locust shows its host everywhere.
+        # with a user:password@ in it (targets.profiles.without_userinfo), since Locust shows its host everywhere.
         environment.host = profile.base_url
         if getattr(parsed, "host", None):
             parsed.host = profile.base_url

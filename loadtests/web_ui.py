@@ -23,12 +23,12 @@ from typing import Any
 import gevent
 from flask import Blueprint, Flask, Response, jsonify, request
 
-from contracts.redaction import redact, redact_bytes
-from contracts.targets import ProfileError, resolve
 from emulator.server import EmulatorStartError, spawn
 from loadtests.live_view import live_document, live_rows
 from loadtests.process_state import process_state
 from loadtests.target_profile import overrides_from
+from targets.profiles import ProfileError, resolve
+from targets.redaction import redact, redact_bytes
 
 logger = logging.getLogger("edgeload")
 TAB_KEY = "edgeload"

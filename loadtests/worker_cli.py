@@ -15,9 +15,6 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 
-from contracts.auth import AuthError, credentials_for
-from contracts.redaction import redact
-from contracts.targets import RESOLVED_ENV
 from loadtests import target_profile
 from loadtests.distributed import (
     DEFAULT_WAIT_S,
@@ -32,6 +29,9 @@ from loadtests.distributed import (
 from loadtests.run import LOCUSTFILE, PROJECT_ROOT
 from loadtests.settings import SettingsError, load
 from loadtests.settings import build_parser as settings_parser
+from targets.auth import AuthError, credentials_for
+from targets.profiles import RESOLVED_ENV
+from targets.redaction import redact
 
 USAGE = "usage: edgeload worker --master HOST[:PORT] [--connect-timeout S] [edgeload run options]"
 

@@ -6,7 +6,7 @@ the checkout): `xdm/` (files of adobe/xdm at their repository paths, with `LICEN
 `reference/samples/` (documented response bodies, with `SOURCES.md`). This script is the only file of the
 repository that reads it; the product and the tests read what it writes:
 
-- `contracts/xdm_schemas/`: the XDM schemas `edgeload validate-events` uses by default (shipped in the wheel);
+- `xdm/schemas/`: the XDM schemas `edgeload validate-events` uses by default (shipped in the wheel);
 - `tests/reference/`: the facts of Adobe's OpenAPI document, the EXEG code table and the response samples;
 - `NOTICE`: repository, path, commit and licence of every item.
 
@@ -32,7 +32,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = ROOT.parent / "shared"
 
-XDM_OUT = Path("contracts/xdm_schemas")
+XDM_OUT = Path("xdm/schemas")
 TESTS_OUT = Path("tests/reference")
 
 # Upstream pins, checked against the source notes on every run so a refreshed source cannot carry a stale NOTICE.

@@ -10,14 +10,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("generators", "contracts", "emulator", "loadtests")
+PACKAGES = ("generators", "contracts", "targets", "xdm", "emulator", "contract_runner", "loadtests")
 STDLIB = sys.stdlib_module_names
 
-# What each package may import besides the standard library and itself (top-level distribution names).
+# What each package may import besides the standard library and itself (top-level distribution names). The layers,
+# lowest first: generators and the emulator stand alone; the verdict (contracts) judges exchanges without I/O;
+# targets is what every command needs to reach a target; the runners (contract_runner, loadtests) sit on top.
 ALLOWED: dict[str, frozenset[str]] = {
     "generators": frozenset({"faker"}),
-    "contracts": frozenset({"generators", "jsonschema_rs", "orjson", "yaml", "schemathesis", "pytest", "referencing"}),
+    "contracts": frozenset({"jsonschema_rs", "orjson", "yaml", "referencing"}),
+    "targets": frozenset({"contracts", "orjson"}),
+    "xdm": frozenset({"jsonschema_rs"}),
     "emulator": frozenset({"uvicorn", "orjson"}),
+    "contract_runner": frozenset({"contracts", "targets", "generators", "orjson", "yaml", "schemathesis", "pytest"}),
     # flask: Locust's web UI is a Flask app; loadtests/web_ui.py adds our tab's route to it.
     "loadtests": frozenset(PACKAGES) | {"locust", "gevent", "geventhttpclient", "orjson", "hdrh", "psutil",
                                         "matplotlib", "yaml", "jsonschema_rs", "flask",
@@ -26,10 +31,10 @@ ALLOWED: dict[str, frozenset[str]] = {
 # The contract suite and the `edgeload contract` command start the emulator as their default target; that is
 # process management, not verdict code, so it may import `emulator.server` (README architecture table).
 EXCEPTIONS: dict[str, frozenset[str]] = {
-    "contracts/suite": frozenset({"emulator"}),
-    "contracts/cli.py": frozenset({"emulator"}),
+    "contract_runner/suite": frozenset({"emulator"}),
+    "contract_runner/cli.py": frozenset({"emulator"}),
     # Schemathesis sends through requests; counting every attempt on the wire means wrapping requests' adapter.
-    "contracts/st_exchanges.py": frozenset({"requests"}),
+    "contract_runner/st_exchanges.py": frozenset({"requests"}),
 }
 
 

@@ -136,7 +136,7 @@ def smoke(venv: Path, work: Path) -> list[tuple[Step, str | None]]:
 
 
 def venv_schemas(venv: Path) -> Path:
-    found = sorted(venv.glob("lib/python3.*/site-packages/contracts/xdm_schemas"))
+    found = sorted(venv.glob("lib/python3.*/site-packages/xdm/schemas"))
     if len(found) != 1:
-        raise RuntimeError(f"the installed wheel has no contracts/xdm_schemas under {venv}")
+        raise RuntimeError(f"the installed wheel has no xdm/schemas under {venv}")
     return found[0]

@@ -1,7 +1,7 @@
 """Reports of one run, written into `reports/<run>/` (README "Gates and reports", "What you see").
 
 `write_reports()` writes every file; each writer is independent (a chart that fails does not cost the JUnit file
-CI needs) and every file is written atomically (`loadtests.atomic`). Every example exchange and every setting
+CI needs) and every file is written atomically (`targets.atomic`). Every example exchange and every setting
 goes through a redactor first: secrets never reach a report.
 
 | file | for |
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from loadtests.reports.console import format_gate_table, format_summary
 from loadtests.reports.exchange import format_exchange
-from loadtests.reports.redaction import redact, redact_settings
+from targets.redaction import redact, redact_settings
 from loadtests.reports.writer import REPORT_FILES, write_reports
 
 __all__ = [

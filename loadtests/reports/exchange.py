@@ -8,8 +8,8 @@ import json
 from collections.abc import Mapping
 
 from loadtests.run_summary import ExampleExchange
-from loadtests.reports import redaction
-from loadtests.reports.redaction import MASK, Redactor, is_secret_name
+from targets import redaction
+from targets.redaction import MASK, Redactor, is_secret_name
 
 BODY_LIMIT = 4000  # characters per body: enough to read a problem+json or a handle, small enough for any report
 

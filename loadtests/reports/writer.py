@@ -8,12 +8,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from loadtests.atomic import write_atomic
+from targets.atomic import write_atomic
 from loadtests.gates import GateResult
 from loadtests.run_summary import ExampleExchange, RunSummary
-from loadtests.reports import redaction
+from targets import redaction
 from loadtests.reports.exchange import redact_example
-from loadtests.reports.redaction import Redactor, redact_settings
+from targets.redaction import Redactor, redact_settings
 
 # name -> what it is; index.html links the ones present.
 REPORT_FILES: dict[str, str] = {

@@ -12,13 +12,13 @@ from collections.abc import Iterator
 import orjson
 import pytest
 
+from contract_runner.client import Edge
+from contract_runner.suite import bodies
 from contracts.checks import REGISTRY
-from contracts.client import Edge
-from contracts.defaults import DEFAULT_DATASTREAM_ID
 from contracts.exchange import Exchange
-from contracts.suite import bodies
 from contracts.verdict import judge
 from emulator.server import spawn
+from targets.defaults import DEFAULT_DATASTREAM_ID
 
 SENT_ID = "708e4f90-5bff-41c5-8f4b-6c15bab76b11"
 

@@ -18,7 +18,7 @@ from tests.edgeload_runs import ROOT, expected_exit, finish, summary_of, wait_fo
 from tests.loadtests.netns_hosts import Host, hosts, unavailable
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(unavailable() is not None, reason=str(unavailable()))]
-# Not the emulator's own datastream: the suite refuses to send that one to any non-local address (contracts.guard).
+# Not the emulator's own datastream: the suite refuses to send that one to any non-local address (targets.guard).
 DATASTREAM = "6d5c1f9e-1a2b-4c3d-8e9f-0a1b2c3d4e5f"
 CONFIG = f"""[[datastreams]]
 id = "{DATASTREAM}"

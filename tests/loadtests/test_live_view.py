@@ -11,8 +11,8 @@ from loadtests.options import LoadOptions
 from loadtests.process_state import ProcessState
 from loadtests.reports import format_exchange
 from loadtests.reports.exchange import redact_example
-from loadtests.reports.redaction import forget_secrets, redact, register_secret
 from loadtests.run_summary import ExampleExchange
+from targets.redaction import forget_secrets, redact, register_secret
 
 INTERACT = "POST /ee/v2/interact"
 STARTED = 1_700_000_000.0

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from loadtests.reports.exchange import BODY_LIMIT, format_exchange
-from loadtests.reports.redaction import MASK, is_secret_name, redact, redact_settings
+from targets.redaction import MASK, is_secret_name, redact, redact_settings
 
 SECRET = "FAKE-s3cr3t-0a1b2c3d4e5f"
 JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJlLXZhbHVl"

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from contracts.client import DEFAULT_MAX_RESPONSE_BYTES
-from contracts.transport import ResponseTooLarge
+from contract_runner.client import DEFAULT_MAX_RESPONSE_BYTES
 from loadtests.exchange_adapter import READ_CHUNK, read_body, transport_category
 from loadtests.options import LoadOptions
+from targets.transport import ResponseTooLarge
 from tests.edgeload_runs import expected_exit
 from tests.large_body_server import serving
 

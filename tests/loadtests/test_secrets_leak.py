@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from contracts.defaults import AUTHENTICATED_DATASTREAM_ID
 from emulator.server import spawn
+from targets.defaults import AUTHENTICATED_DATASTREAM_ID
 from tests.edgeload_runs import expected_exit, summary_of
 from tests.fake_secrets import emulator_config, leaks, secret_env
 

@@ -10,10 +10,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from contracts.targets import Profile
 from loadtests import run, target_profile
 from loadtests.options import LoadOptions
 from loadtests.target_profile import TargetError, ceiling_problem, held_rate, peak_rate
+from targets.profiles import Profile
 
 SERVER = Profile("adobe-server", "https://server.adobedc.net", "ds-1", auth="oauth", org_id="O@AdobeOrg")
 EDGE = Profile("adobe-edge", "https://edge.adobedc.net", "ds-2")

@@ -16,9 +16,9 @@ from pathlib import Path
 import psutil
 import pytest
 
-from contracts import records
-from contracts import report as contract_report
-from contracts.runs import RunResult
+from contract_runner import records
+from contract_runner import report as contract_report
+from contract_runner.runs import RunResult
 from loadtests.gates import evaluate, parse_gates
 from loadtests.measurements import Measurements
 from loadtests.reports import write_reports
@@ -119,8 +119,8 @@ def test_reports_killed_mid_write_are_each_whole_old_or_new(
 
 # Files written in place on purpose, with the reason.
 IN_PLACE = {
-    "contracts/atomic.py": "the atomic write itself",
-    "contracts/runs.py": "schemathesis.toml: schemathesis' input, rendered before it runs, not a report",
+    "targets/atomic.py": "the atomic write itself",
+    "contract_runner/runs.py": "schemathesis.toml: schemathesis' input, rendered before it runs, not a report",
 }
 _WRITE_METHODS = {"write_text", "write_bytes"}
 
@@ -148,7 +148,8 @@ def _direct_writes(path: Path, root: Path = ROOT) -> list[str]:
 
 
 def test_every_report_writer_writes_atomically() -> None:
-    modules = sorted([*(ROOT / "contracts").rglob("*.py"), *(ROOT / "loadtests").rglob("*.py")])
+    modules = sorted(path for package in ("contracts", "targets", "contract_runner", "xdm", "loadtests")
+                     for path in (ROOT / package).rglob("*.py"))
     offenders = [hit for path in modules if path.relative_to(ROOT).as_posix() not in IN_PLACE
                  for hit in _direct_writes(path)]
     assert offenders == []

@@ -116,7 +116,7 @@ def test_refresh_reference_strips_prose_and_keeps_names_and_values(tmp_path):
         {"name": "datastreamId", "in": "query", "required": True}]
     codes = json.loads((out / "tests/reference/exeg-error-codes.json").read_text(encoding="utf-8"))["codes"]
     assert codes == exeg_codes()
-    extensible = json.loads((out / "contracts/xdm_schemas/components/datatypes/extensible.schema.json").read_bytes())
+    extensible = json.loads((out / "xdm/schemas/components/datatypes/extensible.schema.json").read_bytes())
     assert ({"title", "description"} & set(extensible), extensible["meta:enum"]) == (set(), {"a": ""})
     assert (out / "tests/reference/samples/dcapi-collect-response.json").read_bytes() == (
         SAMPLES / "dcapi-collect-response.json").read_bytes()

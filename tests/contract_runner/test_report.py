@@ -1,0 +1,95 @@
+"""Grouping records per operation and check, and the three report files, on hand-built records."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import orjson
+
+from contract_runner import records
+from contract_runner.report import Report, rows, write
+from contract_runner.runs import RunResult, schemathesis_records
+
+OK = records.CaseRecord(runner="pytest", operation="POST /ee/v2/interact", case="test_a", checks=["content_type",
+                        "request_id_echo"], violations=[])
+BAD = records.CaseRecord(runner="pytest", operation="POST /ee/v2/interact", case="test_b",
+                         checks=["content_type", "request_id_echo"],
+                         violations=[records.Violation(check="request_id_echo", message="request_id_echo: rule")])
+
+
+def report(*case_records: records.CaseRecord, exit_code: int = 1) -> Report:
+    result = RunResult("pytest", exit_code, list(case_records))
+    return Report("http://127.0.0.1:1", "ds", exit_code, [result], rows(case_records))
+
+
+def test_rows_count_cases_and_failures_per_operation_and_check():
+    table = {(row.operation, row.check): (row.cases, row.failures, row.failed_cases) for row in rows([OK, BAD])}
+    assert table == {
+        ("POST /ee/v2/interact", "content_type"): (2, 0, []),
+        ("POST /ee/v2/interact", "request_id_echo"): (2, 1, ["test_b"]),
+    }
+
+
+def test_junit_has_one_test_case_per_operation_and_check_named_with_the_label(tmp_path):
+    write(report(OK, BAD), tmp_path)
+    cases = ET.parse(tmp_path / "junit.xml").getroot().findall("./testsuite/testcase")
+    assert [case.get("name") for case in cases] == [
+        "POST /ee/v2/interact :: content_type",
+        "POST /ee/v2/interact :: request_id_echo",
+    ]
+    failure = cases[1].find("failure")
+    assert failure is not None
+    assert failure.get("message") == "1 of 2 cases: request_id_echo: rule"
+    assert cases[0].find("failure") is None
+
+
+def test_summary_and_html_lead_with_the_verdict(tmp_path):
+    write(report(OK, BAD), tmp_path)
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert (summary["verdict"], summary["exit_code"], summary["runners"]["pytest"]["failed_cases"]) == ("fail", 1, 1)
+    assert summary["failing_checks"][0]["check"] == "request_id_echo"
+    html = (tmp_path / "report.html").read_text()
+    # The load-test report's shape: verdict and why, per operation, per check, then the failing checks.
+    order = ["Verdict: fail (1 of 2 operation checks failed)",
+             "<li>POST /ee/v2/interact :: request_id_echo (pytest): 1 of 2 cases, request_id_echo: rule</li>",
+             'id="operations"', 'id="checks"', 'id="failures"', 'id="details"', 'id="settings"', 'id="files"']
+    assert [html.index(text) for text in order] == sorted(html.index(text) for text in order)
+    assert "<a href='summary.json'>" in html
+    assert "<script" not in html
+    assert "src=" not in html
+    assert "<link" not in html
+
+
+def test_html_says_pass_when_every_check_passed(tmp_path):
+    write(report(OK, exit_code=0), tmp_path)
+    html = (tmp_path / "report.html").read_text()
+    verdict = '<section class="verdict pass" id="verdict">\n<h1>Verdict: pass (every check passed on every case)</h1>'
+    assert verdict in html
+
+
+def test_schemathesis_records_read_the_ndjson_checks_with_operation_labels(tmp_path):
+    event = {"ScenarioFinished": {"recorder": {"label": "POST /ee/{locationHint}/v2/interact", "checks": {
+        "c1": [{"name": "not_a_server_error", "status": "success"},
+               {"name": "request_id_echo", "status": "failure", "failure_info": {"failure": {
+                   "code": "ST901", "title": "Custom check failed", "message": "request_id_echo: the rule"}}},
+               {"name": "negative_data_rejection", "status": "failure", "failure_info": {"failure": {
+                   "code": "ST201", "title": "Schema-violating request accepted", "message": "value 42"}}}]}}}}
+    path = tmp_path / "events.ndjson"
+    path.write_bytes(b'{"Initialize": {}}\n' + orjson.dumps(event) + b"\n")
+    [record] = list(schemathesis_records(path))
+    assert record["operation"] == "POST /ee/v2/interact"
+    assert record["checks"] == ["not_a_server_error", "request_id_echo", "negative_data_rejection"]
+    assert record["violations"] == [
+        {"check": "request_id_echo", "message": "request_id_echo: the rule"},
+        {"check": "negative_data_rejection",
+         "message": "negative_data_rejection: ST201 Schema-violating request accepted", "detail": "value 42"},
+    ]
+
+
+def test_rows_put_our_checks_first_in_registry_order_then_built_ins():
+    record = records.CaseRecord(runner="schemathesis", operation="POST /ee/v2/collect", case="c",
+                                checks=["not_a_server_error", "retry_after", "expected_response", "content_type"],
+                                violations=[])
+    assert [row.check for row in rows([record])] == ["content_type", "retry_after", "expected_response",
+                                                     "not_a_server_error"]
