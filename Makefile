@@ -11,7 +11,7 @@ CLIENTS := tests/clients
 NODE_STAMP := $(CLIENTS)/node_modules/.edgeload-installed
 CHROMIUM_STAMP := $(VENV)/.edgeload-chromium
 
-.PHONY: run test lint typecheck unit pythons setup bench setup-browser
+.PHONY: run test lint typecheck docs unit pythons setup bench setup-browser
 
 run: $(STAMP)
 	$(BIN)/edgeload run
@@ -19,7 +19,7 @@ run: $(STAMP)
 # The whole CI: lint, strict types, every test (slow end-to-end ones included), then the other supported Pythons.
 # pytest runs under gevent's monkey-patching from the first import: with schemathesis' pytest plugin
 # loaded, a test module importing locust otherwise fails at collection with RecursionError.
-test: $(STAMP) lint typecheck unit pythons
+test: $(STAMP) lint typecheck docs unit pythons
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -28,6 +28,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/mypy scripts
+
+# The docs site (docs/index.md), built as CI builds it: --strict fails on a broken link or anchor and on a page
+# left out of mkdocs.yml's nav. build/ is git-ignored; `.venv/bin/mkdocs serve` serves the same pages locally.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir build/site
 
 unit: $(STAMP) $(NODE_STAMP) $(CHROMIUM_STAMP)
 	$(BIN)/python -m gevent.monkey --module pytest
