@@ -30,9 +30,10 @@ typecheck: $(STAMP)
 	$(BIN)/mypy scripts
 
 # The docs site (docs/index.md), built as CI builds it: --strict fails on a broken link or anchor and on a page
-# left out of mkdocs.yml's nav. build/ is git-ignored; `.venv/bin/mkdocs serve` serves the same pages locally.
+# left out of mkdocs.yml's nav (never add --quiet: mkdocs 1.6 then drops the warnings --strict counts and passes).
+# build/ is git-ignored; `.venv/bin/mkdocs serve` serves the same pages locally.
 docs: $(STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir build/site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir build/site
 
 unit: $(STAMP) $(NODE_STAMP) $(CHROMIUM_STAMP)
 	$(BIN)/python -m gevent.monkey --module pytest
