@@ -1,4 +1,4 @@
-# Two commands do all the set-up (README "Quick start"): `make run` and `make test`.
+# Two commands do all the set-up (docs/getting-started.md#quick-start): `make run` and `make test`.
 # Each creates or updates the local virtual environment first; the stamp file is rebuilt whenever
 # pyproject.toml changes, so a pull that adds a dependency installs it on the next command.
 PYTHON ?= python3
@@ -38,7 +38,7 @@ docs: $(STAMP)
 unit: $(STAMP) $(NODE_STAMP) $(CHROMIUM_STAMP)
 	$(BIN)/python -m gevent.monkey --module pytest
 
-# The supported Pythons other than the venv's (README "Supported Pythons"): on each, the wheel in a fresh venv, the
+# The supported Pythons other than the venv's (docs/pythons.md): on each, the wheel in a fresh venv, the
 # fast tests and the first commands. A version not found fails loudly; EDGELOAD_PYTHONS="3.12" narrows on purpose.
 pythons: $(STAMP)
 	$(BIN)/python -m tests.pythons
@@ -58,7 +58,7 @@ bench: $(STAMP)
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(BIN)/python -m benchmarks
 
-# Real clients for tests/clients (README "Real clients"). npm packages come pinned by package-lock.json and are
+# Real clients for tests/clients (docs/clients.md). npm packages come pinned by package-lock.json and are
 # installed without install scripts: none is needed, and playwright-core must never download a browser of its own.
 # Debian's chromium is installed only when the machine lacks it; if that fails, the browser tests skip and say why.
 

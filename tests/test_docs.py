@@ -3,8 +3,8 @@
 `make docs` builds the site with `mkdocs build --strict`, which fails on a broken link or anchor between pages and
 on a page left out of the nav. These tests hold what that build does not see, fast and without building: the
 README's size and links (GitHub renders it, not MkDocs), every docs page in the nav, the commands the README shows
-under "Ten things people do" accepted by the subcommand's own parser or Makefile, and every `docs/PAGE.md#anchor`
-the code cites naming a page and heading that exist.
+under "Ten things people do" accepted by the subcommand's own parser or Makefile, and every page of docs/ (with its
+#anchor) that the code cites naming a page and heading that exist.
 """
 
 from __future__ import annotations
