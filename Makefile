@@ -34,6 +34,8 @@ typecheck: $(STAMP)
 # build/ is git-ignored; `.venv/bin/mkdocs serve` serves the same pages locally.
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir build/site
+	@! grep -rlE '<(link|script|img)[^>]*(href|src)="(https?:)?//' --include='*.html' build/site \
+	  || { echo "make docs: the pages above load something from the internet when viewed"; exit 1; }
 
 unit: $(STAMP) $(NODE_STAMP) $(CHROMIUM_STAMP)
 	$(BIN)/python -m gevent.monkey --module pytest
