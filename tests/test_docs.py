@@ -34,6 +34,9 @@ FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
 # A page cited from code, a comment or a help text: docs/gates.md or docs/gates.md#verdicts.
 CITATION = re.compile(r"\bdocs/([\w-]+\.md)(?:#([\w-]+))?")
+# A citation of a section of the README by its name, quoted or after a comma (the cases below): the README is a
+# front door now and its sections are pages. Spelled in pieces so that this file passes its own scan.
+README_SECTION = re.compile("READ" + r"ME(?:'s)?,?\s*\\?\"?[A-Z][A-Za-z]")
 
 
 def pages() -> list[Path]:
@@ -166,6 +169,28 @@ def test_docs_pages_cited_in_tracked_files_exist_with_their_anchors():
                 if page not in known or (anchor and anchor not in known[page]):
                     broken.append(f"{name}:{number}: docs/{page}{'#' + anchor if anchor else ''}")
     assert broken == []
+
+
+def test_no_tracked_file_cites_a_readme_section():
+    found = []
+    for name in tracked_files():
+        if name.endswith(BINARY) or not (ROOT / name).is_file():
+            continue
+        text = (ROOT / name).read_text(encoding="utf-8", errors="replace")
+        found.extend(f"{name}:{number}: {match.group(0)}" for number, line in enumerate(text.splitlines(), 1)
+                     for match in README_SECTION.finditer(line))
+    assert found == [], "cite the docs page instead, e.g. docs/gates.md#verdicts"
+
+
+@pytest.mark.parametrize(("line", "cites"), [
+    pytest.param('# the verdict (READ' + 'ME "Verdicts")', True, id="quoted-section"),
+    pytest.param("# The READ" + "ME's \"CI templates\" section", True, id="possessive"),
+    pytest.param("# (READ" + "ME, Real clients)", True, id="comma"),
+    pytest.param("COPY pyproject.toml READ" + "ME.md NOTICE ./", False, id="the-file-itself"),
+    pytest.param("# the verdict (docs/gates.md#verdicts)", False, id="docs-page"),
+])
+def test_readme_section_pattern_finds_section_citations_only(line, cites):
+    assert bool(README_SECTION.search(line)) is cites
 
 
 def test_anchors_follow_mkdocs_heading_ids(tmp_path):
