@@ -1,4 +1,4 @@
-# Two commands do all the set-up (README "Quick start"): `make run` and `make test`.
+# Two commands do all the set-up (docs/getting-started.md#quick-start): `make run` and `make test`.
 # Each creates or updates the local virtual environment first; the stamp file is rebuilt whenever
 # pyproject.toml changes, so a pull that adds a dependency installs it on the next command.
 PYTHON ?= python3
@@ -11,7 +11,7 @@ CLIENTS := tests/clients
 NODE_STAMP := $(CLIENTS)/node_modules/.edgeload-installed
 CHROMIUM_STAMP := $(VENV)/.edgeload-chromium
 
-.PHONY: run test lint typecheck unit pythons setup bench setup-browser
+.PHONY: run test lint typecheck docs unit pythons setup bench setup-browser
 
 run: $(STAMP)
 	$(BIN)/edgeload run
@@ -19,7 +19,7 @@ run: $(STAMP)
 # The whole CI: lint, strict types, every test (slow end-to-end ones included), then the other supported Pythons.
 # pytest runs under gevent's monkey-patching from the first import: with schemathesis' pytest plugin
 # loaded, a test module importing locust otherwise fails at collection with RecursionError.
-test: $(STAMP) lint typecheck unit pythons
+test: $(STAMP) lint typecheck docs unit pythons
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -29,10 +29,18 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/mypy scripts
 
+# The docs site (docs/index.md), built as CI builds it: --strict fails on a broken link or anchor and on a page
+# left out of mkdocs.yml's nav (never add --quiet: mkdocs 1.6 then drops the warnings --strict counts and passes).
+# build/ is git-ignored; `.venv/bin/mkdocs serve` serves the same pages locally.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir build/site
+	@! grep -rlE '<(link|script|img)[^>]*(href|src)="(https?:)?//' --include='*.html' build/site \
+	  || { echo "make docs: the pages above load something from the internet when viewed"; exit 1; }
+
 unit: $(STAMP) $(NODE_STAMP) $(CHROMIUM_STAMP)
 	$(BIN)/python -m gevent.monkey --module pytest
 
-# The supported Pythons other than the venv's (README "Supported Pythons"): on each, the wheel in a fresh venv, the
+# The supported Pythons other than the venv's (docs/pythons.md): on each, the wheel in a fresh venv, the
 # fast tests and the first commands. A version not found fails loudly; EDGELOAD_PYTHONS="3.12" narrows on purpose.
 pythons: $(STAMP)
 	$(BIN)/python -m tests.pythons
@@ -52,7 +60,7 @@ bench: $(STAMP)
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(BIN)/python -m benchmarks
 
-# Real clients for tests/clients (README "Real clients"). npm packages come pinned by package-lock.json and are
+# Real clients for tests/clients (docs/clients.md). npm packages come pinned by package-lock.json and are
 # installed without install scripts: none is needed, and playwright-core must never download a browser of its own.
 # Debian's chromium is installed only when the machine lacks it; if that fails, the browser tests skip and say why.
 

@@ -5,7 +5,7 @@ Hostile clients run in subprocesses (each raises its soft file-descriptor limit 
 own loopback source address, 127.0.0.2 and up, so 20,000 connections fit the ephemeral port range) and open, in
 equal thirds by default (`--kind`): idle connections, connections that stall mid-head, and connections whose
 `Content-Length` lies (a whole head announcing 64 KB, then 100 bytes). They keep them open while the normal
-requests are timed, each on a new connection. The emulator runs with its default limits (README "The emulator":
+requests are timed, each on a new connection. The emulator runs with its default limits (docs/emulator.md#limits:
 `--max-connections`, `--head-timeout`, `--body-timeout`).
 
     .venv/bin/python -m benchmarks.emulator_hostile [--connections 20000] [--processes 2] [--probes 20]

@@ -1,7 +1,7 @@
 """Baseline (c) of `benchmarks.emulator_throughput`: one Locust FastHttpUser process posting the page view.
 
 Bare on purpose (no check, no wait): the figure is the most one Locust process can send, the load an emulator
-must out-serve at least twice over (README "Performance", Emulator).
+must out-serve at least twice over (docs/performance.md#emulator).
 """
 
 from __future__ import annotations

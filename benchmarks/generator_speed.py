@@ -4,7 +4,7 @@
 
 Pinned to one core (`os.sched_setaffinity`). Measured in one run: the time to build `Traffic`'s pools, page views per
 second composed from the pools and serialised to JSON bytes (with orjson, as the load test sends them, and with the
-standard library's `json.dumps(...).encode()`), and the same for the naive baseline. Targets (README "Performance"): at
+standard library's `json.dumps(...).encode()`), and the same for the naive baseline. Targets (docs/performance.md): at
 least 25,000 page views/s with serialisation, at least 20 times the baseline, pools in under 2 s.
 """
 

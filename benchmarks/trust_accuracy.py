@@ -1,8 +1,9 @@
 """Does a passing trust gate mean true percentiles? edgeload against wrk, quiet and with busy neighbours.
 
-The claim (README "Honest latency"): when the `trust` gate passes, edgeload's p50/p95/p99 are within 10 % (or
-2 ms) of what an efficient C client measures against the same server under the same conditions; otherwise the
-trust gate fails. Both sides are measured here, in one run, against one emulator answering in a fixed 200 ms:
+The claim (docs/performance.md#trust-gate-against-wrk): when the `trust` gate passes, edgeload's p50/p95/p99
+are within 10 % (or 2 ms) of what an efficient C client measures against the same server under the same
+conditions; otherwise the trust gate fails. Both sides are measured here, in one run, against one emulator
+answering in a fixed 200 ms:
 
 - wrk (Debian's 4.1, which has no `-R` rate option: it is closed-loop) with 100 connections, so it sends about
   the 500 requests/s that 100 connections over 200 ms answers allow, and prints its own exact p50/p95/p99

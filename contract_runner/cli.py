@@ -154,7 +154,8 @@ def run(args: argparse.Namespace) -> report.Report:
         excluded = [name for name in args.exclude_checks.split(",") if name]
         runners = _runners(args.runners)
         results = []
-        # Progress on stderr once a second: a whole run takes a minute and a half (README "Contract runs").
+        # Progress on stderr once a second: a whole run takes a minute and a half
+        # (docs/contract.md#three-runners-one-verdict).
         console = ConsoleLine(sys.stderr, sys.stderr.isatty())
         try:
             if "suite" in runners:

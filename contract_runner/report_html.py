@@ -1,6 +1,6 @@
 """The HTML contract report: one self-contained page (inline CSS, no script, no CDN) to open from a CI artifact.
 
-The same shape as a load test's index.html (README "What you see"): the verdict first (pass or
+The same shape as a load test's index.html (docs/reports.md): the verdict first (pass or
 fail, and why: each failing check on its operation with its first cause), the requests sent and answered, then
 one row per operation, one row per check, the failing checks with their messages, their causes and the cases that
 reproduce them, every check on every operation (folded unless one failed), the settings of the run and links to

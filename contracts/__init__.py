@@ -1,4 +1,4 @@
-"""The contract of the Edge Network collection API and the one verdict on a response (README "The contract").
+"""The contract of the Edge Network collection API and the one verdict on a response (docs/contract.md).
 
 Public API: `contracts.exchange.Exchange`, `contracts.verdict.judge`, `contracts.violations.ContractViolation`
 (also importable from `contracts.verdict`), `contracts.checks.REGISTRY`, `contracts.operations.label_for`. Nothing

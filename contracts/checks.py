@@ -84,7 +84,8 @@ def response_schema(ctx: Context) -> None:
                              detail=schema_cause(error.message, error.instance, error.instance_path))
 
 
-# The handle and request-id rules live in their own module; registered here to keep the README's order.
+# The handle and request-id rules live in their own module; registered here to keep the order of
+# docs/contract.md#the-checks.
 check(request_id_echo)
 check(handle_shape)
 

@@ -1,6 +1,6 @@
 """What every check sees: one exchange, its documented response, and its body parsed at most once.
 
-Sharing one parse across the checks is most of what keeps the verdict under 30 µs (README "Performance"): orjson parses
+Sharing one parse across the checks is most of what keeps the verdict under 30 µs (docs/performance.md): orjson parses
 a typical interact body in about 1 µs, json.loads in about 10.
 """
 

@@ -1,7 +1,7 @@
 """The neutral record of one HTTP exchange that every check judges.
 
 Each runner (the pytest suite, schemathesis hooks, Locust users) turns its own request/response objects into an
-`Exchange`; the checks never see a transport type, so the verdict is the same wherever it runs (README "The contract").
+`Exchange`; the checks never see a transport type, so the verdict is the same wherever it runs (docs/contract.md).
 """
 
 from __future__ import annotations

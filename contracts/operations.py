@@ -1,6 +1,6 @@
 """Operation labels: the one identifier shared by checks, Locust `name=`, report rows and emulator faults.
 
-A location-hint path `/ee/{hint}/v2/interact` carries the label of `/ee/v2/interact` (README "The contract"),
+A location-hint path `/ee/{hint}/v2/interact` carries the label of `/ee/v2/interact` (docs/contract.md),
 and so does a path with an unknown hint: its 404 is documented for that operation.
 """
 

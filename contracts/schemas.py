@@ -3,7 +3,7 @@
 Everything the checks need per exchange is computed here ahead of time: per (operation label, status) the
 documented media types with a compiled jsonschema-rs validator each, the required headers, and whether the body
 carries `requestId` / `handle`. A check then costs dictionary look-ups and one compiled validation (the
-verdict on a 200 takes at most 30 µs, README "Performance").
+verdict on a 200 takes at most 30 µs, docs/performance.md).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The one verdict: every registered check on one exchange.
 
-`judge` is what the pytest suite, the schemathesis hooks and the Locust users call (README "The contract"). It must stay
+`judge` is what the pytest suite, the schemathesis hooks and the Locust users call (docs/contract.md). It must stay
 cheap enough to run on every response under load: the body is parsed once and shared, schemas are compiled ahead of time
 (contracts.schemas), and a passing check costs a few look-ups.
 """

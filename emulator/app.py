@@ -108,7 +108,7 @@ class EmulatorApp:
         return Reply(INTERNAL.status, request_id, document=document, content_type=PROBLEM_CONTENT_TYPE)
 
     async def _safely(self, handler: Callable[[Send], Awaitable[None]], send: Send, path: str) -> None:
-        """Run `handler`; an exception before it began its answer is answered EXEG-0001-500 (README "The emulator").
+        """Run `handler`; an exception before it began its answer is answered EXEG-0001-500 (docs/emulator.md).
 
         Off the hot path (faults, admin, token): the tracking wrapper costs a call per message sent.
         """

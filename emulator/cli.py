@@ -149,7 +149,7 @@ def guard_exposure(settings: Settings, bound: str, environ: Mapping[str, str]) -
     """The settings with the admin token to require, and the warning to print when other machines can connect.
 
     On loopback a token is required only when one is given (flag, then environment); on any other address always,
-    a new one printed once when none is given (README "The emulator", "Admin endpoints").
+    a new one printed once when none is given (docs/security.md#who-may-call-the-admin-endpoints).
     """
     token = settings.admin_token
     if token is None and environ.get(TOKEN_ENV):

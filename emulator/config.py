@@ -1,6 +1,6 @@
 """Emulator settings: the TOML config file (parsed with tomllib) merged with command-line flags.
 
-File layout (README "The emulator"): an optional `[emulator]` table (host, port, seed, rate_limit,
+File layout (docs/emulator.md): an optional `[emulator]` table (host, port, seed, rate_limit,
 collect_rate_limit, location_hint, log_level, token_ttl, server_host), an optional `faults` array (spec strings or
 `[[faults]]` tables; the client limits max_header_bytes, head_timeout, body_timeout, max_connections), an optional
 `[[datastreams]]` array and an optional `[[clients]]` array (OAuth clients of the

@@ -2,7 +2,7 @@
 
 `replace` faults answer with an error of their own, `shape` faults damage a successful reply (an error reply is
 left alone: the check they prove concerns successful bodies), `transport` faults misbehave on the socket. The
-fault table of README "The emulator" is the specification; each fault makes exactly one contract check fire.
+fault table of docs/emulator.md#faults is the specification; each fault makes exactly one contract check fire.
 """
 
 from __future__ import annotations

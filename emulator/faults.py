@@ -1,6 +1,6 @@
 """Fault injection: the registry of fault names, the spec syntax, and the seeded draw per request.
 
-Spec syntax (README "The emulator"): `NAME[:RATE][,key=value...]`, RATE a probability in [0, 1], default 1;
+Spec syntax (docs/emulator.md): `NAME[:RATE][,key=value...]`, RATE a probability in [0, 1], default 1;
 the same string in `--fault`, in the config file and in `PUT /_emulator/faults`. Every fault also takes
 `operation=interact|collect|<operation label>` to act on one operation only, and `count=N` to act on the first N
 requests it fires on and then stop (a client's retry after exactly one failure). Each fault exists so

@@ -38,7 +38,7 @@ class IdSource:
         return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
     def entropy(self) -> str:
-        """The 16 lowercase hex characters Edge appends to every requestId since 2026-06 (README "The emulator")."""
+        """The 16 lowercase hex characters Edge appends to every requestId since 2026-06 (docs/emulator.md)."""
         return f"{self._bits(64):016x}"
 
     def request_id(self, sent: str | None) -> str:

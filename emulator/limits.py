@@ -1,5 +1,5 @@
 """What a client may make the emulator hold: the size of a request head, the time to send a head and a body, and
-the connections open at once (README "The emulator", flags `--max-header-bytes`, `--head-timeout`,
+the connections open at once (docs/emulator.md#limits, flags `--max-header-bytes`, `--head-timeout`,
 `--body-timeout`, `--max-connections`).
 
 uvicorn bounds none of these for the httptools parser: it buffers a head of any length, its keep-alive timeout

@@ -1,8 +1,9 @@
 """Serving the app with uvicorn (httptools parser, uvloop loop) on a socket we bind ourselves.
 
 Binding first lets `--port 0` report the port the kernel chose. uvicorn beat granian here because its protocol
-object owns the asyncio transport, which the connection-reset and truncated-body faults need (README
-"Performance" has the measurement). `EmulatorProtocol` hands that transport to the app as a scope extension.
+object owns the asyncio transport, which the connection-reset and truncated-body faults need
+(docs/emulator.md#server-choice has the measurement). `EmulatorProtocol` hands that transport to the app as a
+scope extension.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """State the processes of `edgeload emulator --workers N` share: the rate-limit buckets, the stats, the faults and
-resets (README "The emulator", "Several processes").
+resets (docs/emulator.md#several-processes).
 
 One anonymous `MAP_SHARED` mmap, made before the workers fork, holds it all:
 

@@ -1,4 +1,4 @@
-"""Counters behind `GET /_emulator/stats` (README "The emulator").
+"""Counters behind `GET /_emulator/stats` (docs/emulator.md).
 
 `total` counts every request on an Edge path (`/ee/...`) as it arrives, before any fault acts; `by_operation`
 counts those that reached an operation (a POST on a known route) by operation label; `by_status` counts the

@@ -1,2 +1,2 @@
 """Realistic, reproducible, fast XDM traffic: Faker Providers (`generators.factory.seeded_faker`) and the pooled
-fast path (`generators.traffic.Traffic`). Imports only the standard library and Faker (README "Architecture")."""
+fast path (`generators.traffic.Traffic`). Imports only the standard library and Faker (docs/architecture.md)."""

@@ -4,7 +4,7 @@
     edgeload generate -n 5 --kind journey                      # 5 whole sessions, one event per line
     edgeload generate -n 20 --kind interact-request --mix "page-view=70,link-click=20,purchase=10"
 
-The same arguments give the same bytes (Faker is pinned; see README "Generators"). Exit 0, or 2 with one line
+The same arguments give the same bytes (Faker is pinned; see docs/generators.md). Exit 0, or 2 with one line
 on stderr for bad arguments.
 """
 

@@ -8,7 +8,7 @@ operation. `--baseline` names it as
   downloaded from the default branch.
 
 A baseline gate fails only when the current run is past the limit *and* the difference is significant
-(loadtests.significance), so the noise between two identical runs does not fail it (README "Baseline gates").
+(loadtests.significance), so the noise between two identical runs does not fail it (docs/regressions.md#baseline-gates).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ whose gevent monkey-patching would change the emulator's event loop and sockets.
 It also teaches, for every subcommand alike: `--version`; a misspelled command or option answered with one line
 and a "did you mean" (loadtests.cli_errors) instead of argparse's usage dump; and a reader that closes the pipe
 (`edgeload -h | head -3`) ends the command quietly. The packages may not import one another's parser code
-(README architecture table), so the dispatcher checks the arguments with each subcommand's own parser first.
+(docs/architecture.md), so the dispatcher checks the arguments with each subcommand's own parser first.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""`edgeload compare A B`: two runs side by side, each difference marked significant or not (README "Compare").
+"""`edgeload compare A B`: two runs side by side, each difference marked significant or not
+(docs/regressions.md#compare-two-runs).
 
 A and B are what `--baseline` accepts (loadtests.baseline): a run id of the report folder's history,
 `latest-pass`, a run's `summary.json` or folder, or a `history.jsonl`. For the run and each operation: p50, p95,

@@ -92,7 +92,7 @@ def run_parser() -> argparse.ArgumentParser:
     from loadtests.settings import build_parser  # lazy: loadtests.settings is the larger module
 
     parser = build_parser()
-    group = parser.add_argument_group("many machines (README \"Many machines\")")
+    group = parser.add_argument_group("many machines (docs/distributed.md)")
     group.add_argument("--master", action="store_true",
                        help="run the Locust master for workers on other machines (edgeload worker --master HOST)")
     group.add_argument("--master-bind-host", metavar="ADDRESS",

@@ -1,6 +1,6 @@
 """From a Locust `FastHttpUser` response to the contract's neutral `Exchange`, and its failure categories.
 
-Every response is judged by the one verdict (`contracts.verdict.judge`, README "The contract"). A request that got no
+Every response is judged by the one verdict (`contracts.verdict.judge`, docs/contract.md). A request that got no
 complete response cannot be judged: it gets a transport category instead, named as the measurements name them
 (`loadtests.run_summary.TRANSPORT_FAILURES`). Status classes that keep the contract but are not a success are categories
 too (`http_429` counted apart; `http_5xx`; `http_4xx`; `http_207`, the Edge's success-with-upstream-errors,

@@ -1,4 +1,4 @@
-"""Pass/fail gates in the spirit of k6 thresholds (README "Gates and reports").
+"""Pass/fail gates in the spirit of k6 thresholds (docs/gates.md).
 
 Grammar, one gate per expression (`--gate` is repeatable; spaces are optional):
 
@@ -28,7 +28,7 @@ Grammar, one gate per expression (`--gate` is repeatable; spaces are optional):
   like k6's abortOnFail with delayAbortEval; `!abort=30s` sets the grace.
 
 Gates read the statistics after the warm-up. The defaults (`default_gate_texts`) apply unless a gate on the
-same metric and scope replaces them, or `--no-default-gates` drops them all (README "Default gates"):
+same metric and scope replaces them, or `--no-default-gates` drops them all (docs/gates.md#default-gates):
 - `violations==0`: every answer keeps the contract;
 - `error_rate<1%`: a run whose requests time out, are refused, or answer 5xx, 429 or another 4xx is no pass,
   however fast the answers it did get;

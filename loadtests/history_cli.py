@@ -1,4 +1,5 @@
-"""`edgeload history`: list the runs of a report folder's history and write its chart page (README "Run history")."""
+"""`edgeload history`: list the runs of a report folder's history and write its chart page
+(docs/regressions.md#run-history)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """`edgeload plan --target-rps R [--event-bytes B]`: what a rate needs before a run, the generator's processes
-and cores, and the request units it costs against Adobe's guardrails (README "Capacity plan").
+and cores, and the request units it costs against Adobe's guardrails (docs/distributed.md#capacity-plan).
 
-The generator's figure is the benchmark's (README "Performance", `benchmarks.locust_overhead`): our
+The generator's figure is the benchmark's (docs/performance.md#load-tests, `benchmarks.locust_overhead`): our
 `ServerForwarder` sends 9,850 requests per CPU-second of one Locust process. A process is planned at 80 % of its
 core, where the trust gate starts calling the generator saturated (loadtests.trust), so its clock stays honest.
 Request units follow Adobe's guardrails page
@@ -21,10 +21,10 @@ from typing import NoReturn
 
 from emulator.ratelimit import FRAGMENT_BYTES, request_units
 
-PER_CORE_RPS = 9_850.0  # README "Performance", Load tests (b): ServerForwarder, requests per Locust CPU-second
+PER_CORE_RPS = 9_850.0  # docs/performance.md#load-tests (b): ServerForwarder, requests per Locust CPU-second
 TRUST_HEADROOM = 0.80  # loadtests.trust: at 80 % of a core the trust gate reports the generator saturated
-EMULATOR_PER_CORE_RPS = 23_224.0  # README "Performance", Emulator (a): one process, full interact behaviour
-EMULATOR_SHARED_COST = 1.2  # README "Several processes": a request costs about 20 % more with --workers N > 1
+EMULATOR_PER_CORE_RPS = 23_224.0  # docs/performance.md#emulator (a): one process, full interact behaviour
+EMULATOR_SHARED_COST = 1.2  # docs/emulator.md#several-processes: a request costs about 20 % more with --workers N > 1
 ORG_LIMITS = {"interact": 4_000, "collect": 6_000}  # request units/s per IMS org, Adobe's defaults
 DEFAULT_EVENT_BYTES = 1_215  # benchmarks/emulator_page_view.json, the page view the benchmarks post
 DEFAULT_SERVICES = 4  # the emulator's default datastream: Platform, Analytics, Target, Journey Optimizer

@@ -3,7 +3,7 @@
 Locust's own console prints a statistics table every 2 s (about 150 lines on stderr in a 30 s run); by default
 `edgeload run` prints this one line instead, at most once a second, on stderr: rewritten in place with a carriage
 return on a terminal, one plain line per update when stderr is a file or a pipe (a CI log stays readable).
-`edgeload run --verbose` keeps Locust's tables, `--quiet` prints neither (README "Console output").
+`edgeload run --verbose` keeps Locust's tables, `--quiet` prints neither (docs/load-tests.md#console-output).
 """
 
 from __future__ import annotations

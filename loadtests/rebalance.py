@@ -1,4 +1,4 @@
-"""A lost worker's share of the target rate, handed to the workers left (README "Many machines").
+"""A lost worker's share of the target rate, handed to the workers left (docs/distributed.md).
 
 Locust's master marks a worker missing after three missed heartbeats (one a second) or drops it when it quits;
 either way the users it ran are gone, and with them its share of the global schedule (loadtests.pacing): the run

@@ -82,7 +82,7 @@ def locust_command(settings: RunSettings, target: str, report_dir: Path, run_id:
 
     No --html and no --csv: our listeners write Locust's HTML report themselves once the run is over, where a
     failed write costs no other report (Locust writes its own before its `quitting` event, where ours are
-    written), and Locust's CSVs are left out because they lag the final figures (README "Nothing is lost").
+    written), and Locust's CSVs are left out because they lag the final figures (docs/reliability.md#nothing-is-lost).
     """
     command = [
         sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", target,

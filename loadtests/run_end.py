@@ -150,7 +150,7 @@ def report_folder(options: LoadOptions, run_id: str) -> Path:
 
 def write_locust_html(environment: Any, directory: Path) -> Path:
     """Locust's own HTML report, written here rather than by Locust's --html: Locust writes that before its
-    `quitting` event, so a failed write there cost every report of ours (README "Nothing is lost")."""
+    `quitting` event, so a failed write there cost every report of ours (docs/reliability.md#nothing-is-lost)."""
     from locust.html import get_html_report
 
     page = get_html_report(environment, show_download_link=False)  # type: ignore[no-untyped-call]
@@ -195,12 +195,12 @@ def finish(environment: Any, state: ProcessState) -> None:
         else:
             try:  # Locust's own report first: index.html links it when present
                 write_locust_html(environment, directory)
-            except Exception as error:  # one report that fails costs no other (README "Nothing is lost")
+            except Exception as error:  # one report that fails costs no other (docs/reliability.md#nothing-is-lost)
                 problems.append(f"could not write {directory / LOCUST_HTML}: {type(error).__name__}: {error}")
             written = write_reports(directory, summary, results, settings, on_error=problems.append)
             if any(path.name == "index.html" for path in written):
                 text += f"\nreports: {directory}/index.html"
-        problem = record_run(options.report_dir, summary, results)  # the run history (README "Run history")
+        problem = record_run(options.report_dir, summary, results)  # the run history (docs/regressions.md#run-history)
         if problem:
             problems.append(problem)
     text += "".join(f"\n{redact(problem)}" for problem in problems)

@@ -9,7 +9,8 @@
   steadier than Poisson, so the test is conservative there.
 
 All one-sided at CONFIDENCE: a gate fails only when the breach is significant, so two identical runs fail it
-about 1 - CONFIDENCE of the time at most, and in practice less (README "Baseline gates" has the measured rate).
+about 1 - CONFIDENCE of the time at most, and in practice less (docs/performance.md#baseline-gates has the
+measured rate).
 Replicates use a fixed seed: the same two runs always get the same answer.
 """
 

@@ -23,9 +23,9 @@ answer is read, each as late as the loop is, so the error estimated is the probe
 99th percentile of two independent wake-ups' summed lag: one rare stall and one typical wake-up, not two stalls
 at once), or twice the mean run-queue wait per wake-up, whichever is larger; `distortion_pct` is that estimate as
 a percentage of the bound, which the `trust` gate reads (`trust<=100%`, loadtests.gates).
-benchmarks/trust_accuracy.py holds the claim to account against wrk, side by side (README "Trust gate against
-wrk"): an estimate from one wake-up alone passed a busy run whose p99 was 14 % off wrk's; twice the p99 lag failed
-quiet runs whose figures were within the bound.
+benchmarks/trust_accuracy.py holds the claim to account against wrk, side by side
+(docs/performance.md#trust-gate-against-wrk): an estimate from one wake-up alone passed a busy run whose p99 was
+14 % off wrk's; twice the p99 lag failed quiet runs whose figures were within the bound.
 """
 
 from __future__ import annotations

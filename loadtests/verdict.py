@@ -11,7 +11,7 @@
 When several apply, the first in COULD NOT RUN > INTERRUPTED > NOT TRUSTWORTHY > FAIL > PASS wins: a run that
 did not run its course says so before anything its partial figures say, and figures the clock distorted are not
 worth judging against thresholds. Every output (console, summary.json, summary.md, JUnit, index.html, the web UI
-tab) takes its word from here (README "Verdicts").
+tab) takes its word from here (docs/gates.md#verdicts).
 """
 
 from __future__ import annotations

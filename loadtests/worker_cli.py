@@ -1,5 +1,5 @@
 """`edgeload worker --master HOST[:PORT] [run options]`: this machine's share of a run started elsewhere with
-`edgeload run --master` (loadtests.distributed; README "Many machines").
+`edgeload run --master` (loadtests.distributed; docs/distributed.md).
 
 The options are `edgeload run`'s, read the same way (flags over `[run]` of a config file), and the target profile
 is resolved here, so secrets come from this machine's environment and never cross the wire; the load, the rate

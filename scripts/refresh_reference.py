@@ -170,7 +170,7 @@ def notice(items: list[tuple[Item, bytes]]) -> bytes:
         "edgeload: third-party material",
         "",
         "edgeload is Apache-2.0. It carries derived copies of the material below, written by",
-        "scripts/refresh_reference.py (README \"Reference data\"). Each line: our file, upstream repository,",
+        "scripts/refresh_reference.py (docs/reference-data.md). Each line: our file, upstream repository,",
         "path in it, commit, licence, sha256 of our file.",
         "",
         "Experience Data Model (XDM) schemas (c) Adobe, https://github.com/adobe/xdm, licensed under CC BY 4.0",

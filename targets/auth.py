@@ -1,4 +1,4 @@
-"""Credentials as Adobe documents them, for every runner (README "Real targets").
+"""Credentials as Adobe documents them, for every runner (docs/targets.md).
 
 `credentials_for(profile)` returns a `Credentials` mapping of request headers: `Authorization: Bearer` (a token from an
 environment variable, or one fetched with OAuth server-to-server client credentials), `x-api-key` (the client id),
@@ -209,7 +209,7 @@ def credentials_for(
         client_id, secret = _required(env, profile, profile.client_id_env, profile.client_secret_env)
         source = ClientCredentialsToken(profile.token_url, client_id, secret, profile.scopes,
                                         verify_tls=profile.verify_tls, clock=clock, fetch=fetch)
-        api_key = api_key or client_id  # x-api-key is the client id (README "Real targets")
+        api_key = api_key or client_id  # x-api-key is the client id (docs/targets.md)
     if profile.auth != "none" and not profile.org_id:
         raise AuthError(f"profile {profile.name} authenticates, so it needs the IMS org: set EDGELOAD_ORG_ID or "
                         f"org_id in [profiles.{profile.name}] (sent as x-gw-ims-org-id, e.g. ORGID@AdobeOrg)")

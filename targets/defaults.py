@@ -1,7 +1,7 @@
 """The datastreams of the embedded emulator, which every runner targets when it is given no other.
 
 Mirrors emulator/datastreams.toml (tests/contracts/test_defaults.py keeps the two equal); kept here because the
-verdict layer must not import the emulator (README "Architecture").
+verdict layer must not import the emulator (docs/architecture.md).
 """
 
 from __future__ import annotations

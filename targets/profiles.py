@@ -1,4 +1,4 @@
-"""Target profiles: where requests go and how they authenticate, one setting for every runner (README "Real targets").
+"""Target profiles: where requests go and how they authenticate, one setting for every runner (docs/targets.md).
 
 A profile names a base URL, a datastream, an authentication method and extra headers. It lives in this, the
 lowest layer both `edgeload run` and `edgeload contract` import, so the load test, the contract suite, schemathesis

@@ -1,4 +1,4 @@
-"""Secrets never reach an output (README "Real targets").
+"""Secrets never reach an output (docs/security.md#secrets-never-leak).
 
 One redaction for every runner: the load-test reports (loadtests.reports re-exports this module), the contract
 run's reports and captured runner output, error lines and logs. Two layers, because either alone misses cases:

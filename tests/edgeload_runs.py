@@ -17,7 +17,7 @@ from typing import Any
 from loadtests.verdict import CLOCK_METRICS
 
 ROOT = Path(__file__).resolve().parents[1]
-COULD_NOT_RUN_EXIT, UNTRUSTWORTHY_EXIT, INTERRUPTED_EXIT = 2, 3, 4  # loadtests.verdict (README "Verdicts")
+COULD_NOT_RUN_EXIT, UNTRUSTWORTHY_EXIT, INTERRUPTED_EXIT = 2, 3, 4  # loadtests.verdict (docs/gates.md#verdicts)
 
 
 def admin(url: str, method: str, path: str, document: object | None = None) -> dict[str, Any]:
@@ -64,7 +64,7 @@ def expected_exit(summary: dict[str, Any], trustworthy_exit: int) -> int:
 
 
 def verdict_line(code: int) -> str:
-    """The start of the console's verdict line for a run that ended with `code` (README "Verdicts")."""
+    """The start of the console's verdict line for a run that ended with `code` (docs/gates.md#verdicts)."""
     words = {0: "PASS", 1: "FAIL", COULD_NOT_RUN_EXIT: "COULD NOT RUN", UNTRUSTWORTHY_EXIT: "NOT TRUSTWORTHY",
              INTERRUPTED_EXIT: "INTERRUPTED"}
     return f"verdict: {words[code]}"

@@ -1,5 +1,5 @@
 """`python -m tests.pythons [X.Y ...]`: the supported Pythons other than the suite's, each proven as a user gets it
-(README "Supported Pythons"); `make test` runs it through `make pythons`.
+(docs/pythons.md); `make test` runs it through `make pythons`.
 
 Per version, in parallel (one process each, the two cores this suite is measured on): the wheel built from this
 checkout installed, with the test tools of its dev extra, in a fresh virtual environment of that Python; the fast

@@ -1,4 +1,4 @@
-"""The import direction written in the README's architecture table, enforced by walking every module's imports."""
+"""The import direction written in docs/architecture.md, enforced by walking every module's imports."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ ALLOWED: dict[str, frozenset[str]] = {
                                         "numpy"},  # numpy: the bootstrap of baseline gates (loadtests.significance)
 }
 # The contract suite and the `edgeload contract` command start the emulator as their default target; that is
-# process management, not verdict code, so it may import `emulator.server` (README architecture table).
+# process management, not verdict code, so it may import `emulator.server` (docs/architecture.md).
 EXCEPTIONS: dict[str, frozenset[str]] = {
     "contract_runner/suite": frozenset({"emulator"}),
     "contract_runner/cli.py": frozenset({"emulator"}),

@@ -1,6 +1,6 @@
-"""Comments stand on their own: no tracked file points a reader somewhere they cannot follow (README "Architecture").
+"""Comments stand on their own: no tracked file points a reader somewhere they cannot follow (docs/architecture.md).
 
-A comment or docstring states its rule and cites a public source (a URL, a spec section), the README, or a file of
+A comment or docstring states its rule and cites a public source (a URL, a spec section), a page of docs/, or a file of
 the repository. It never names an issue number, a private brief, or a notes file that lives outside the checkout,
 because a newcomer reading the code has none of them. Issue numbers count only in comments and Python strings (a
 data file may hold any number); the other two count anywhere. The names below are spelled in pieces so that this
@@ -60,7 +60,7 @@ def pointers(name: str, text: str) -> list[str]:
         for pattern, what in ((PRIVATE_BRIEF, "a private brief"), (OUTSIDE, "a document outside the repository")):
             match = pattern.search(line)
             if match:
-                found.append(f"{name}:{number}: {what} ({match.group(0)}); cite its public source or the README")
+                found.append(f"{name}:{number}: {what} ({match.group(0)}); cite its public source or a docs page")
     return found
 
 
@@ -91,7 +91,7 @@ def test_no_tracked_file_points_at_an_issue_the_brief_or_notes_outside_the_repos
                  id="outside-note-in-code"),
     pytest.param("a.py", "# " + LIBRARY + "env/machines/python" + MD + "\n",
                  [f"a.py:1: a document outside the repository ({LIBRARY})"], id="outside-library"),
-    pytest.param("a.py", "# https://docs.locust.io/en/stable/ and README \"Gates and reports\"\n", [],
+    pytest.param("a.py", "# https://docs.locust.io/en/stable/ and docs/gates.md#verdicts\n", [],
                  id="public-source"),
 ])
 def test_pointers_names_file_line_and_what(name, text, expected):

@@ -1,4 +1,4 @@
-"""The repository stands alone: no tracked file names a path outside it (README "Reference data").
+"""The repository stands alone: no tracked file names a path outside it (docs/reference-data.md).
 
 Reference material from outside comes in through scripts/refresh_reference.py, the one file allowed to name where
 it lives. The scan reads the tracked files themselves, so it holds whether or not anything lies beside the

@@ -1,5 +1,5 @@
 """The wheel stands alone: built from this checkout, installed in a fresh virtual environment in a temporary folder
-outside it, `edgeload run`, `edgeload contract` and `edgeload validate-events` work there (README "Reference data").
+outside it, `edgeload run`, `edgeload contract` and `edgeload validate-events` work there (docs/reference-data.md).
 
 The other supported Pythons get the same check from `make pythons` (tests/pythons.py).
 """

@@ -1,5 +1,5 @@
 """edgeload as a user installs it: the wheel built from this checkout, in a fresh virtual environment of a given
-Python, driven from a folder outside the checkout (README "Supported Pythons").
+Python, driven from a folder outside the checkout (docs/pythons.md).
 
 Shared by tests/test_wheel.py (the Python running the suite) and `python -m tests.pythons` (the other supported
 versions), so both prove the same things the same way.
@@ -115,7 +115,7 @@ def smoke(venv: Path, work: Path) -> list[tuple[Step, str | None]]:
     results.append((where, None if inside else "edgeload's packages must come from the fresh environment"))
     ran = run("edgeload run", [edgeload, "run", "--run-time", "3s"], work, env)
     # On a busy machine (the other tests beside it, a shared runner) the run may find its own clock untrustworthy:
-    # the wheel still ran and judged itself (README "Verdicts"); any other verdict is a failure.
+    # the wheel still ran and judged itself (docs/gates.md#verdicts); any other verdict is a failure.
     untrustworthy = ran.returncode == 3 and "verdict: NOT TRUSTWORTHY" in ran.output
     expect(ran, *(("verdict: NOT TRUSTWORTHY", 3) if untrustworthy else ("verdict: PASS", 0)))
     expect(run("edgeload contract", [edgeload, "contract", "--phases", "examples,fuzzing", "--max-examples", "2"],

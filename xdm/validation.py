@@ -1,6 +1,6 @@
 """Strict validation of Edge-named XDM ExperienceEvents against XDM JSON Schemas read from a directory.
 
-How (README "Generators", "Validation"): load every schema into a `jsonschema_rs.Registry` whose retriever refuses
+How (docs/generators.md#validation): load every schema into a `jsonschema_rs.Registry` whose retriever refuses
 (a missing `$ref` is an error, never a download); compose the class with its field groups in `allOf` (every group
 of the directory meant to extend the class, less those another chosen group includes: the AEP Web SDK group
 includes web and environment details, and both at once double the errors); translate Edge names to standard XDM

@@ -32,7 +32,7 @@ def events(count: int, *, primary: bool = True) -> dict[str, Any]:
 
 
 def personalization() -> dict[str, Any]:
-    """Ask for an ECID and decisions (README "The emulator": identity:result, personalization:decisions)."""
+    """Ask for an ECID and decisions (docs/emulator.md: identity:result, personalization:decisions)."""
     return {"identity": {"fetch": ["ECID"]}, "personalization": {"decisionScopes": ["__view__", "serverapimbox"]}}
 
 

@@ -1,4 +1,4 @@
-"""Reports of one run, written into `reports/<run>/` (README "Gates and reports", "What you see").
+"""Reports of one run, written into `reports/<run>/` (docs/reports.md).
 
 `write_reports()` writes every file; each writer is independent (a chart that fails does not cost the JUnit file
 CI needs) and every file is written atomically (`targets.atomic`). Every example exchange and every setting

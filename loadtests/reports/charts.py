@@ -1,4 +1,4 @@
-"""PNG charts over time: requests/s, latency percentiles, errors by category (README "Gates and reports").
+"""PNG charts over time: requests/s, latency percentiles, errors by category (docs/reports.md#the-runs-folder).
 
 Drawn with matplotlib's object API on an Agg canvas, never pyplot: no global figure state, no GUI backend, safe in
 Locust's master process. matplotlib is imported on first use only (about 0.3 s), so the load-test hot path never

@@ -1,4 +1,4 @@
-"""`index.html`: the report a person opens (README "What you see").
+"""`index.html`: the report a person opens (docs/reports.md).
 
 Order: the verdict (pass or fail, and why), the gates table, the charts, the operations, failures by check with
 an example request and response, the run's settings, then links to Locust's own report and the JUnit and JSON

@@ -1,4 +1,4 @@
-// Adobe's Web SDK in headless Debian Chromium against the emulator served over TLS (README "Real clients"):
+// Adobe's Web SDK in headless Debian Chromium against the emulator served over TLS (docs/clients.md):
 // the most faithful run, with Chromium's own CORS enforcement and cookie jar. Chromium resolves edge.test to the
 // emulator's port and nothing else (MAP * ~NOTFOUND); the page itself (https://site.test/...) is fulfilled by
 // Playwright, so only the Edge exchanges cross the network and none of them is altered.

@@ -1,4 +1,4 @@
-"""The Web SDK scenarios of README "Real clients", run unchanged in jsdom and in Chromium (scenarios.mjs executes them).
+"""The Web SDK scenarios of docs/clients.md, run unchanged in jsdom and in Chromium (scenarios.mjs executes them).
 
 Each scenario is a fresh visitor (new page, empty cookie jar). Constants name the web datastream the emulator
 ships (emulator/datastreams.toml) and the content configured on it, so the tests compare what alloy returns with

@@ -60,7 +60,7 @@ class ScenarioReport(TypedDict):
 def missing_node_setup() -> str | None:
     """Why the Node harness cannot run here, or None when it can."""
     if shutil.which("node") is None:
-        return "node is not on PATH; install Node.js 20 (README, Real clients)"
+        return "node is not on PATH; install Node.js 20 (docs/clients.md)"
     if not ALLOY_BUNDLE.is_file():
         return f"{ALLOY_BUNDLE.relative_to(CLIENTS_DIR.parents[1])} is missing; {INSTALL_HINT}"
     return None

@@ -13,7 +13,7 @@ from contract_runner.cli import main
 from emulator.server import spawn
 from tests.contracts.reference import CHECKOUT
 
-# Bounded schemathesis: its coverage phase alone sends thousands of requests (README "The contract").
+# Bounded schemathesis: its coverage phase alone sends thousands of requests (docs/contract.md).
 QUICK = ["--phases", "examples,fuzzing", "--max-examples", "2"]
 def edgeload_contract(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "loadtests.cli", "contract", *args], capture_output=True,

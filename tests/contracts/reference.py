@@ -1,5 +1,5 @@
-"""The project's copy of Adobe's reference material, as scripts/refresh_reference.py writes it (README
-"Reference data"): nothing outside the repository is read at test time."""
+"""The project's copy of Adobe's reference material, as scripts/refresh_reference.py writes it
+(docs/reference-data.md): nothing outside the repository is read at test time."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ from targets.defaults import DEFAULT_DATASTREAM_ID
 
 SENT_ID = "708e4f90-5bff-41c5-8f4b-6c15bab76b11"
 
-# check -> the fault that breaks exactly its rule (README "The emulator").
+# check -> the fault that breaks exactly its rule (docs/emulator.md).
 FAULT_FOR_CHECK = {
     "status_code_documented": "undocumented-status",
     "content_type": "wrong-content-type",

@@ -1,4 +1,4 @@
-"""The contracts API other packages code against (README "The contract") exists with its exact shape."""
+"""The contracts API other packages code against (docs/contract.md) exists with its exact shape."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The admin endpoints answer the user's own tools only: a loopback Host (or the --host bound), no cross-origin
 request, a JSON body on PUT/POST, and the admin token when one is set or the emulator is reachable from other
-machines (emulator/admin_access.py, README "The emulator")."""
+machines (emulator/admin_access.py, docs/emulator.md)."""
 
 from __future__ import annotations
 

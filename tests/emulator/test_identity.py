@@ -1,4 +1,4 @@
-"""Identity state values and ECID derivation (README "The emulator", identity)."""
+"""Identity state values and ECID derivation (docs/emulator.md, identity)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Any exception while handling a request is answered EXEG-0001-500 (README "The emulator"), forced here in each
+"""Any exception while handling a request is answered EXEG-0001-500 (docs/emulator.md), forced here in each
 place a request can be handled: the Edge operation, a fault's effect, the admin endpoints and the token endpoint.
 A fault spec that would have raised at answer time is refused when given (flag, config file, `PUT`)."""
 

@@ -1,4 +1,4 @@
-"""Request units and the per-org token bucket, on an injected clock (README "The emulator", request units)."""
+"""Request units and the per-org token bucket, on an injected clock (docs/emulator.md, request units)."""
 
 from __future__ import annotations
 

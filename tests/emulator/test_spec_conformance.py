@@ -1,6 +1,6 @@
 """Every body answered to a valid request validates against Adobe's official OpenAPI spec.
 
-The spec is the project's copy of Adobe's document (tests/reference, README "Reference data") and its
+The spec is the project's copy of Adobe's document (tests/reference, docs/reference-data.md) and its
 `InteractResponse` / `CollectV2Response` schemas are compiled with their `#/components` references resolved.
 """
 

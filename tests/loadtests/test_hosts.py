@@ -29,7 +29,7 @@ access_type = "mixed"
 requires_primary_identity = true
 services = ["experience_platform"]
 """
-ADMIN_TOKEN = "netns-test-admin-token"  # required by an emulator on a non-loopback address (README "The emulator")
+ADMIN_TOKEN = "netns-test-admin-token"  # required by an emulator on a non-loopback address (docs/emulator.md)
 RATE, SECONDS = 60, 8
 MASTER_PORT = 5557
 

@@ -81,7 +81,7 @@ def test_run_master_refuses_local_workers_with_one_line():
 @pytest.mark.slow
 def test_run_master_and_two_edgeload_workers_count_every_request(tmp_path: Path, emulator: RunningEmulator) -> None:
     port = _free_port()
-    # The same options on every machine (README "Many machines"): a worker that builds its traffic for another
+    # The same options on every machine (docs/distributed.md): a worker that builds its traffic for another
     # seed rebuilds it when the master's arrives, late for the run's start.
     same = ("--target", emulator.url, "--users", "20", "--run-time", "4s", "--target-rps", "50", "--seed", "9")
     master = edgeload_run("--master", "--master-bind-host", "127.0.0.1", "--master-bind-port", str(port),

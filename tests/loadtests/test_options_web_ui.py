@@ -1,4 +1,4 @@
-"""Our options as fields of Locust's web UI: every one README "What you see" names is there, labelled so it fits,
+"""Our options as fields of Locust's web UI: every one docs/reports.md names is there, labelled so it fits,
 and the gates have a field of their own."""
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from tests.contracts.reference import exeg_codes
 from tests.edgeload_runs import ROOT
 from tests.reliability.harness import INTERACT_PATH, PAGE_VIEW, emulator, port_of, post_page_view
 
-EMULATOR_ONLY_CODES = {"EXEG-0000-429"}  # no 429 code is documented; the emulator's own (README "The emulator")
+EMULATOR_ONLY_CODES = {"EXEG-0000-429"}  # no 429 code is documented; the emulator's own (docs/emulator.md)
 # Rejections without a problem body, each documented: an unknown location hint is a 404 with an empty body as the
 # real service answers it (contracts/edge-network.openapi.yaml), another method a 405 with `Allow: POST` (RFC 9110).
 EMPTY_REJECTIONS = {404, 405}
@@ -296,7 +296,7 @@ def test_body_shorter_than_its_content_length_gets_408_within_the_body_timeout()
 
 @pytest.mark.slow
 def test_hostile_connections_past_the_cap_leave_a_normal_request_served() -> None:
-    # The README's 20,000 against the default cap of 10,000, scaled down: 3,000 against 500.
+    # The 20,000 of docs/emulator.md#limits against the default cap of 10,000, scaled down: 3,000 against 500.
     cap = 500
     with emulator(args=["--max-connections", str(cap)]) as running:
         server = psutil.Process(running.process.pid)

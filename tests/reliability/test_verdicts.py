@@ -1,4 +1,4 @@
-"""A verdict means what it says, end to end (README "Verdicts"): each way a run can fail gets its word and exit
+"""A verdict means what it says, end to end (docs/gates.md#verdicts): each way a run can fail gets its word and exit
 code in every output, nothing a run measured is lost, and killing `edgeload run` leaves nothing running.
 
 Every failure here once passed with exit 0 (a target that timed out, answered 503 or 401, never answered or

@@ -3,7 +3,7 @@
 Every page runs in a context that lets through only requests to 127.0.0.1 and file: URLs; any other request is
 aborted and recorded, and every test asserts that none was attempted (nothing from a CDN, nothing leaving the
 machine). Console errors and uncaught page errors are recorded too. Screenshots go to reports/screenshots/ as
-small palette PNGs; the README shows copies of them in docs/screenshots/.
+small palette PNGs; docs/reports.md shows copies of them from docs/screenshots/.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def watched(browser: Any) -> Iterator[Watched]:
 
 
 def screenshot(page: Any, name: str, *, full_page: bool = False, clip: dict[str, float] | None = None) -> Path:
-    """Save a screenshot as a palette PNG (a tenth of the size of Chromium's, for the README's copies)."""
+    """Save a screenshot as a palette PNG (a tenth of the size of Chromium's, for the copies in docs/screenshots/)."""
     from PIL import Image
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
