@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from loadtests.reports.console import format_gate_table, format_summary
 from loadtests.reports.exchange import format_exchange
-from targets.redaction import redact, redact_settings
 from loadtests.reports.writer import REPORT_FILES, write_reports
+from targets.redaction import redact, redact_settings
 
 __all__ = [
     "REPORT_FILES",

@@ -8,8 +8,8 @@ import json
 from collections.abc import Mapping
 
 from loadtests.run_summary import ExampleExchange
-from targets import redaction
 from targets.redaction import MASK, Redactor, is_secret_name
+from targets.redaction import redact as redact_secrets
 
 BODY_LIMIT = 4000  # characters per body: enough to read a problem+json or a handle, small enough for any report
 
@@ -26,7 +26,7 @@ def format_exchange(
     response_body: bytes | str | None,
     note: str = "",
     cause: str = "",
-    redact: Redactor = redaction.redact,
+    redact: Redactor = redact_secrets,
 ) -> ExampleExchange:
     """Render and redact one exchange; `status=None` for a transport failure (`note` says what happened), `cause`
     the violations' concrete causes (contracts.violations: `detail`)."""

@@ -8,12 +8,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from targets.atomic import write_atomic
 from loadtests.gates import GateResult
-from loadtests.run_summary import ExampleExchange, RunSummary
-from targets import redaction
 from loadtests.reports.exchange import redact_example
+from loadtests.run_summary import RunSummary
+from targets.atomic import write_atomic
 from targets.redaction import Redactor, redact_settings
+from targets.redaction import redact as redact_secrets
 
 # name -> what it is; index.html links the ones present.
 REPORT_FILES: dict[str, str] = {
@@ -37,7 +37,7 @@ def write_reports(
     gate_results: Sequence[GateResult],
     settings: Mapping[str, Any] | None = None,
     *,
-    redact: Redactor = redaction.redact,
+    redact: Redactor = redact_secrets,
     locust_html: str | None = "locust.html",
     on_error: Callable[[str], None] = _print_error,
 ) -> list[Path]:
