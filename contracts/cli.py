@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from contracts import records, report
 from contracts.auth import AuthError, credentials_for
+from contracts.checks import REGISTRY as CHECKS
 from contracts.client import DEFAULT_MAX_RESPONSE_BYTES, reachable
 from contracts.defaults import AUTHENTICATED_DATASTREAM_ID, DEFAULT_DATASTREAM_ID, DISABLED_DATASTREAM_ID
 from contracts.guard import refusal
@@ -45,8 +47,17 @@ EXAMPLES = """examples:
 Exit 0 the target keeps the contract, 1 a check failed, 2 the run could not happen."""
 
 
+def checks_help() -> str:
+    """The checks every response is held to, one wrapped paragraph each, as `--help` lists them."""
+    lines = ["checks (besides schemathesis' own):"]
+    lines += [textwrap.fill(f"{entry.name}: {entry.description}", 100, initial_indent="  ", subsequent_indent="    ")
+              for entry in CHECKS.values()]
+    return "\n".join(lines)
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="edgeload contract", description=__doc__.splitlines()[0], epilog=EXAMPLES,
+    p = argparse.ArgumentParser(prog="edgeload contract", description=__doc__.splitlines()[0],
+                                epilog=f"{checks_help()}\n\n{EXAMPLES}",
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     # -H/--host as in `edgeload run` (Locust's names for the target).
     p.add_argument("-H", "--target", "--host", dest="target", metavar="URL",
