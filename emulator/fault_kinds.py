@@ -193,7 +193,22 @@ def markdown_table() -> str:
     """The faults as the docs show them: name, parameters with defaults, effect, requests, and what each proves."""
     rows = ["| fault | parameters (default) | effect | acts on | proves |", "| --- | --- | --- | --- | --- |"]
     for kind in REGISTRY.values():
-        params = ", ".join(f"`{k}={v:g}`" if isinstance(v, float) else f"`{k}={v}`" for k, v in kind.defaults.items())
+        params = ", ".join(f"`{k}={_shown(v)}`{_bounds(kind, k)}" for k, v in kind.defaults.items())
         acts_on = " and ".join(sorted(kind.requests, reverse=True))
         rows.append(f"| `{kind.name}` | {params or 'none'} | {kind.summary} | {acts_on} | {kind.proves} |")
     return "\n".join(rows)
+
+
+def _shown(value: ParamValue) -> str:
+    return f"{value:g}" if isinstance(value, float) else value
+
+
+def _bounds(kind: FaultKind, key: str) -> str:
+    """What a parameter may be, as the docs table says it: ` (one of a, b)` or ` (0 to 10)`."""
+    if key in kind.choices:
+        return f" (one of {', '.join(_shown(v) for v in kind.choices[key])})"
+    bounds = kind.ranges.get(key)
+    if bounds is None:
+        return ""
+    but = f" but {', '.join(f'{v:g}' for v in bounds.excluded)}" if bounds.excluded else ""
+    return f" ({bounds.low:g} to {bounds.high:g}{but})"
