@@ -50,7 +50,7 @@ class ContractCheck:
         return self.statuses is None or status in self.statuses
 
     def __call__(self, ctx: Context) -> None:
-        if self.statuses is None or ctx.exchange.status in self.statuses:
+        if self.applies(ctx.exchange.status):
             self.function(ctx)
 
 
