@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -22,6 +23,7 @@ from contract_runner import records, report
 from contract_runner.client import DEFAULT_MAX_RESPONSE_BYTES, reachable
 from contract_runner.progress import ConsoleLine
 from contract_runner.runs import RunResult, run_schemathesis, run_suite
+from contracts.checks import REGISTRY as CHECKS
 from targets.auth import AuthError, credentials_for
 from targets.defaults import AUTHENTICATED_DATASTREAM_ID, DEFAULT_DATASTREAM_ID, DISABLED_DATASTREAM_ID
 from targets.guard import refusal
@@ -45,8 +47,17 @@ EXAMPLES = """examples:
 Exit 0 the target keeps the contract, 1 a check failed, 2 the run could not happen."""
 
 
+def checks_help() -> str:
+    """The checks every response is held to, one wrapped paragraph each, as `--help` lists them."""
+    lines = ["checks (besides schemathesis' own):"]
+    lines += [textwrap.fill(f"{entry.name}: {entry.description}", 100, initial_indent="  ", subsequent_indent="    ")
+              for entry in CHECKS.values()]
+    return "\n".join(lines)
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="edgeload contract", description=__doc__.splitlines()[0], epilog=EXAMPLES,
+    p = argparse.ArgumentParser(prog="edgeload contract", description=__doc__.splitlines()[0],
+                                epilog=f"{checks_help()}\n\n{EXAMPLES}",
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     # -H/--host as in `edgeload run` (Locust's names for the target).
     p.add_argument("-H", "--target", "--host", dest="target", metavar="URL",
@@ -154,8 +165,7 @@ def run(args: argparse.Namespace) -> report.Report:
         excluded = [name for name in args.exclude_checks.split(",") if name]
         runners = _runners(args.runners)
         results = []
-        # Progress on stderr once a second: a whole run takes a minute and a half
-        # (docs/contract.md#three-runners-one-verdict).
+        # Progress on stderr once a second: a whole run takes a minute and a half (docs/contract.md#three-runners-one-verdict).
         console = ConsoleLine(sys.stderr, sys.stderr.isatty())
         try:
             if "suite" in runners:

@@ -22,9 +22,9 @@ import orjson
 from contract_runner import records
 from contract_runner.report_html import FILES, render_html
 from contract_runner.runs import RunResult
-from contracts.checks import REGISTRY
+from contracts.checks import REGISTRY, describe
 from targets.atomic import write_atomic
-from targets.transport import CATEGORIES, Tally
+from targets.transport import CATEGORIES, RULES, Tally
 
 _KEPT_CASES = 20  # failing case ids kept per row: enough to reproduce, small enough to read
 _KEPT_CAUSES = 10  # distinct causes kept per row, the most frequent first
@@ -50,6 +50,11 @@ class Row:
     @property
     def passed(self) -> bool:
         return self.failures == 0
+
+    @property
+    def rule(self) -> str:
+        """What the check holds responses to: our registry's description, a transport category's rule, else ""."""
+        return describe(self.check) or RULES.get(self.check, "")
 
 
 def rows(case_records: Iterable[records.CaseRecord]) -> list[Row]:
@@ -130,7 +135,8 @@ class Report:
             "checks": len(self.rows),
             "failures_by_check": dict(self.failing_checks.most_common()),
             "failing_checks": [
-                {"runner": row.runner, "operation": row.operation, "check": row.check, "failures": row.failures,
+                {"runner": row.runner, "operation": row.operation, "check": row.check, "rule": row.rule,
+                 "failures": row.failures,
                  "cases": row.cases, "messages": dict(row.messages),
                  "causes": dict(row.causes.most_common(_KEPT_CAUSES)), "failed_cases": row.failed_cases}
                 for row in failing
@@ -176,7 +182,7 @@ def console_summary(report: Report, written: Path) -> list[str]:
         lines.append(f"  207 answers kept the contract and count as successes: {multi} "
                      f"(EXEG codes: {_counts(tally.exeg_codes) or 'none'})")
     for row in (row for row in report.rows if not row.passed):
-        message = row.messages.most_common(1)[0][0] if row.messages else row.check
+        message = (row.messages.most_common(1)[0][0] if row.messages else "") or row.rule or row.check
         cause = row.causes.most_common(1)[0][0] if row.causes else ""
         lines.append(f"  {row.name} ({row.runner}): {row.failures} of {row.cases}: {message}"
                      + (f"; cause: {cause}" if cause else ""))

@@ -86,10 +86,11 @@ def _checks(report: Report) -> str:
     for check in dict.fromkeys(row.check for row in report.rows):  # our checks first (contract_runner.report order)
         mine = [row for row in report.rows if row.check == check]
         failures = sum(row.failures for row in mine)
-        rows.append((f"<code>{escape(check)}</code>", str(len({row.operation for row in mine})),
+        rows.append((f"<code>{escape(check)}</code>", escape(mine[0].rule), str(len({row.operation for row in mine})),
                      escape(", ".join(dict.fromkeys(row.runner for row in mine))), str(sum(row.cases for row in mine)),
                      str(failures), _result(failures)))
-    return _table(("check", "operations", "runners", "cases", "failures", "result"), rows, numeric=(1, 3, 4))
+    return _table(("check", "rule", "operations", "runners", "cases", "failures", "result"), rows,
+                  numeric=(2, 4, 5))
 
 
 def _cell(row: Row | None) -> str:

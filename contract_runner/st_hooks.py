@@ -25,7 +25,7 @@ from schemathesis import Case, CheckContext, Response
 
 from contract_runner import st_exchanges
 from contract_runner.client import DEFAULT_MAX_RESPONSE_BYTES
-from contracts.checks import REGISTRY, Check
+from contracts.checks import REGISTRY, ContractCheck
 from contracts.context import Context
 from contracts.exchange import Exchange
 from contracts.operations import label_for
@@ -76,7 +76,7 @@ def _parsed(body: object) -> object:
         return None
 
 
-def _register(name: str, rule: Check) -> None:
+def _register(name: str, rule: ContractCheck) -> None:
     def run(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
         exchange = exchange_from(response, case)
         if exchange is None:
@@ -91,7 +91,7 @@ def _register(name: str, rule: Check) -> None:
         return None
 
     run.__name__ = run.__qualname__ = name
-    run.__doc__ = f"edgeload contract check `{name}` (contracts.checks)"
+    run.__doc__ = f"edgeload contract check `{name}`: {rule.description}"
     schemathesis.check(run)
 
 

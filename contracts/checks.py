@@ -1,16 +1,19 @@
-"""The checks: a tiny registry of named rules on one exchange, each raising its own `ContractViolation`.
+"""The checks: one registry of named rules on one exchange, each entry carrying its behaviour.
 
 Modelled on schemathesis' check registry (https://schemathesis.readthedocs.io/en/stable/): a check is a function
-registered under its name; it returns None when the rule holds and raises when it does not. Checks are orthogonal where
-the rules allow it: a check whose rule presupposes another one (a schema for the status, a JSON body) stays silent when
-that other rule is broken, so that one broken rule yields one violation. Every check sees the same `Context`, which
-parses the body at most once.
+registered under its name; it returns None when the rule holds and raises when it does not. Each entry also carries
+the rule in one line (what reports, `--help` and the docs tables show), where it applies, and the `ContractViolation`
+subclass it raises, so adding a check is one decorated function here (or in a module imported here) and its test.
+Checks are orthogonal where the rules allow it: a check whose rule presupposes another one (a schema for the status,
+a JSON body) stays silent when that other rule is broken, so that one broken rule yields one violation. Every check
+sees the same `Context`, which parses the body at most once.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Final
 
@@ -18,7 +21,10 @@ from contracts.context import NOT_JSON, Context, media_type
 from contracts.handles import handle_shape, request_id_echo
 from contracts.violations import (
     ContentTypeMismatch,
+    ContractViolation,
     ErrorBodyViolation,
+    HandleShapeViolation,
+    RequestIdNotEchoed,
     RetryAfterViolation,
     SchemaMismatch,
     UndocumentedStatus,
@@ -26,24 +32,74 @@ from contracts.violations import (
     schema_cause,
 )
 
-Check = Callable[[Context], None]
-REGISTRY: dict[str, Check] = {}
+CheckFunction = Callable[[Context], None]
 
 
-def check(function: Check) -> Check:
-    """Register a check under its function name (the stable name reports and Locust show)."""
-    REGISTRY[function.__name__] = function
-    return function
+@dataclass(frozen=True, slots=True)
+class ContractCheck:
+    """One rule of the contract: its stable name, what it says, where it applies, what it raises, and its code."""
+
+    name: str  # the stable name reports, Locust's failure table and schemathesis show
+    description: str  # the rule in one line: reports, `edgeload contract --help` and the docs tables show it
+    applies_to: str  # which operations and statuses it judges, in words, for the same tables
+    violation: type[ContractViolation]  # what it raises; its `check` is `name`
+    function: CheckFunction
+    statuses: frozenset[int] | None = None  # the only statuses it judges; None: every status
+
+    def applies(self, status: int) -> bool:
+        return self.statuses is None or status in self.statuses
+
+    def __call__(self, ctx: Context) -> None:
+        if self.applies(ctx.exchange.status):
+            self.function(ctx)
 
 
-@check
+Check = ContractCheck | CheckFunction
+REGISTRY: dict[str, ContractCheck] = {}
+
+
+def check(
+    description: str, *, applies_to: str, violation: type[ContractViolation], statuses: Iterable[int] | None = None,
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Register the decorated function as a check under its function name, with what the reports say of it."""
+
+    def register(function: CheckFunction) -> CheckFunction:
+        name = function.__name__
+        # The violation's `check` is the name its message starts with: a mismatch would split one rule in two.
+        if violation.check != name:
+            raise ValueError(f"check {name!r} raises {violation.__name__}, whose check is {violation.check!r}")
+        if name in REGISTRY:
+            raise ValueError(f"check {name!r} is registered twice")
+        REGISTRY[name] = ContractCheck(name, description, applies_to, violation, function,
+                                       None if statuses is None else frozenset(statuses))
+        return function
+
+    return register
+
+
+def describe(name: str) -> str | None:
+    """The rule a check states, or None when `name` is no check of ours (a transport category, a built-in)."""
+    entry = REGISTRY.get(name)
+    return None if entry is None else entry.description
+
+
+def markdown_table() -> str:
+    """The checks as the docs show them: one row per check, in registry order (the order verdicts list them)."""
+    rows = ["| check | rule | applies to |", "| --- | --- | --- |"]
+    rows += [f"| `{c.name}` | {c.description} | {c.applies_to} |" for c in REGISTRY.values()]
+    return "\n".join(rows)
+
+
+@check("the status is documented for the operation", applies_to="every response",
+       violation=UndocumentedStatus)
 def status_code_documented(ctx: Context) -> None:
     if ctx.response is None:
         raise UndocumentedStatus("the response status is not documented for this operation",
                                  detail=f"HTTP {ctx.exchange.status} on {ctx.exchange.operation}")
 
 
-@check
+@check("the Content-Type is the documented one (problem+json for errors; none needed for an empty 204 or 404)",
+       applies_to="responses whose status the contract documents with a body", violation=ContentTypeMismatch)
 def content_type(ctx: Context) -> None:
     spec = ctx.response
     if spec is None or not spec.has_body:
@@ -58,7 +114,8 @@ def content_type(ctx: Context) -> None:
         raise ContentTypeMismatch(rule, detail=f"Content-Type {header!r} on HTTP {ctx.exchange.status}")
 
 
-@check
+@check("the body is JSON and matches the response schema of its status", applies_to="documented statuses",
+       violation=SchemaMismatch)
 def response_schema(ctx: Context) -> None:
     spec = ctx.response
     if spec is None:
@@ -84,17 +141,23 @@ def response_schema(ctx: Context) -> None:
                              detail=schema_cause(error.message, error.instance, error.instance_path))
 
 
-# The handle and request-id rules live in their own module; registered here to keep the order of
-# docs/contract.md#the-checks.
-check(request_id_echo)
-check(handle_shape)
+# The handle and request-id rules live in their own module; registered here to keep the documented order.
+check("`requestId` is the sent id (query or x-request-id), or it plus `-` and 16 hex characters; else a non-empty "
+      "string; the x-request-id header agrees with the body",
+      applies_to="documented statuses; a problem body's id is only held to agree with the header",
+      violation=RequestIdNotEchoed)(request_id_echo)
+check("`handle` is an array of items with a non-empty `type` and a `payload` array of objects, `eventIndex` points "
+      "at a sent event, and known handle types have their documented payload shape",
+      applies_to="responses the contract documents with a `handle` (interact, v1 and v2)",
+      violation=HandleShapeViolation)(handle_shape)
 
 # EXEG error URL; the last three digits are the HTTP status
 # [https://developer.adobe.com/data-collection-apis/docs/getting-started/troubleshooting/].
 EXEG_TYPE: Final = re.compile(r"https://ns\.adobe\.com/aep/errors/EXEG-[0-9]{4}-([0-9]{3})")
 
 
-@check
+@check("an error body is problem+json with an EXEG `type` whose status suffix and `status` equal the HTTP status",
+       applies_to="documented error statuses (4xx and 5xx problem responses)", violation=ErrorBodyViolation)
 def error_body(ctx: Context) -> None:
     spec = ctx.response
     if spec is None or not spec.is_problem:
@@ -116,14 +179,14 @@ def error_body(ctx: Context) -> None:
                                  detail=f"$.status is {status!r} on HTTP {ctx.exchange.status}")
 
 
-RETRY_STATUSES: Final = frozenset({429, 503})
 _DELTA_SECONDS: Final = re.compile(r"[0-9]+")
 
 
-@check
+# RFC 9110 §10.2.3 defines Retry-After; the Edge documents it on these two statuses
+# (https://developer.adobe.com/data-collection-apis/docs/getting-started/troubleshooting/).
+@check("a 429 or 503 response carries Retry-After as delay-seconds or an HTTP-date", applies_to="429 and 503",
+       violation=RetryAfterViolation, statuses=(429, 503))
 def retry_after(ctx: Context) -> None:
-    if ctx.exchange.status not in RETRY_STATUSES:
-        return
     value = ctx.exchange.response_headers.get("retry-after")
     if value is None:
         raise RetryAfterViolation("a 429 or 503 response must carry Retry-After",

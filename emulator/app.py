@@ -1,7 +1,8 @@
 """The emulator as one raw ASGI application: routing, stats, fault injection and writing replies.
 
 No web framework (the emulator must never be what limits a load test): a dict lookup routes, the Edge
-behaviour lives in `edge.py`, faults are drawn before the request is handled and act after it (`fault_effects.py`).
+behaviour lives in `edge.py`, faults are drawn before the request is handled and act after it, each by the effect
+its entry of `fault_kinds.REGISTRY` holds.
 Any exception while handling a request becomes an EXEG-0001-500 problem body, never a bare 500.
 """
 
@@ -13,13 +14,13 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 
-from emulator import fault_effects
 from emulator.admin import handle_admin
 from emulator.admin_access import AdminAccess
 from emulator.asgi import Message, Receive, Scope, Send
 from emulator.config import Settings
 from emulator.cors import send_preflight
 from emulator.edge import ClientGone, EdgeService
+from emulator.fault_effects import Hit
 from emulator.faults import Fault, FaultBoard, Plan
 from emulator.ids import IdSource
 from emulator.problems import INTERNAL, PROBLEM_CONTENT_TYPE, problem_body
@@ -132,21 +133,14 @@ class EmulatorApp:
             await asyncio.sleep(plan.delay_s)
         fault = plan.fault
         if fault is not None:
-            stage = fault.stage
-            if stage == "transport":
+            kind = fault.kind
+            assert kind.effect is not None  # the board plans a delay fault as a delay, never as the fault
+            hit = Hit(reply, self.ids, stats, scope, receive, send)
+            if kind.stage == "transport":  # it answers (or not) on the connection itself
                 stats.fault(fault.name)
-                if fault.name == "connection-reset":
-                    await fault_effects.connection_reset(scope, receive)
-                elif fault.name == "stall":
-                    await fault_effects.stall(receive)
-                else:
-                    stats.status(reply.status)
-                    await fault_effects.truncated_body(reply, scope, receive, send)
+                await kind.effect(fault.params, hit)
                 return
-            if stage == "replace":
-                fault_effects.replace(fault, reply)
-                stats.fault(fault.name)
-            elif fault_effects.damage(fault, reply, self.ids):
+            if await kind.effect(fault.params, hit):
                 stats.fault(fault.name)
         stats.status(reply.status)
         await send_reply(send, reply)

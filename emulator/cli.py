@@ -30,7 +30,8 @@ from emulator.config import (
     load_settings,
 )
 from emulator.errors import ConfigError
-from emulator.faults import REGISTRY, parse_spec
+from emulator.fault_kinds import REGISTRY
+from emulator.faults import parse_spec
 from emulator.limits import Limits, capacity_for, check_connections, check_header_bytes, check_seconds
 from emulator.tls import tls_files
 

@@ -1,26 +1,64 @@
-"""What each fault of `faults.REGISTRY` does to a reply or to the connection.
+"""What each fault does to a reply or to the connection: the code each entry of `fault_kinds.REGISTRY` holds.
 
-`replace` faults answer with an error of their own, `shape` faults damage a successful reply (an error reply is
-left alone: the check they prove concerns successful bodies), `transport` faults misbehave on the socket. The
-fault table of docs/emulator.md#faults is the specification; each fault makes exactly one contract check fire.
+Every effect has one signature, `effect(params, hit) -> acted`: `replace` effects answer with an error of their own,
+`shape` effects damage a successful reply (an error reply is left alone: the rule they break concerns successful
+bodies), `transport` effects misbehave on the socket and answer (or not) themselves. A `delay` effect draws how long
+to wait. The fault table of the emulator's documentation is the specification.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
+import random
 import socket
 import struct
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
 from emulator import problems as P
 from emulator.asgi import TRANSPORT_EXTENSION, Receive, Scope, Send
-from emulator.faults import Fault
 from emulator.ids import IdSource
 from emulator.responses import JSON_CONTENT_TYPE, Reply
+from emulator.stats import Stats
 
+ParamValue = float | str
+Params = Mapping[str, ParamValue]
+
+
+@dataclass(slots=True)
+class Hit:
+    """The request a fault acts on: the reply the Edge behaviour made, and the connection it goes out on."""
+
+    reply: Reply
+    ids: IdSource
+    stats: Stats
+    scope: Scope
+    receive: Receive
+    send: Send
+
+
+Effect = Callable[[Params, Hit], Awaitable[bool]]  # True when the fault acted (counted in the stats' `faults`)
+Delay = Callable[[Params, random.Random], float]  # seconds to wait, drawn from the fault board's generator
+
+MAX_LATENCY_MS = 600_000.0  # 10 minutes: a longer delay is a hung emulator, not a slow one
+
+
+def latency_s(params: Params, rng: random.Random) -> float:
+    dist = params["dist"]
+    if dist == "normal":
+        ms = rng.gauss(float(params["mean_ms"]), float(params["sd_ms"]))
+    elif dist == "lognormal":
+        ms = rng.lognormvariate(math.log(max(float(params["median_ms"]), 1e-6)), float(params["sigma"]))
+    else:
+        ms = float(params["ms"])
+    return min(max(ms, 0.0), MAX_LATENCY_MS) / 1000.0  # a distribution's tail is cut at the ceiling too
+
+
+# ---- replace: an error answer of the fault's own ---------------------------------------------------------------
 
 def _problem(reply: Reply, kind: P.ProblemKind, code: str | None = None, status: int | None = None) -> Reply:
     body = dict(P.problem_body(kind, reply.request_id, org_id=reply.org_id, config_id=reply.config_id))
@@ -36,91 +74,146 @@ def _problem(reply: Reply, kind: P.ProblemKind, code: str | None = None, status:
     return reply
 
 
-def replace(fault: Fault, reply: Reply) -> Reply:
-    name = fault.name
-    if name == "server-error":
-        status = int(float(fault.params["status"]))
-        if status == 500:
-            return _problem(reply, P.INTERNAL)
-        _problem(reply, P.UNAVAILABLE, code=f"EXEG-0000-{status}")
-        # troubleshooting.md: 503 "may retry ... must respect Retry-After"; 502/504 carry none.
-        reply.retry_after = int(float(fault.params["retry_after"])) if status == 503 else None
-        return reply
-    if name in ("rate-limit", "retry-after-missing"):
-        _problem(reply, P.TOO_MANY_REQUESTS)
-        reply.retry_after = int(float(fault.params["retry_after"])) if name == "rate-limit" else None
-        return reply
-    # problem-type-mismatch: a 400 whose type says 422.
-    reply.retry_after = None
-    return _problem(reply, P.INVALID_JSON, code="EXEG-0104-422", status=400)
+async def server_error(params: Params, hit: Hit) -> bool:
+    reply = hit.reply
+    status = int(float(params["status"]))
+    if status == 500:
+        _problem(reply, P.INTERNAL)
+        return True
+    _problem(reply, P.UNAVAILABLE, code=f"EXEG-0000-{status}")
+    # troubleshooting.md: 503 "may retry ... must respect Retry-After"; 502/504 carry none.
+    reply.retry_after = int(float(params["retry_after"])) if status == 503 else None
+    return True
 
 
+async def rate_limit(params: Params, hit: Hit) -> bool:
+    _problem(hit.reply, P.TOO_MANY_REQUESTS)
+    hit.reply.retry_after = int(float(params["retry_after"]))
+    return True
 
-def _first_state_store(handles: list[dict[str, Any]]) -> dict[str, Any]:
-    return next(h for h in handles if h.get("type") == "state:store")
+
+async def retry_after_missing(params: Params, hit: Hit) -> bool:
+    _problem(hit.reply, P.TOO_MANY_REQUESTS)
+    hit.reply.retry_after = None
+    return True
 
 
-def damage(fault: Fault, reply: Reply, ids: IdSource) -> bool:
-    """Apply a shape fault to a successful reply; False (nothing done) when the reply is an error."""
+async def problem_type_mismatch(params: Params, hit: Hit) -> bool:
+    hit.reply.retry_after = None
+    _problem(hit.reply, P.INVALID_JSON, code="EXEG-0104-422", status=400)  # a 400 whose type says 422
+    return True
+
+
+# ---- shape: damage to a successful answer ----------------------------------------------------------------------
+
+def _document(reply: Reply) -> dict[str, Any] | None:
+    """The reply's body as a dict to damage; None when the reply is an error, which shape faults leave alone."""
     if not reply.success:
-        return False
+        return None
     if reply.document is None and reply.body:  # serialised up front (handles.interact_body): shape its parsed form
         reply.document = orjson.loads(reply.body)
     elif reply.document is None:  # silent collect (204): the fault needs a body, answer as without silent
         reply.status = 202
         reply.document = {"requestId": reply.request_id}
-    found = reply.document.get("handle")
-    handles: list[dict[str, Any]] | None = found if isinstance(found, list) else None  # None: collect
-    name = fault.name
-    actions: dict[str, Callable[[], None]] = {
-        "upstream-error": lambda: _upstream_error(reply, str(fault.params["service"])),
-        "request-id-not-echoed": lambda: _new_request_id(reply, ids),
-        "request-id-wrong": lambda: _wrong_request_id(reply, ids),
-        "undocumented-status": lambda: setattr(reply, "status", int(float(fault.params["status"]))),
-        "wrong-content-type": lambda: setattr(reply, "content_type", b"text/html;charset=utf-8"),
-        "malformed-json": lambda: _malformed(reply),
-    }
-    if name in actions:
-        actions[name]()
-    elif handles is None:  # handle faults never apply to collect (faults.FaultKind.handles_only)
+    return reply.document
+
+
+def _handles(reply: Reply) -> list[dict[str, Any]] | None:
+    """The successful reply's `handle` list; None on an error or a reply without one (collect)."""
+    document = _document(reply)
+    found = None if document is None else document.get("handle")
+    return found if isinstance(found, list) else None
+
+
+async def upstream_error(params: Params, hit: Hit) -> bool:
+    # Non-fatal upstream errors answer 207 with errors[] (troubleshooting.md; the nonfatal sample's wording).
+    reply = hit.reply
+    document = _document(reply)
+    if document is None:
         return False
-    elif name == "handle-not-array":
-        reply.document["handle"] = handles[0]
-    elif name == "handle-item-no-type":
-        handles[0] = dict(handles[0])  # a copy: handles may be shared by every reply (handles.py)
-        del handles[0]["type"]
-    elif name == "handle-payload-invalid":
-        del _first_state_store(handles)["payload"][0]["key"]
-    elif name == "bad-event-index":
-        handles[0] = {**handles[0], "eventIndex": reply.events}
+    reply.status = 207
+    title = f"The '{params['service']}' service is temporarily unable to serve this request. Please try again later."
+    document["errors"] = [{"type": P.TYPE_PREFIX + "EXEG-0201-503", "status": 503, "title": title}]
     return True
 
 
-
-def _upstream_error(reply: Reply, service: str) -> None:
-    # Non-fatal upstream errors answer 207 with errors[] (troubleshooting.md; the nonfatal sample's wording).
-    assert reply.document is not None
-    reply.status = 207
-    title = f"The '{service}' service is temporarily unable to serve this request. Please try again later."
-    reply.document["errors"] = [{"type": P.TYPE_PREFIX + "EXEG-0201-503", "status": 503, "title": title}]
-
-
-def _new_request_id(reply: Reply, ids: IdSource) -> None:
-    assert reply.document is not None
-    reply.request_id = reply.document["requestId"] = ids.uuid() + "-" + ids.entropy()
+async def request_id_not_echoed(params: Params, hit: Hit) -> bool:
+    reply = hit.reply
+    document = _document(reply)
+    if document is None:
+        return False
+    reply.request_id = document["requestId"] = hit.ids.uuid() + "-" + hit.ids.entropy()
+    return True
 
 
-def _wrong_request_id(reply: Reply, ids: IdSource) -> None:
-    assert reply.document is not None
+async def request_id_wrong(params: Params, hit: Hit) -> bool:
+    reply = hit.reply
+    document = _document(reply)
+    if document is None:
+        return False
     prefix = reply.request_id.rsplit("-", 1)[0]
-    reply.document["requestId"] = prefix + "-" + ids.entropy()[:8]  # 8 hex characters, not 16
+    document["requestId"] = prefix + "-" + hit.ids.entropy()[:8]  # 8 hex characters, not 16
     reply.header_request_id = reply.request_id
+    return True
 
 
-def _malformed(reply: Reply) -> None:
+async def undocumented_status(params: Params, hit: Hit) -> bool:
+    if _document(hit.reply) is None:
+        return False
+    hit.reply.status = int(float(params["status"]))
+    return True
+
+
+async def wrong_content_type(params: Params, hit: Hit) -> bool:
+    if _document(hit.reply) is None:
+        return False
+    hit.reply.content_type = b"text/html;charset=utf-8"
+    return True
+
+
+async def malformed_json(params: Params, hit: Hit) -> bool:
+    reply = hit.reply
+    if _document(reply) is None:
+        return False
     reply.body = reply.payload()[:-1]  # the closing brace dropped: not JSON, same content type
     reply.content_type = JSON_CONTENT_TYPE
+    return True
 
+
+async def handle_not_array(params: Params, hit: Hit) -> bool:
+    handles = _handles(hit.reply)
+    if handles is None or hit.reply.document is None:
+        return False
+    hit.reply.document["handle"] = handles[0]
+    return True
+
+
+async def handle_item_no_type(params: Params, hit: Hit) -> bool:
+    handles = _handles(hit.reply)
+    if handles is None:
+        return False
+    handles[0] = dict(handles[0])  # a copy: handles may be shared by every reply (handles.py)
+    del handles[0]["type"]
+    return True
+
+
+async def handle_payload_invalid(params: Params, hit: Hit) -> bool:
+    handles = _handles(hit.reply)
+    if handles is None:
+        return False
+    del next(h for h in handles if h.get("type") == "state:store")["payload"][0]["key"]
+    return True
+
+
+async def bad_event_index(params: Params, hit: Hit) -> bool:
+    handles = _handles(hit.reply)
+    if handles is None:
+        return False
+    handles[0] = {**handles[0], "eventIndex": hit.reply.events}
+    return True
+
+
+# ---- transport: misbehaviour on the connection -----------------------------------------------------------------
 
 def _transport(scope: Scope) -> asyncio.Transport | None:
     extensions = scope.get("extensions") or {}
@@ -134,30 +227,35 @@ async def _until_disconnect(receive: Receive) -> None:
         pass
 
 
-async def connection_reset(scope: Scope, receive: Receive) -> None:
+async def connection_reset(params: Params, hit: Hit) -> bool:
     """RST without a response: SO_LINGER 0 then abort (a plain close would send FIN, an orderly end)."""
-    transport = _transport(scope)
+    transport = _transport(hit.scope)
     if transport is None:
         raise ConnectionResetError("connection-reset fault needs the emulator's uvicorn protocol")
     sock = transport.get_extra_info("socket")
     if sock is not None:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     transport.abort()
-    await _until_disconnect(receive)
+    await _until_disconnect(hit.receive)
+    return True
 
 
-async def truncated_body(reply: Reply, scope: Scope, receive: Receive, send: Send) -> None:
+async def truncated_body(params: Params, hit: Hit) -> bool:
     """Announce the full Content-Length, write half the body, close: the client sees a short read."""
+    reply = hit.reply
+    hit.stats.status(reply.status)  # a status line goes out, unlike a reset or a stall
     body = reply.payload()
-    await send({"type": "http.response.start", "status": reply.status, "headers": reply.headers(body)})
-    await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
-    transport = _transport(scope)
+    await hit.send({"type": "http.response.start", "status": reply.status, "headers": reply.headers(body)})
+    await hit.send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
+    transport = _transport(hit.scope)
     if transport is None:
         raise ConnectionAbortedError("truncated-body fault needs the emulator's uvicorn protocol")
     transport.close()  # flushes what was written, then FIN
-    await _until_disconnect(receive)
+    await _until_disconnect(hit.receive)
+    return True
 
 
-async def stall(receive: Receive) -> None:
+async def stall(params: Params, hit: Hit) -> bool:
     """Answer nothing until the client gives up and disconnects."""
-    await _until_disconnect(receive)
+    await _until_disconnect(hit.receive)
+    return True

@@ -1,11 +1,10 @@
-"""Fault injection: the registry of fault names, the spec syntax, and the seeded draw per request.
+"""Fault injection: the spec syntax, the active faults, and the seeded draw per request.
 
 Spec syntax (docs/emulator.md): `NAME[:RATE][,key=value...]`, RATE a probability in [0, 1], default 1;
 the same string in `--fault`, in the config file and in `PUT /_emulator/faults`. Every fault also takes
 `operation=interact|collect|<operation label>` to act on one operation only, and `count=N` to act on the first N
-requests it fires on and then stop (a client's retry after exactly one failure). Each fault exists so
-that one contract check can be proven to fire (tests/contracts/test_faults.py); what each does to a
-response lives in `fault_effects.py`.
+requests it fires on and then stop (a client's retry after exactly one failure). What each fault is, does and
+proves lives in its registry entry (`fault_kinds.REGISTRY`).
 """
 
 from __future__ import annotations
@@ -15,122 +14,14 @@ import math
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Final
 
 from emulator.errors import ConfigError
+from emulator.fault_effects import ParamValue
+from emulator.fault_kinds import REGISTRY, FaultKind, Stage, request_of
 
-# When a fault acts: `delay` before answering (composes with the others), `replace` answers with an error of its
-# own, `shape` damages a successful answer, `transport` misbehaves on the connection itself.
-Stage = Literal["delay", "replace", "shape", "transport"]
-ParamValue = float | str
-
-
-@dataclass(frozen=True, slots=True)
-class Range:
-    """The values a numeric parameter may take: a spec outside it is refused when given, never accepted."""
-
-    low: float
-    high: float
-    whole: bool = False  # statuses and header seconds are integers
-    excluded: tuple[float, ...] = ()
-    why: str = ""  # said with the refusal: what the range protects
-
-    def refusal(self, value: float) -> str | None:
-        if self.low <= value <= self.high and value not in self.excluded and (not self.whole or value.is_integer()):
-            return None
-        kind = "a whole number" if self.whole else "a number"
-        but = f" other than {', '.join(f'{v:g}' for v in self.excluded)}" if self.excluded else ""
-        return f"must be {kind} from {self.low:g} to {self.high:g}{but}{self.why}"
-
-
-MAX_LATENCY_MS = 600_000.0  # 10 minutes: a longer delay is a hung emulator, not a slow one
-_LATENCY_MS = Range(0.0, MAX_LATENCY_MS, why=" (milliseconds; at most 10 minutes)")
-# A Retry-After of a day is already longer than any client waits; larger values are typos (1e300 is not seconds).
-_RETRY_AFTER = Range(0.0, 86_400.0, whole=True, why=" (seconds in the Retry-After header)")
-
-
-@dataclass(frozen=True, slots=True)
-class FaultKind:
-    name: str
-    stage: Stage
-    summary: str
-    defaults: Mapping[str, ParamValue] = field(default_factory=dict)
-    choices: Mapping[str, tuple[ParamValue, ...]] = field(default_factory=dict)
-    ranges: Mapping[str, Range] = field(default_factory=dict)
-    # Damages what only handle-carrying answers have (`handle[]`, a 207 with errors[]): collect answers have neither
-    # in the contract, so such a fault there would be counted by the emulator yet invisible to every check.
-    handles_only: bool = False
-
-
-_LATENCY_DEFAULTS: dict[str, ParamValue] = {
-    "dist": "fixed",
-    "ms": 100.0,
-    "mean_ms": 100.0,
-    "sd_ms": 20.0,
-    "median_ms": 100.0,
-    "sigma": 0.5,
-}
-
-REGISTRY: dict[str, FaultKind] = {
-    kind.name: kind
-    for kind in (
-        FaultKind(
-            "latency",
-            "delay",
-            "delay before responding: dist=fixed (ms), normal (mean_ms, sd_ms) or lognormal (median_ms, sigma)",
-            _LATENCY_DEFAULTS,
-            {"dist": ("fixed", "normal", "lognormal")},
-            # sigma is the log-scale spread: past 10 the draws are all 0 or the 10-minute ceiling.
-            {"ms": _LATENCY_MS, "mean_ms": _LATENCY_MS, "sd_ms": _LATENCY_MS, "median_ms": _LATENCY_MS,
-             "sigma": Range(0.0, 10.0)},
-        ),
-        FaultKind(
-            "server-error",
-            "replace",
-            "5xx problem+json: status=500 (EXEG-0001-500), 502, 503 (EXEG-0000-503 with Retry-After) or 504",
-            {"status": 503.0, "retry_after": 1.0},
-            {"status": (500.0, 502.0, 503.0, 504.0)},
-            {"retry_after": _RETRY_AFTER},
-        ),
-        FaultKind(
-            "rate-limit", "replace", "429 problem+json with Retry-After: retry_after seconds", {"retry_after": 1.0},
-            ranges={"retry_after": _RETRY_AFTER},
-        ),
-        FaultKind("retry-after-missing", "replace", "429 problem+json without a Retry-After header"),
-        FaultKind("problem-type-mismatch", "replace", "400 problem+json whose EXEG type suffix is not 400"),
-        FaultKind(
-            "upstream-error",
-            "shape",
-            "207 with the normal body plus errors[] (EXEG-0201-503 item naming service=...)",
-            {"service": "com.adobe.experience.platform.ode"},
-            handles_only=True,
-        ),
-        FaultKind(
-            "request-id-not-echoed", "shape", "requestId in body and x-request-id header unrelated to the sent one"
-        ),
-        FaultKind(
-            "request-id-wrong", "shape", "body requestId suffix not 16 hex characters; header disagrees with body"
-        ),
-        FaultKind(
-            "undocumented-status", "shape", "the normal body with status=299", {"status": 299.0},
-            # The normal body goes out with this status, so it must be a final status that may carry content:
-            # 1xx are interim (RFC 9110 §15.2), 204, 205 and 304 have none (§15.3.5, §15.3.6, §15.4.5).
-            ranges={"status": Range(200.0, 599.0, whole=True, excluded=(204.0, 205.0, 304.0),
-                                    why=" (a final status that carries the normal body)")},
-        ),
-        FaultKind("wrong-content-type", "shape", "the normal body with content-type text/html"),
-        FaultKind("handle-not-array", "shape", "`handle` is an object, not an array", handles_only=True),
-        FaultKind("handle-item-no-type", "shape", "one handle item lacks `type`", handles_only=True),
-        FaultKind("handle-payload-invalid", "shape", "a state:store payload item lacks `key`", handles_only=True),
-        FaultKind(
-            "bad-event-index", "shape", "a handle's eventIndex points past the events sent", handles_only=True
-        ),
-        FaultKind("malformed-json", "shape", "application/json content type with a body that is not JSON"),
-        FaultKind("truncated-body", "transport", "full Content-Length, connection closed after half of the body"),
-        FaultKind("connection-reset", "transport", "TCP reset (RST) without any response"),
-        FaultKind("stall", "transport", "no response until the client gives up and disconnects"),
-    )
-}
+# Why a fault may skip a kind of request, said when a spec scopes it to requests it never acts on.
+_SKIPPED_BECAUSE: Final = {"collect": ", whose answers carry no handle", "interact": ""}
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,11 +35,15 @@ class Fault:
     count: int | None = None  # fire on at most this many requests (None: no limit)
 
     @property
+    def kind(self) -> FaultKind:
+        return REGISTRY[self.name]
+
+    @property
     def stage(self) -> Stage:
         return REGISTRY[self.name].stage
 
     def applies_to(self, label: str) -> bool:
-        if REGISTRY[self.name].handles_only and label.endswith("/collect"):
+        if request_of(label) not in REGISTRY[self.name].requests:
             return False
         return self.operation is None or label == self.operation or label.endswith("/" + self.operation)
 
@@ -230,9 +125,11 @@ def _operation(kind: FaultKind, value: str, where: str) -> str:
         raise ConfigError(f"{where}: operation={value!r} names no operation{_did_you_mean(value, names)}; use "
                           f"{', '.join(dict.fromkeys(op.action for op in OPERATIONS))} or a label such as "
                           f"'{labels[0]}'")
-    if kind.handles_only and all(label.endswith("/collect") for label in matching):
-        raise ConfigError(f"{where}: fault {kind.name!r} never acts on collect, whose answers carry no handle; "
-                          "scope it to interact")
+    requests = {request_of(label) for label in matching}
+    if not requests & kind.requests:
+        skipped = " or ".join(sorted(requests))
+        raise ConfigError(f"{where}: fault {kind.name!r} never acts on {skipped}{_SKIPPED_BECAUSE.get(skipped, '')}; "
+                          f"scope it to {' or '.join(sorted(kind.requests))}")
     return value
 
 
@@ -327,23 +224,14 @@ class FaultBoard:
                     continue
                 self._fired[id(fault)] = fired + 1
             plan = plan or Plan()
-            if fault.stage == "delay":
-                plan.delay_s += self._latency_s(fault.params)
+            delay = fault.kind.delay
+            if delay is not None:
+                plan.delay_s += delay(fault.params, self._rng)
                 plan.delays.append(fault.name)
             else:
                 plan.fault = fault
                 break
         return plan
-
-    def _latency_s(self, params: Mapping[str, ParamValue]) -> float:
-        dist = params["dist"]
-        if dist == "normal":
-            ms = self._rng.gauss(float(params["mean_ms"]), float(params["sd_ms"]))
-        elif dist == "lognormal":
-            ms = self._rng.lognormvariate(math.log(max(float(params["median_ms"]), 1e-6)), float(params["sigma"]))
-        else:
-            ms = float(params["ms"])
-        return min(max(ms, 0.0), MAX_LATENCY_MS) / 1000.0  # a distribution's tail is cut at the ceiling too
 
 
 def specs(faults: Sequence[Fault]) -> list[str]:

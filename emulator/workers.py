@@ -31,7 +31,8 @@ from typing import Any
 from emulator.app import EmulatorApp
 from emulator.asgi import Receive, Scope, Send
 from emulator.config import Settings
-from emulator.faults import REGISTRY, Fault, parse_spec
+from emulator.fault_kinds import REGISTRY
+from emulator.faults import Fault, parse_spec
 from emulator.limits import Capacity
 from emulator.routes import ROUTES
 from emulator.serving import bind, serve

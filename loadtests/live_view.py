@@ -14,7 +14,7 @@ from typing import TypedDict
 from loadtests.gates import GateError, GateResult, evaluate, parse_gates, run_gates
 from loadtests.process_state import ProcessState
 from loadtests.reports.exchange import redact_example
-from loadtests.run_summary import ExampleExchange, RunSummary
+from loadtests.run_summary import ExampleExchange, RunSummary, rule_of
 from loadtests.verdict import decide
 from targets.redaction import redact
 
@@ -32,6 +32,7 @@ class LiveGate(TypedDict):
 
 class LiveViolation(TypedDict):
     check: str
+    rule: str  # the check's rule, from the contract registry
     count: int
     example: ExampleExchange | None  # the first failing exchange of the check, redacted
 
@@ -94,7 +95,8 @@ def live_document(state: ProcessState, now: float) -> LiveDocument:
         problem=problem,
         verdict=so_far if state.running else state.verdict or so_far,
         gates=[_gate(result) for result in results],
-        violations=[LiveViolation(check=check, count=count, example=_redacted(summary.examples.get(check)))
+        violations=[LiveViolation(check=check, rule=rule_of(check), count=count,
+                                  example=_redacted(summary.examples.get(check)))
                     for check, count in summary.violations_by_check.items()],
         cpu=_cpu(summary, measurements.cpu_samples),
     )
@@ -112,7 +114,9 @@ def live_rows(document: LiveDocument) -> list[LiveRow]:
     rows += [LiveRow(kind="gate", item=gate["gate"], threshold=gate["threshold"], current=gate["current"],
                      result={True: "pass", False: "FAIL", None: "waiting"}[gate["passed"]], example="")
              for gate in document["gates"]]
-    rows += [LiveRow(kind="violation", item=violation["check"], threshold="", current=f"{violation['count']}",
+    # A check's threshold is its rule: every response must keep it.
+    rows += [LiveRow(kind="violation", item=violation["check"], threshold=violation["rule"],
+                     current=f"{violation['count']}",
                      result="FAIL", example=compact_example(violation["example"]))
              for violation in document["violations"]]
     cpu_gate = next((gate for gate in document["gates"] if gate["metric"] == "cpu"), None)

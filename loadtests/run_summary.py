@@ -13,15 +13,29 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, NotRequired, TypedDict
 
-from targets.transport import CATEGORIES
+from contracts.checks import describe
+from targets.transport import CATEGORIES, RULES
 
 # The contract run counts the same categories under the same names (targets.transport).
 TRANSPORT_FAILURES = frozenset(CATEGORIES)
+# Answers that keep the contract yet are no plain success (loadtests.exchange_adapter.status_category); the Edge
+# documents each (https://developer.adobe.com/data-collection-apis/docs/getting-started/troubleshooting/).
+HTTP_RULES = {
+    "http_429": "the target answered 429 Too Many Requests (rate limited)",
+    "http_5xx": "the target answered a 5xx server error",
+    "http_4xx": "the target answered a 4xx client error",
+    "http_207": "the target answered 207: a success with upstream errors",
+}
 
 
 def is_contract_violation(category: str) -> bool:
     """True for a contract check name, False for transport and `http_*` categories."""
     return category not in TRANSPORT_FAILURES and not category.startswith("http_")
+
+
+def rule_of(category: str) -> str:
+    """What a failure category means, as the report tables say it: a check's rule from the contract registry."""
+    return describe(category) or RULES.get(category) or HTTP_RULES.get(category, "")
 
 
 class ExampleExchange(TypedDict):

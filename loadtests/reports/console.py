@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from loadtests.gates import GateResult
 from loadtests.reports.clock_lines import latency_line, schedule_line, trust_line
 from loadtests.reports.contract_counts import contract_counts
-from loadtests.run_summary import OperationSummary, RunSummary
+from loadtests.run_summary import OperationSummary, RunSummary, rule_of
 from loadtests.verdict import Verdict, decide
 from loadtests.verdict import headline as verdict_headline
 
@@ -66,6 +66,9 @@ def format_summary(summary: RunSummary) -> str:
     if summary.total_failures_by_category:
         lines.append("failures by category (whole run): " + ", ".join(
             f"{category} {n}" for category, n in summary.total_failures_by_category.items()))
+        # Which rule each one broke, from the check registry (contracts.checks) or the transport categories.
+        lines += [f"  {category}: {rule_of(category)}" for category in summary.total_failures_by_category
+                  if rule_of(category)]
     contract = contract_counts(summary)
     if contract:
         lines.append(contract)

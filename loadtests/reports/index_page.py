@@ -16,7 +16,7 @@ from html import escape
 from loadtests.gates import GateResult
 from loadtests.reports.clock_lines import latency_line, schedule_line, trust_line
 from loadtests.reports.contract_counts import contract_counts
-from loadtests.run_summary import RunSummary, is_contract_violation
+from loadtests.run_summary import RunSummary, is_contract_violation, rule_of
 from loadtests.verdict import verdict
 
 _CSS = """
@@ -78,9 +78,10 @@ def _operations(summary: RunSummary) -> str:
 def _failures(summary: RunSummary) -> str:
     if not summary.total_failures_by_category:
         return "<p class=ok>No failures.</p>"
-    parts = [_table(("check or category", "kind", "count"), [
-        (f"<code>{escape(c)}</code>", "contract check" if is_contract_violation(c) else "transport / HTTP", str(n))
-        for c, n in summary.total_failures_by_category.items()], numeric=(2,))]
+    parts = [_table(("check or category", "kind", "rule", "count"), [
+        (f"<code>{escape(c)}</code>", "contract check" if is_contract_violation(c) else "transport / HTTP",
+         escape(rule_of(c)), str(n))
+        for c, n in summary.total_failures_by_category.items()], numeric=(3,))]
     contract = contract_counts(summary)
     if contract:
         parts.insert(0, f"<p id=contract-counts>{escape(contract)}</p>")

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from loadtests.gates import GateResult
 from loadtests.reports.clock_lines import latency_line, schedule_line, trust_line
 from loadtests.reports.contract_counts import contract_counts
-from loadtests.run_summary import RunSummary, is_contract_violation
+from loadtests.run_summary import RunSummary, is_contract_violation, rule_of
 from loadtests.verdict import Outcome, verdict
 
 ICONS = {Outcome.PASS: "✅", Outcome.FAIL: "❌", Outcome.NOT_TRUSTWORTHY: "⚠️", Outcome.INTERRUPTED: "⏹️",
@@ -65,9 +65,10 @@ def render(summary: RunSummary, gate_results: Sequence[GateResult]) -> str:
         lines += ["## Failures by check", ""]
         contract = contract_counts(summary)
         lines += [contract, ""] if contract else []
-        lines += _table(("check or category", "kind", "count"),
-                        [(f"`{category}`", "contract" if is_contract_violation(category) else "transport/HTTP", n)
-                         for category, n in summary.total_failures_by_category.items()], "llr")
+        lines += _table(("check or category", "kind", "rule", "count"),
+                        [(f"`{category}`", "contract" if is_contract_violation(category) else "transport/HTTP",
+                          rule_of(category), n)
+                         for category, n in summary.total_failures_by_category.items()], "lllr")
         lines.append("")
     cpu = summary.cpu
     if cpu["max"] is not None and cpu["mean"] is not None:

@@ -9,7 +9,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from contract_runner.cli import main
+from contract_runner.cli import main, parser
+from contracts.checks import REGISTRY
 from emulator.server import spawn
 from tests.contracts.reference import CHECKOUT
 
@@ -76,3 +77,9 @@ def test_edgeload_contract_exits_2_when_a_runner_cannot_run(tmp_path):
     assert last.startswith("edgeload contract: schemathesis could not run (exit code 2): ")
     assert all(line.startswith(("suite: ", "schemathesis: ")) for line in progress)  # contract_runner.progress
     assert not (tmp_path / "summary.json").exists()
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_contract_help_lists_each_check_with_its_rule(name):
+    text = " ".join(parser().format_help().split())  # unwrapped
+    assert f" {name}: {REGISTRY[name].description} " in text

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from html import escape
 
 import orjson
 
 from contract_runner import records
-from contract_runner.report import Report, rows, write
+from contract_runner.report import Report, console_summary, rows, write
 from contract_runner.runs import RunResult, schemathesis_records
+from contracts.checks import REGISTRY
 
 OK = records.CaseRecord(runner="pytest", operation="POST /ee/v2/interact", case="test_a", checks=["content_type",
                         "request_id_echo"], violations=[])
@@ -49,6 +51,7 @@ def test_summary_and_html_lead_with_the_verdict(tmp_path):
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert (summary["verdict"], summary["exit_code"], summary["runners"]["pytest"]["failed_cases"]) == ("fail", 1, 1)
     assert summary["failing_checks"][0]["check"] == "request_id_echo"
+    assert summary["failing_checks"][0]["rule"] == REGISTRY["request_id_echo"].description
     html = (tmp_path / "report.html").read_text()
     # The load-test report's shape: verdict and why, per operation, per check, then the failing checks.
     order = ["Verdict: fail (1 of 2 operation checks failed)",
@@ -93,3 +96,17 @@ def test_rows_put_our_checks_first_in_registry_order_then_built_ins():
                                 violations=[])
     assert [row.check for row in rows([record])] == ["content_type", "retry_after", "expected_response",
                                                      "not_a_server_error"]
+
+
+def test_html_per_check_table_states_each_rule_from_the_registry(tmp_path):
+    write(report(OK, BAD), tmp_path)
+    html = (tmp_path / "report.html").read_text()
+    for check in ("content_type", "request_id_echo"):
+        assert f"<td><code>{check}</code></td><td>{escape(REGISTRY[check].description)}</td>" in html
+
+
+def test_console_summary_falls_back_to_the_rule_when_a_failure_carries_no_message(tmp_path):
+    bare = records.CaseRecord(runner="pytest", operation="POST /ee/v2/interact", case="test_c", checks=["retry_after"],
+                              violations=[records.Violation(check="retry_after", message="")])
+    lines = console_summary(report(bare), tmp_path)
+    assert lines[-1].endswith(f"1 of 1: {REGISTRY['retry_after'].description}")

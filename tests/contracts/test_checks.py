@@ -7,11 +7,11 @@ from dataclasses import replace
 import orjson
 import pytest
 
-from contracts.checks import REGISTRY
+from contracts.checks import REGISTRY, check, describe, markdown_table
 from contracts.exchange import Exchange
 from contracts.operations import COLLECT_V1, INTERACT_V2
 from contracts.verdict import judge, judge_with
-from contracts.violations import ContractViolation, UnknownOperation
+from contracts.violations import ContractViolation, SchemaMismatch, UnknownOperation
 from tests.contracts.builders import (
     ENTROPY,
     PROBLEM,
@@ -24,16 +24,6 @@ from tests.contracts.builders import (
     problem,
 )
 
-CHECK_NAMES = [
-    "status_code_documented",
-    "content_type",
-    "response_schema",
-    "request_id_echo",
-    "handle_shape",
-    "error_body",
-    "retry_after",
-]
-
 
 def names(ex: Exchange) -> list[str]:
     return [violation.check for violation in judge(ex)]
@@ -43,8 +33,40 @@ def with_body(ex: Exchange, body: object) -> Exchange:
     return replace(ex, response_body=orjson.dumps(body))
 
 
-def test_registry_lists_the_stable_check_names_in_order():
-    assert list(REGISTRY) == CHECK_NAMES
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_registry_entry_raises_the_violation_named_after_it(name):
+    entry = REGISTRY[name]
+    assert (entry.name, entry.violation.check, entry.function.__name__) == (name, name, name)
+    assert issubclass(entry.violation, ContractViolation)
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_registry_entry_states_its_rule_and_scope_in_one_line(name):
+    entry = REGISTRY[name]
+    for text in (entry.description, entry.applies_to):
+        assert text
+        assert "\n" not in text
+        assert "|" not in text  # a table cell in the docs and the reports
+    assert describe(name) == entry.description
+
+
+def test_registry_refuses_a_check_whose_violation_names_another_check():
+    with pytest.raises(ValueError, match="raises SchemaMismatch, whose check is 'response_schema'"):
+        check("a rule", applies_to="every response", violation=SchemaMismatch)(lambda ctx: None)
+
+
+def test_registry_skips_a_check_on_the_statuses_it_does_not_judge():
+    # retry_after judges 429 and 503 only: a 200 without Retry-After keeps it, a 429 without it does not.
+    assert REGISTRY["retry_after"].statuses == {429, 503}
+    headers = {k: v for k, v in problem(429).response_headers.items() if k != "retry-after"}
+    assert names(replace(problem(429), response_headers=headers)) == ["retry_after"]
+    assert names(interact_ok()) == []
+
+
+def test_markdown_table_has_one_row_per_check_in_registry_order():
+    rows = markdown_table().splitlines()[2:]
+    assert [row.split("`")[1] for row in rows] == list(REGISTRY)
+    assert all(REGISTRY[row.split("`")[1]].description in row for row in rows)
 
 
 @pytest.mark.parametrize(
@@ -313,4 +335,4 @@ def test_every_violation_message_starts_with_its_check_name():
             assert isinstance(violation, AssertionError)
             assert str(violation).startswith(f"{violation.check}: ")
             seen.add(violation.check)
-    assert seen == set(CHECK_NAMES)
+    assert seen == set(REGISTRY)

@@ -1,59 +1,33 @@
-"""Every check is proven to fire: each has an emulator fault that breaks exactly its rule.
+"""Every fault proves what its registry entry says it proves, and so every check is proven to fire.
 
 One emulator subprocess for the module; faults are swapped through its admin endpoint (`PUT /_emulator/faults`).
-The expected set of failing checks is exact: a fault must fire its check and nothing unrelated. Where one broken
-property breaks two rules (a `handle` that is no array breaks the schema and the handle shape), both are named.
+The walk is over `emulator.fault_kinds.REGISTRY`: a fault proving contract checks must make exactly those fail on a
+v2 interact (one broken property may break two rules: a `handle` that is no array breaks the schema and the handle
+shape); a fault proving a failure category must land in it as the load test categorises; a latency fault must delay
+an answer that keeps the contract. A new fault whose proof does not fail fails here.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import orjson
 import pytest
+from geventhttpclient import HTTPClient
 
-from contract_runner.client import Edge
+from contract_runner.client import DEFAULT_MAX_RESPONSE_BYTES, Edge
 from contract_runner.suite import bodies
-from contracts.checks import REGISTRY
+from contracts.checks import REGISTRY as CHECKS
 from contracts.exchange import Exchange
 from contracts.verdict import judge
+from emulator.fault_kinds import REGISTRY as FAULTS
 from emulator.server import spawn
+from loadtests.exchange_adapter import judge_exchange, read_body, transport_category
 from targets.defaults import DEFAULT_DATASTREAM_ID
 
 SENT_ID = "708e4f90-5bff-41c5-8f4b-6c15bab76b11"
-
-# check -> the fault that breaks exactly its rule (docs/emulator.md).
-FAULT_FOR_CHECK = {
-    "status_code_documented": "undocumented-status",
-    "content_type": "wrong-content-type",
-    "response_schema": "malformed-json",
-    "request_id_echo": "request-id-not-echoed",
-    "handle_shape": "handle-item-no-type",
-    "error_body": "problem-type-mismatch",
-    "retry_after": "retry-after-missing",
-}
-
-# fault -> exactly the checks it must fire on a v2 interact.
-EXPECTED = {
-    "undocumented-status": {"status_code_documented"},
-    "wrong-content-type": {"content_type"},
-    "malformed-json": {"response_schema"},
-    "handle-not-array": {"response_schema", "handle_shape"},
-    "request-id-not-echoed": {"request_id_echo"},
-    "request-id-wrong": {"request_id_echo"},
-    "handle-item-no-type": {"response_schema", "handle_shape"},
-    "bad-event-index": {"handle_shape"},
-    "handle-payload-invalid": {"handle_shape"},
-    "problem-type-mismatch": {"error_body"},
-    "retry-after-missing": {"retry_after"},
-    # Faults that answer with a documented response: the verdict must not raise a false alarm.
-    "upstream-error": set(),
-    "rate-limit": set(),
-    "server-error,status=503": set(),
-    "server-error,status=500": set(),
-    "server-error,status=502": set(),
-    "server-error,status=504": set(),
-}
+STALL_TIMEOUT_S = 0.5  # how long the load test's client waits on a stalled answer before it counts a timeout
 
 
 @pytest.fixture(scope="module")
@@ -73,24 +47,67 @@ def interact(edge: Edge) -> Exchange:
     return edge.post("/ee/v2/interact", body, query={"requestId": SENT_ID})
 
 
-def test_every_check_of_the_registry_has_a_fault():
-    assert set(FAULT_FOR_CHECK) == set(REGISTRY)
-    assert all(check in EXPECTED[fault] for check, fault in FAULT_FOR_CHECK.items())
+def send_as_the_load_test(edge: Edge) -> str | None:
+    """The transport category the load test counts for one interact: its HTTP client, body reader and categories."""
+    client = HTTPClient.from_url(edge.url, network_timeout=STALL_TIMEOUT_S, connection_timeout=STALL_TIMEOUT_S)
+    try:
+        response = client.post(f"/ee/v2/interact?datastreamId={edge.datastream_id}",
+                               body=orjson.dumps(bodies.interact()), headers={"content-type": "application/json"})
+        read_body(response, DEFAULT_MAX_RESPONSE_BYTES)
+    except Exception as error:  # whatever the client raises is what the load test categorises
+        return transport_category(error)
+    finally:
+        client.close()
+    return None
 
 
-@pytest.mark.parametrize("check", list(REGISTRY))
-def test_check_fires_on_the_emulator_fault_that_breaks_its_rule(edge, check):
-    set_faults(edge, FAULT_FOR_CHECK[check])
-    violations = judge(interact(edge))
-    assert check in {v.check for v in violations}
-    assert all(str(v).startswith(f"{v.check}: ") for v in violations)
+def proven_checks() -> set[str]:
+    return {name for kind in FAULTS.values() for name in kind.proves.checks}
 
 
-@pytest.mark.parametrize("fault", list(EXPECTED))
-def test_fault_fires_exactly_its_checks(edge, fault):
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_fault_proof_names_only_checks_of_the_contract_registry(fault):
+    assert set(FAULTS[fault].proves.checks) <= set(CHECKS)
+
+
+@pytest.mark.parametrize("check", list(CHECKS))
+def test_check_is_proven_by_at_least_one_fault(check):
+    assert check in proven_checks()
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_fault_makes_fail_what_its_registry_entry_proves(edge, fault):
+    proof = FAULTS[fault].proves
     set_faults(edge, fault)
+    if FAULTS[fault].stage == "transport":
+        assert send_as_the_load_test(edge) == proof.category
+        return
+    started = time.monotonic()
     exchange = interact(edge)
-    assert {v.check for v in judge(exchange)} == EXPECTED[fault], (exchange.status, exchange.response_body[:400])
+    elapsed_ms = (time.monotonic() - started) * 1000
+    violations = judge(exchange)
+    assert {v.check for v in violations} == set(proof.checks), (exchange.status, exchange.response_body[:400])
+    assert all(str(v).startswith(f"{v.check}: ") for v in violations)
+    failed = judge_exchange(exchange)
+    if proof.category is not None:
+        assert failed is not None
+        assert failed.categories == (proof.category,)  # counted in its category, and as no contract violation
+    elif proof.latency:
+        assert failed is None
+        assert elapsed_ms >= float(FAULTS[fault].defaults["ms"])  # a lower bound: a busy machine only adds to it
+    else:
+        assert failed is not None
+        assert failed.categories[:len(proof.checks)] == tuple(v.check for v in violations)
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_fault_server_error_other_statuses_keep_the_contract_in_their_category(edge, status):
+    set_faults(edge, f"server-error,status={status}")
+    exchange = interact(edge)
+    assert judge(exchange) == []
+    failed = judge_exchange(exchange)
+    assert failed is not None
+    assert failed.categories == ("http_5xx",)
 
 
 @pytest.mark.parametrize(("fault", "expected"), [("undocumented-status", {"status_code_documented"}),

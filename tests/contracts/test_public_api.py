@@ -29,5 +29,5 @@ def test_judge_returns_a_list_of_contract_violations_with_a_check_name():
     assert issubclass(ContractViolation, AssertionError)
 
 
-def test_registry_maps_each_stable_name_to_a_callable():
-    assert all(callable(check) and check.__name__ == name for name, check in REGISTRY.items())
+def test_registry_maps_each_stable_name_to_a_callable_check_of_that_name():
+    assert all(callable(check) and check.name == name for name, check in REGISTRY.items())

@@ -9,19 +9,42 @@ import orjson
 import pytest
 
 from emulator.errors import ConfigError
-from emulator.faults import REGISTRY, FaultBoard, parse_entry, parse_spec
+from emulator.fault_kinds import REGISTRY, FaultKind, Proof, markdown_table
+from emulator.faults import FaultBoard, parse_entry, parse_spec
 from tests.emulator.asgi_client import DEFAULT, call, collect_body, interact_body, make_app
 
-BRIEF_FAULTS = [
-    "latency", "server-error", "rate-limit", "upstream-error", "request-id-not-echoed", "request-id-wrong",
-    "undocumented-status", "wrong-content-type", "handle-not-array", "handle-item-no-type", "handle-payload-invalid",
-    "bad-event-index", "problem-type-mismatch", "retry-after-missing", "malformed-json", "truncated-body",
-    "connection-reset", "stall",
-]  # fmt: skip
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_fault_kind_holds_the_effect_its_stage_needs(name):
+    kind = REGISTRY[name]
+    assert (kind.delay is not None, kind.effect is not None) == (kind.stage == "delay", kind.stage != "delay")
+    assert kind.requests
+    assert kind.requests <= {"interact", "collect"}
 
 
-def test_faults_registry_has_exactly_the_briefs_fault_names():
-    assert sorted(REGISTRY) == sorted(BRIEF_FAULTS)
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_fault_kind_spec_of_its_defaults_parses_back_to_them(name):
+    fault = parse_spec(name)
+    assert (fault.name, fault.rate, dict(fault.params)) == (name, 1.0, dict(REGISTRY[name].defaults))
+    assert fault.spec() == f"{name}:1"
+
+
+def test_fault_kind_refuses_an_entry_without_the_effect_of_its_stage():
+    with pytest.raises(ValueError, match="a delay fault holds a delay"):
+        FaultKind("x", "shape", "nothing", Proof(latency=True))
+
+
+def test_fault_proof_is_exactly_one_of_checks_category_or_latency():
+    with pytest.raises(ValueError, match="exactly one"):
+        Proof()
+    with pytest.raises(ValueError, match="exactly one"):
+        Proof(checks=("content_type",), category="timeout")
+
+
+def test_fault_markdown_table_has_one_row_per_fault_with_its_proof():
+    rows = markdown_table().splitlines()[2:]
+    assert [row.split("`")[1] for row in rows] == list(REGISTRY)
+    assert "| interact | `response_schema`, `handle_shape` |" in rows[list(REGISTRY).index("handle-not-array")]
 
 
 @pytest.mark.parametrize(
@@ -257,9 +280,10 @@ def test_fault_malformed_json_keeps_json_content_type_with_a_non_json_body():
         orjson.loads(answer.body)
 
 
-@pytest.mark.parametrize(
-    "spec", ["handle-not-array", "handle-item-no-type", "handle-payload-invalid", "bad-event-index"]
-)
+INTERACT_ONLY = [name for name, kind in REGISTRY.items() if "collect" not in kind.requests]
+
+
+@pytest.mark.parametrize("spec", INTERACT_ONLY)
 def test_fault_handle_faults_never_fire_on_collect_whose_answers_carry_no_handle(spec):
     # A fault the emulator counted but no check could see would break the suite's exact fault accounting.
     answer, stats = with_fault(spec, "/ee/v2/collect", collect_body("a", "b"))
@@ -267,11 +291,6 @@ def test_fault_handle_faults_never_fire_on_collect_whose_answers_carry_no_handle
     assert "handle" not in answer.json()
     assert stats["faults"] == {}
 
-
-def test_fault_upstream_error_never_fires_on_collect():
-    answer, stats = with_fault("upstream-error", "/ee/v2/collect", collect_body("a"))
-    assert answer.status == 202
-    assert stats["faults"] == {}
 
 
 def test_fault_shape_fault_turns_a_silent_collect_into_a_body():

@@ -4,9 +4,12 @@ A fault spec that would have raised at answer time is refused when given (flag, 
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from emulator import app, fault_effects, token_endpoint
+from emulator import app, token_endpoint
+from emulator.fault_kinds import REGISTRY
 from emulator.faults import parse_spec
 from emulator.stats import Stats
 from tests.emulator.asgi_client import DEFAULT, call, interact_body, make_app
@@ -32,9 +35,14 @@ def test_internal_error_in_the_edge_operation_is_exeg_0001_500(monkeypatch):
     assert target.stats.snapshot()["by_status"] == {"500": 1}
 
 
+async def async_boom(*args: object, **kwargs: object) -> bool:
+    raise KeyError("forced")
+
+
 def test_internal_error_in_a_fault_effect_is_exeg_0001_500(monkeypatch):
     target = make_app(faults=(parse_spec("wrong-content-type"),))
-    monkeypatch.setattr(fault_effects, "damage", boom)
+    kind = REGISTRY["wrong-content-type"]
+    monkeypatch.setitem(REGISTRY, "wrong-content-type", dataclasses.replace(kind, effect=async_boom))
     answer = call(target, "/ee/v2/interact", interact_body(), query=DEFAULT)
     assert_internal_error(answer)
     assert target.stats.snapshot()["by_status"] == {"500": 1}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulator.faults import REGISTRY
+from emulator.fault_kinds import REGISTRY
 from emulator.routes import ROUTES
 from emulator.shared import SharedState
 from tests.emulator.asgi_client import FakeClock

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from contracts.checks import REGISTRY as CHECKS
 from loadtests.live_view import NOT_YET, compact_example, live_document, live_rows
 from loadtests.measurements import Measurements
 from loadtests.options import LoadOptions
@@ -117,6 +118,7 @@ def test_live_rows_show_run_then_gates_then_violations_then_cpu() -> None:
         ("gate", "trust<=100%", "pass"),
         ("violation", "request_id_echo", "FAIL"),
         ("cpu", "generator CPU (local)", "")]
+    assert rows[-2]["threshold"] == CHECKS["request_id_echo"].description  # a check's threshold is its rule
     assert rows[-1]["threshold"] == "< 90% (max)"
     assert rows[-1]["current"] == "now 25%, max 35% of one core"
     assert all("name" not in row for row in rows)  # Locust sorts by `name`: without one, this order stays

@@ -3,15 +3,18 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from html import escape
 from html.parser import HTMLParser
 
 import pytest
 
+from contracts.checks import REGISTRY as CHECKS
 from loadtests.gates import evaluate, parse_gates
 from loadtests.measurements import Measurements
 from loadtests.reports import format_exchange, write_reports
 from loadtests.reports import writer as report_writer
 from loadtests.run_summary import RunSummary
+from targets.transport import RULES
 
 INTERACT = "POST /ee/v2/interact"
 COLLECT = "POST /ee/v2/collect"
@@ -123,7 +126,12 @@ def test_write_reports_markdown_opens_with_verdict_and_lists_gates(report):
             "(request_id_echo 12) | ❌ fail |") in text
     assert "Default gates: `violations==0`, `error_rate<1%`, `late<=1%`, `cpu<90%`, `trust<=100%`" in text
     assert "| `p95<10ms` | < 10 ms |" in text
-    assert "| `request_id_echo` | contract | 12 |" in text
+    assert f"| `request_id_echo` | contract | {_md(CHECKS['request_id_echo'].description)} | 12 |" in text
+    assert f"| `timeout` | transport/HTTP | {RULES['timeout']} | 5 |" in text
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")
 
 
 def test_write_reports_charts_are_real_pngs(report):
@@ -162,6 +170,8 @@ def test_write_reports_index_page_reads_at_a_glance_and_is_self_contained(report
                      r"<td>12 check failures in 12 responses that broke the contract \(request_id_echo 12\)</td>"
                      r"<td><span class=ko>fail</span></td>", html)
     assert "Default gates: violations==0, error_rate<1%, late<=1%, cpu<90%, trust<=100%" in text
+    rule = escape(CHECKS["request_id_echo"].description)
+    assert f"<td><code>request_id_echo</code></td><td>contract check</td><td>{rule}</td><td class=n>12</td>" in html
     images = [url for tag, url in page.resources if tag == "img"]
     assert images == ["rps.png", "latency.png", "errors.png"]
     assert all((directory / url).is_file() for url in images)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from contracts.checks import REGISTRY as CHECKS
 from loadtests.gates import evaluate, parse_gates
 from loadtests.measurements import Measurements
 from loadtests.reports import format_gate_table, format_summary
@@ -53,6 +54,7 @@ def test_format_summary_shows_operations_warmup_failures_late_and_cpu():
     assert lines[0] == "101 requests in 11.0 s (1 during the warm-up, not in the table)"
     assert lines[3].split() == [*INTERACT.split(), "100", "1", "10.0", "1.500", "1.500", "1.500", "1.500"]
     assert "failures by category (whole run): request_id_echo 1" in lines
+    assert f"  request_id_echo: {CHECKS['request_id_echo'].description}" in lines  # the rule it broke
     assert "1 response broke the contract (whole run): 1 check failure (request_id_echo 1)" in lines
     assert "late: 3 requests could not be sent on time at the target rate" in lines
     assert lines[-2] == "generator CPU: max 40%, mean 40% of one core (1 samples)"

@@ -11,6 +11,7 @@ the same rate must report nothing at all.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,8 @@ from typing import Any
 import pytest
 from locust.env import Environment
 
+from contracts.checks import REGISTRY as CHECKS
+from emulator.fault_kinds import REGISTRY
 from emulator.faults import parse_spec
 from loadtests.options import LoadOptions
 from loadtests.process_state import process_state
@@ -30,28 +33,33 @@ from tests.reliability.harness import emulator, missing_reports, run_against
 @dataclass(frozen=True)
 class Injected:
     spec: str  # as given to the emulator
-    categories: tuple[str, ...]  # what the suite must report for each request it hits
 
     @property
     def name(self) -> str:
         return self.spec.split(":")[0].split(",")[0]
 
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """What the suite must report for each request the fault hits: what its registry entry proves."""
+        proof = REGISTRY[self.name].proves
+        return proof.checks or ((proof.category,) if proof.category is not None else ())
+
 
 # In the emulator's spec order: of the faults that fire on a request, the first acts (emulator/faults.py), so
 # fault k acts with probability r_k times the product of (1 - r_j) over the earlier faults that apply.
 # `upstream-error` and `handle-not-array` act on interact only: the contract documents 207 and `handle` for
-# interact, not for collect, so the emulator never fires them there (FaultKind.handles_only); the explicit
+# interact, not for collect, so the emulator never fires them there (their entries' `requests`); the explicit
 # scope below keeps the expected counts readable.
 MIX = (
-    Injected("server-error:0.02", ("http_5xx",)),
-    Injected("rate-limit:0.02", ("http_429",)),
-    Injected("connection-reset:0.01", ("connection_reset",)),
-    Injected("truncated-body:0.01", ("truncated_body",)),
-    Injected("stall:0.002", ("timeout",)),  # each costs a user the 0.5 s timeout: kept rare
-    Injected("upstream-error:0.02,operation=interact", ("http_207",)),  # keeps the contract: not a violation
-    Injected("request-id-not-echoed:0.02", ("request_id_echo",)),
-    Injected("handle-not-array:0.01,operation=interact", ("response_schema", "handle_shape")),
-    Injected("malformed-json:0.01", ("response_schema",)),
+    Injected("server-error:0.02"),
+    Injected("rate-limit:0.02"),
+    Injected("connection-reset:0.01"),
+    Injected("truncated-body:0.01"),
+    Injected("stall:0.002"),  # each costs a user the 0.5 s timeout: kept rare
+    Injected("upstream-error:0.02,operation=interact"),  # keeps the contract: not a violation
+    Injected("request-id-not-echoed:0.02"),
+    Injected("handle-not-array:0.01,operation=interact"),
+    Injected("malformed-json:0.01"),
 )
 TIMEOUT_S = "0.5"
 # The rarest fault (stall, 0.2 %) is then expected 24 times (sigma 4.9): enough for its 4-sigma band to mean
@@ -87,21 +95,15 @@ def test_mixed_faults_land_in_their_categories_exactly_as_often_as_injected(tmp_
     assert code == 1, err[-2000:]  # the violations gate failed; the run itself never broke
     assert summary["verdict"] == "fail"  # not interrupted: the count is the run's course
     assert summary["total_requests"] == received["total"] >= REQUESTS
-    # Every category the suite reports, exactly: each fault's count, the two that break the schema added up.
-    assert found == {
-        "http_5xx": injected["server-error"],
-        "http_429": injected["rate-limit"],
-        "connection_reset": injected["connection-reset"],
-        "truncated_body": injected["truncated-body"],
-        "timeout": injected["stall"],
-        "http_207": injected["upstream-error"],
-        "request_id_echo": injected["request-id-not-echoed"],
-        "handle_shape": injected["handle-not-array"],
-        "response_schema": injected["handle-not-array"] + injected["malformed-json"],
-    }
+    # Every category the suite reports, exactly: each fault's count in each category it proves, added up where
+    # two faults break the same rule.
+    expected: Counter[str] = Counter()
+    for fault in MIX:
+        for category in fault.categories:
+            expected[category] += injected[fault.name]
+    assert found == dict(expected)
     assert summary["total_failures"] == sum(injected.values())  # one failed request per injected fault
-    assert summary["violations_by_check"] == {name: found[name]
-                                              for name in ("handle_shape", "request_id_echo", "response_schema")}
+    assert summary["violations_by_check"] == {name: n for name, n in found.items() if name in CHECKS}
     # Each fault as often as its rate says: the emulator drew it, the suite counted it, within 4 sigma.
     for name, (mean, sigma) in expected_counts(received["by_operation"]).items():
         assert abs(injected[name] - mean) <= 4 * sigma, (name, injected[name], mean, sigma)
