@@ -232,8 +232,8 @@ class BrowserVisitor(EdgeUser):
 
     def prepare(self) -> Prepared:
         event = self.next_event()
-        # The generated v2 body reshaped into the Web SDK's v1 request, stored entries sent back (web_sdk.py).
-        body = web_sdk.interact_body(self.state.traffic.interact_body(event), self.entries, self.rng.randrange(20))
+        # The Web SDK's v1 body, stored entries sent back: what `edgeload generate --kind v1-interact-request` prints.
+        body = self.state.traffic.v1_interact_body([event], self.entries)
         query = {"configId": self.state.options.datastream_id, "requestId": self.request_id()}
         return Prepared(web_sdk.OPERATION, web_sdk.interact_path(self.hint), query, web_sdk.headers(event), body)
 

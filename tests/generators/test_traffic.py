@@ -139,7 +139,10 @@ def test_traffic_collect_and_v1_bodies_wrap_each_event(traffic):
     assert [item["xdm"] for item in collect["events"]] == events
     assert [item["xdm"] for item in v1["events"]] == events
     assert "query" not in collect
-    assert v1["query"]["personalization"]["surfaces"] == ["web://example.com/#hero"]
+    assert v1["events"][0]["query"]["personalization"]["surfaces"] == ["web://example.com/#hero"]
+    assert "query" not in v1["events"][1]  # personalization is asked on page views only
+    assert v1["query"] == {"identity": {"fetch": ["ECID"]}}
+    assert 0 <= v1["meta"]["queueTimeMillis"] < 20
     assert len(traffic.collect_batch()["events"]) == 10
 
 
