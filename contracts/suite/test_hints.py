@@ -5,17 +5,17 @@ from __future__ import annotations
 import pytest
 
 from contracts.client import Edge
-from contracts.operations import LOCATION_HINTS
+from contracts.operations import location_hints
 from contracts.suite import bodies
 from contracts.suite.conftest import Verdict
 
 
-@pytest.mark.parametrize("hint", LOCATION_HINTS)
+@pytest.mark.parametrize("hint", location_hints())
 def test_interact_v2_on_a_hint_path_answers_200(edge: Edge, verdict: Verdict, hint: str) -> None:
     verdict(edge.post(f"/ee/{hint}/v2/interact", bodies.interact()), status=200)
 
 
-@pytest.mark.parametrize("hint", LOCATION_HINTS)
+@pytest.mark.parametrize("hint", location_hints())
 def test_collect_v2_on_a_hint_path_answers_202(edge: Edge, verdict: Verdict, hint: str) -> None:
     verdict(edge.post(f"/ee/{hint}/v2/collect", bodies.events(1)), status=202)
 
