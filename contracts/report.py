@@ -22,6 +22,7 @@ import orjson
 from contracts import records
 from contracts.atomic import write_atomic
 from contracts.checks import REGISTRY
+from contracts.exit_codes import ExitCode
 from contracts.report_html import FILES, render_html
 from contracts.runs import RunResult
 from contracts.transport import CATEGORIES, Tally
@@ -90,7 +91,8 @@ class Report:
 
     @property
     def verdict(self) -> str:
-        return {0: "pass", 1: "fail"}.get(self.exit_code, "could not run")
+        verdicts: dict[int, str] = {ExitCode.OK: "pass", ExitCode.FAILED: "fail"}
+        return verdicts.get(self.exit_code, "could not run")
 
     @property
     def tally(self) -> Tally:

@@ -5,7 +5,7 @@
     edgeload generate -n 20 --kind interact-request --mix "page-view=70,link-click=20,purchase=10"
 
 The same arguments give the same bytes (Faker is pinned; see README "Generators"). Exit 0, or 2 with one line
-on stderr for bad arguments.
+on stderr for bad arguments (argparse's convention).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from generators.traffic import Traffic, worker_seed
 
 REQUEST_KINDS = ("interact-request", "collect-request", "v1-interact-request")
 KINDS = ("event", *EVENT_KINDS, "journey", *REQUEST_KINDS)
-EXIT_OK, EXIT_USAGE = 0, 2
 
 
 class _UsageError(Exception):
@@ -115,12 +114,13 @@ def documents(traffic: Traffic, kind: str, count: int) -> Iterator[object]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
     try:
-        args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
         traffic = _traffic(args)
     except _UsageError as error:
-        print(error, file=sys.stderr)
-        return EXIT_USAGE
+        # argparse's convention for a bad command line: one line on stderr, exit status 2.
+        parser.exit(2, f"{error}\n")
     write = sys.stdout.write
     # Compact JSON, keys in generation order, ASCII only: byte-identical on every platform and locale.
     dumps = json.JSONEncoder(separators=(",", ":")).encode
@@ -132,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader stopped early (`| head`): not an error. Point stdout at nothing so the interpreter's final
         # flush does not raise again (Python docs, "Note on SIGPIPE").
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return EXIT_OK
+    return 0
 
 
 if __name__ == "__main__":

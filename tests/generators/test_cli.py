@@ -77,7 +77,9 @@ def test_generate_personalization_settings_reach_the_body(capsys):
     pytest.param(["--frobnicate"], "unrecognized arguments", id="unknown-flag"),
 ])
 def test_generate_bad_arguments_exit_2_with_one_line(capsys, argv, needle):
-    assert main(argv) == 2
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.count("\n") == 1
