@@ -20,7 +20,8 @@ from loadtests.baseline import resolve as resolve_baseline
 from loadtests.exchange_adapter import CheckFailed
 from loadtests.gates import describe_defaults, evaluate, run_gates
 from loadtests.history import record_run
-from loadtests.options import PERSONAS, LoadOptions
+from loadtests.options import LoadOptions
+from loadtests.personas import PERSONAS
 from loadtests.process_state import ProcessState
 from loadtests.report_folder import claim
 from loadtests.reports import format_exchange, format_gate_table, format_summary, redact, write_reports

@@ -17,14 +17,15 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from contracts.operations import INTERACT_V1, hinted_path
 from generators.bodies import page_url
 
-OPERATION = "POST /ee/v1/interact"
+OPERATION = INTERACT_V1
 CONTENT_TYPE = "text/plain; charset=UTF-8"
 
 
 def interact_path(hint: str | None) -> str:
-    return f"/ee/{hint}/v1/interact" if hint else "/ee/v1/interact"
+    return hinted_path(INTERACT_V1, hint)
 
 
 def headers(xdm: Mapping[str, Any]) -> dict[str, str]:
