@@ -42,7 +42,7 @@ def apply_persona_weights(environment: Any, options: LoadOptions) -> None:
     weights = options.persona_weights or {}
     keep = []
     for user_class in environment.user_classes:
-        persona = getattr(user_class, "persona", None)
+        persona: str = getattr(user_class, "persona", "")  # a user class of one's own has none
         if persona in PERSONAS and persona in weights:
             if weights[persona] <= 0:
                 continue
