@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from generators.events import KIND_OF_TYPE, PAGE_VIEW
+from generators.composer import KIND_OF_TYPE
+from generators.events import PAGE_VIEW
 from generators.payloads import (
     CollectBody,
     EventData,
