@@ -9,8 +9,6 @@ from __future__ import annotations
 import functools
 from typing import Final
 
-from contracts.schemas import load_document
-
 INTERACT_V2: Final = "POST /ee/v2/interact"
 COLLECT_V2: Final = "POST /ee/v2/collect"
 INTERACT_V1: Final = "POST /ee/v1/interact"
@@ -29,8 +27,11 @@ def location_hints() -> tuple[str, ...]:
     """The valid Edge Network location hints: the enum of the contract's `locationHint` path parameter.
 
     The contract document is their one statement (https://developer.adobe.com/data-collection-apis/docs/
-    getting-started/location-hints/); read on first use, so importing the labels stays cheap.
+    getting-started/location-hints/).
     """
+    # Lazy: every command imports the labels, and loading the document pulls in YAML and jsonschema_rs.
+    from contracts.schemas import load_document
+
     return tuple(load_document()["components"]["parameters"]["locationHint"]["schema"]["enum"])
 
 
