@@ -16,10 +16,11 @@ import statistics
 import time
 from collections.abc import Callable
 
+from contracts.operations import COLLECT_V2, INTERACT_V1, INTERACT_V2
 from loadtests.measurements import Measurements
 from loadtests.progress import progress_text
 
-OPERATIONS = ("POST /ee/v2/interact", "POST /ee/v2/collect", "POST /ee/v1/interact")
+OPERATIONS = (INTERACT_V2, COLLECT_V2, INTERACT_V1)
 CALLS = 20
 
 

@@ -24,13 +24,13 @@ from contract_runner.client import DEFAULT_MAX_RESPONSE_BYTES, reachable
 from contract_runner.progress import ConsoleLine
 from contract_runner.runs import RunResult, run_schemathesis, run_suite
 from contracts.checks import REGISTRY as CHECKS
+from contracts.exit_codes import ExitCode
 from targets.auth import AuthError, credentials_for
 from targets.defaults import AUTHENTICATED_DATASTREAM_ID, DEFAULT_DATASTREAM_ID, DISABLED_DATASTREAM_ID
 from targets.guard import refusal
 from targets.profiles import AUTH_METHODS, RESOLVED_ENV, Overrides, Profile, ProfileError, require_datastream, resolve
 from targets.redaction import redact, redact_tree
 
-EXIT_OK, EXIT_FAILED, EXIT_COULD_NOT_RUN = 0, 1, 2
 RUNNER_ERROR = "runner_error"
 RUNNERS = ("suite", "schemathesis")
 
@@ -165,7 +165,8 @@ def run(args: argparse.Namespace) -> report.Report:
         excluded = [name for name in args.exclude_checks.split(",") if name]
         runners = _runners(args.runners)
         results = []
-        # Progress on stderr once a second: a whole run takes a minute and a half (docs/contract.md#three-runners-one-verdict).
+        # Progress on stderr once a second: a whole run takes a minute and a half
+        # (docs/contract.md#three-runners-one-verdict).
         console = ConsoleLine(sys.stderr, sys.stderr.isatty())
         try:
             if "suite" in runners:
@@ -181,10 +182,11 @@ def run(args: argparse.Namespace) -> report.Report:
     for result in results:
         if not result.could_run:
             raise CouldNotRun(f"{result.runner} could not run (exit code {result.exit_code}): {_last_line(result)}")
-        if result.exit_code == EXIT_FAILED and not any(record["violations"] for record in result.records):
+        # pytest and schemathesis exit 1 when a test failed (https://docs.pytest.org/en/stable/reference/exit-codes.html)
+        if result.exit_code == 1 and not any(record["violations"] for record in result.records):
             result.records.append(_runner_error(result))
     failed = any(record["violations"] for result in results for record in result.records)
-    return report.Report(url, datastream, EXIT_FAILED if failed else EXIT_OK, results,
+    return report.Report(url, datastream, ExitCode.FAILED if failed else ExitCode.OK, results,
                          report.rows(record for result in results for record in result.records))
 
 
@@ -195,18 +197,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exit_.code or 0)
     if args.max_examples < 1:
         print("edgeload contract: --max-examples must be at least 1", file=sys.stderr)
-        return EXIT_COULD_NOT_RUN
+        return ExitCode.COULD_NOT_RUN
     if args.max_response_bytes < 1:
         print("edgeload contract: --max-response-bytes must be at least 1", file=sys.stderr)
-        return EXIT_COULD_NOT_RUN
+        return ExitCode.COULD_NOT_RUN
     if args.max_rps < 0:
         print("edgeload contract: --max-rps must be a positive number of requests per second", file=sys.stderr)
-        return EXIT_COULD_NOT_RUN
+        return ExitCode.COULD_NOT_RUN
     try:
         outcome = run(args)
     except CouldNotRun as error:
         print(f"edgeload contract: {redact(str(error))}", file=sys.stderr)
-        return EXIT_COULD_NOT_RUN
+        return ExitCode.COULD_NOT_RUN
     written = report.write(outcome, args.report_dir)
     redact_tree(args.report_dir)
     print(redact("\n".join(report.console_summary(outcome, written[-1]))))

@@ -23,6 +23,7 @@ from contract_runner import records
 from contract_runner.report_html import FILES, render_html
 from contract_runner.runs import RunResult
 from contracts.checks import REGISTRY, describe
+from contracts.exit_codes import ExitCode
 from targets.atomic import write_atomic
 from targets.transport import CATEGORIES, RULES, Tally
 
@@ -95,7 +96,8 @@ class Report:
 
     @property
     def verdict(self) -> str:
-        return {0: "pass", 1: "fail"}.get(self.exit_code, "could not run")
+        verdicts: dict[int, str] = {ExitCode.OK: "pass", ExitCode.FAILED: "fail"}
+        return verdicts.get(self.exit_code, "could not run")
 
     @property
     def tally(self) -> Tally:

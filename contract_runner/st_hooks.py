@@ -28,6 +28,7 @@ from contract_runner.client import DEFAULT_MAX_RESPONSE_BYTES
 from contracts.checks import REGISTRY, ContractCheck
 from contracts.context import Context
 from contracts.exchange import Exchange
+from contracts.exit_codes import ExitCode
 from contracts.operations import label_for
 from contracts.violations import CAUSE_PREFIX, ContractViolation
 from targets.auth import credentials_for
@@ -132,4 +133,5 @@ def after_load_schema(context: Any, schema: Any) -> None:
     print(f"edgeload: st run sends only to this machine; judge {redact(base_url)} with `edgeload contract --target "
           "URL --datastream-id ID --max-rps N`, which checks the datastream, credentials and rate first",
           file=sys.stderr, flush=True)
-    os._exit(2)  # before any request; raising would print a hook traceback for what is a usage error
+    # Before any request; raising would print a hook traceback for what is a usage error.
+    os._exit(ExitCode.COULD_NOT_RUN)

@@ -6,11 +6,8 @@ and so does a path with an unknown hint: its 404 is documented for that operatio
 
 from __future__ import annotations
 
+import functools
 from typing import Final
-
-# Valid Edge Network location hints
-# [https://developer.adobe.com/data-collection-apis/docs/getting-started/location-hints/].
-LOCATION_HINTS: Final = ("or2", "va6", "irl1", "ind1", "jpn3", "sgp3", "aus3")
 
 INTERACT_V2: Final = "POST /ee/v2/interact"
 COLLECT_V2: Final = "POST /ee/v2/collect"
@@ -23,6 +20,19 @@ LABELS: Final = (INTERACT_V2, COLLECT_V2, INTERACT_V1, COLLECT_V1, IDENTITY_ACQU
 
 # "v2/interact" -> label: the part of the path after `/ee/` and the optional hint segment.
 _BY_TAIL: Final = {label.removeprefix("POST /ee/"): label for label in LABELS}
+
+
+@functools.cache
+def location_hints() -> tuple[str, ...]:
+    """The valid Edge Network location hints: the enum of the contract's `locationHint` path parameter.
+
+    The contract document is their one statement (https://developer.adobe.com/data-collection-apis/docs/
+    getting-started/location-hints/).
+    """
+    # Lazy: every command imports the labels, and loading the document pulls in YAML and jsonschema_rs.
+    from contracts.schemas import load_document
+
+    return tuple(load_document()["components"]["parameters"]["locationHint"]["schema"]["enum"])
 
 
 def label_for(method: str, path: str) -> str | None:

@@ -9,7 +9,7 @@ verdict on a 200 takes at most 30 µs, docs/performance.md).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -144,12 +144,6 @@ class Contract:
 
     def validator(self, name: str) -> jsonschema_rs.Validator:
         return compile_schema(self.schema(name))
-
-    def operation_items(self) -> Iterator[tuple[str, str, JsonObject]]:
-        """(path, label, raw operation object) for every operation of the document."""
-        for path, item in self.document["paths"].items():
-            for method, operation in item.items():
-                yield path, operation.get("x-operation-label") or f"{method.upper()} {path}", operation
 
 
 def load_document(path: Path = CONTRACT_PATH) -> JsonObject:

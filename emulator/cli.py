@@ -35,8 +35,6 @@ from emulator.faults import parse_spec
 from emulator.limits import Limits, capacity_for, check_connections, check_header_bytes, check_seconds
 from emulator.tls import tls_files
 
-EXIT_OK, EXIT_USAGE = 0, 2
-
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
@@ -189,8 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             sock = bind(settings.host, settings.port)
         settings, warning = guard_exposure(settings, str(sock.getsockname()[0]), os.environ)
     except ConfigError as exc:
-        print(f"edgeload emulator: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        # argparse's convention for a bad command line: one line on stderr, exit status 2.
+        build_parser().exit(2, f"edgeload emulator: {exc}\n")
     if warning is not None:
         print(warning, file=sys.stderr, flush=True)
     logging.basicConfig(level=settings.log_level.upper() if settings.log_level != "trace" else 5, stream=sys.stderr)
@@ -210,4 +208,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(settings, sockets, capacity, announce)
     with contextlib.suppress(KeyboardInterrupt):
         serve(app, sock, settings.log_level, announce, settings.tls, limits, capacity)
-    return EXIT_OK
+    return 0

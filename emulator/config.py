@@ -29,6 +29,8 @@ DEFAULT_ORG_ID = "53A16ACB5CC1D3760A495C99@AdobeOrg"
 WEB_DATASTREAM_ID = "7a1c2e3f-4b5d-4e6f-8a9b-0c1d2e3f4a07"
 
 # EdgeNetwork location hints (https://developer.adobe.com/data-collection-apis/docs/getting-started/location-hints/).
+# The contract states them in its OpenAPI document, which the emulator may not read (it must not judge itself by
+# the contract); a contract test holds the two equal.
 LOCATION_HINTS = ("or2", "va6", "irl1", "ind1", "jpn3", "sgp3", "aus3")
 
 # guardrails.md: default request units per second per IMS org.

@@ -3,7 +3,7 @@
 Every effect has one signature, `effect(params, hit) -> acted`: `replace` effects answer with an error of their own,
 `shape` effects damage a successful reply (an error reply is left alone: the rule they break concerns successful
 bodies), `transport` effects misbehave on the socket and answer (or not) themselves. A `delay` effect draws how long
-to wait. The fault table of the emulator's documentation is the specification.
+to wait. The fault table of docs/emulator.md#faults is the specification.
 """
 
 from __future__ import annotations

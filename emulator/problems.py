@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-import orjson
-
 PROBLEM_CONTENT_TYPE = b"application/problem+json"
 TYPE_PREFIX = "https://ns.adobe.com/aep/errors/"
 MAX_BODY_BYTES = 65536  # 64 KB: guardrails.md "Max HTTP request size"
@@ -146,7 +144,3 @@ def problem_body(
         "detail": kind.detail.format(**detail) if detail else kind.detail,
         "report": report,
     }
-
-
-def problem_bytes(body: ProblemBody) -> bytes:
-    return orjson.dumps(body)

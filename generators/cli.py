@@ -5,7 +5,7 @@
     edgeload generate -n 20 --kind interact-request --mix "page-view=70,link-click=20,purchase=10"
 
 The same arguments give the same bytes (Faker is pinned; see docs/generators.md). Exit 0, or 2 with one line
-on stderr for bad arguments.
+on stderr for bad arguments (argparse's convention).
 """
 
 from __future__ import annotations
@@ -14,17 +14,14 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
+from types import MappingProxyType
 
 from generators.bodies import DEFAULT_DECISION_SCOPES, DEFAULT_SURFACES, RequestOptions
 from generators.composer import EVENT_KINDS
 from generators.mix import parse_mix
 from generators.traffic import Traffic, worker_seed
-
-REQUEST_KINDS = ("interact-request", "collect-request", "v1-interact-request")
-KINDS = ("event", *EVENT_KINDS, "journey", *REQUEST_KINDS)
-EXIT_OK, EXIT_USAGE = 0, 2
 
 
 class _UsageError(Exception):
@@ -51,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=0, help="seed of everything generated (default 0)")
     parser.add_argument("--worker", type=int, default=None, metavar="INDEX",
                         help="print worker INDEX's stream: its seed is derived from --seed and INDEX (default: none)")
-    parser.add_argument("--kind", choices=KINDS, default="event",
+    parser.add_argument("--kind", choices=tuple(OUTPUTS), default="event",
                         help="what to print; `event` draws kinds from --mix (default)")
     parser.add_argument("--mix", default=None, metavar="KIND=WEIGHT,...",
                         help=f"event kinds by weight for event and request kinds (default: the generators' mix); "
@@ -99,28 +96,40 @@ def _traffic(args: argparse.Namespace) -> Traffic:
     return Traffic(seed, mix=mix, options=options, start=start)
 
 
+# What each `--kind` prints per count: the documents of one draw (one for most kinds, a whole session for journey).
+_Output = Callable[[Traffic], Iterable[object]]
+
+
+def _event_of(kind: str | None) -> _Output:
+    """One event of `kind`, or of a kind drawn from the mix for None."""
+    return lambda traffic: (traffic.event(kind),)
+
+
+OUTPUTS: Mapping[str, _Output] = MappingProxyType({
+    "event": _event_of(None),
+    **{kind: _event_of(kind) for kind in EVENT_KINDS},
+    "journey": lambda traffic: traffic.journey(),
+    "interact-request": lambda traffic: (traffic.interact_body(traffic.event()),),
+    "collect-request": lambda traffic: (traffic.collect_batch(),),
+    "v1-interact-request": lambda traffic: (traffic.v1_interact_body([traffic.event()]),),
+})
+
+
 def documents(traffic: Traffic, kind: str, count: int) -> Iterator[object]:
     """What `--kind` prints, in order."""
+    output = OUTPUTS[kind]
     for _ in range(count):
-        if kind == "journey":
-            yield from traffic.journey()
-        elif kind == "interact-request":
-            yield traffic.interact_body(traffic.event())
-        elif kind == "collect-request":
-            yield traffic.collect_batch()
-        elif kind == "v1-interact-request":
-            yield traffic.v1_interact_body([traffic.event()])
-        else:
-            yield traffic.event(None if kind == "event" else kind)
+        yield from output(traffic)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
     try:
-        args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
         traffic = _traffic(args)
     except _UsageError as error:
-        print(error, file=sys.stderr)
-        return EXIT_USAGE
+        # argparse's convention for a bad command line: one line on stderr, exit status 2.
+        parser.exit(2, f"{error}\n")
     write = sys.stdout.write
     # Compact JSON, keys in generation order, ASCII only: byte-identical on every platform and locale.
     dumps = json.JSONEncoder(separators=(",", ":")).encode
@@ -132,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader stopped early (`| head`): not an error. Point stdout at nothing so the interpreter's final
         # flush does not raise again (Python docs, "Note on SIGPIPE").
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return EXIT_OK
+    return 0
 
 
 if __name__ == "__main__":

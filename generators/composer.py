@@ -3,13 +3,19 @@
 The Faker Providers and the fast `Traffic` both compose through this class, so they share every table and
 every shape; they differ only in where visitors come from (fresh from Faker, or drawn from a pool built once)
 and in which `random.Random` drives the choices (Faker's own seeded one, or a private one).
+
+`KINDS` is the registry of event kinds: each entry carries the XDM `eventType` it produces, its default share of the
+mix and the method that makes it; the CLI's choices, the mix and the bodies' `data.kind` all read it (docs:
+contributing, "Adding an event kind").
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from typing import ClassVar
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final
 
 from generators import events
 from generators.catalog import NAV_REGIONS, OUTBOUND_LINKS, PAYMENT_TYPES
@@ -19,7 +25,6 @@ from generators.payloads import Cart, ProductListItem, XdmEvent
 from generators.site import Page, Product, Site, arrival
 from generators.visitors import Visitor
 
-EVENT_KINDS: tuple[str, ...] = tuple(events.EVENT_TYPES)
 # Milliseconds between two independent events on the virtual clock (mean 200 ms: 5 events per second).
 _GAP_MS = (1, 400)
 
@@ -112,12 +117,27 @@ class Composer:
 
     def event(self, kind: str) -> XdmEvent:
         """One event of a kind named as in the CLI (`page-view`, `link-click`, ...)."""
-        make = self._makers.get(kind)
-        if make is None:
+        found = KINDS.get(kind)
+        if found is None:
             raise ValueError(f"unknown event kind {kind!r}; choose one of {', '.join(EVENT_KINDS)}")
-        return make(self)
+        return found.make(self)
 
-    _makers: ClassVar[dict[str, Callable[[Composer], XdmEvent]]] = {
-        "page-view": page_view, "link-click": link_click, "product-view": product_view,
-        "add-to-cart": add_to_cart, "checkout": checkout, "purchase": purchase,
-    }
+
+@dataclass(frozen=True, slots=True)
+class EventKind:
+    event_type: str  # XDM `eventType`, from the time-series `meta:enum`
+    weight: float  # default share of the mix (generators.mix)
+    make: Callable[[Composer], XdmEvent]
+
+
+# Default shares: page views dominate, the funnel narrows (invented, shaped like retail analytics reports).
+KINDS: Final = MappingProxyType({
+    "page-view": EventKind(events.PAGE_VIEW, 60, Composer.page_view),
+    "link-click": EventKind(events.LINK_CLICK, 15, Composer.link_click),
+    "product-view": EventKind(events.PRODUCT_VIEW, 15, Composer.product_view),
+    "add-to-cart": EventKind(events.ADD_TO_CART, 5, Composer.add_to_cart),
+    "checkout": EventKind(events.CHECKOUT, 3, Composer.checkout),
+    "purchase": EventKind(events.PURCHASE, 2, Composer.purchase),
+})
+EVENT_KINDS: Final = tuple(KINDS)
+KIND_OF_TYPE: Final = MappingProxyType({kind.event_type: name for name, kind in KINDS.items()})

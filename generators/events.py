@@ -122,11 +122,3 @@ def purchase(event_id: str, ms: int, visitor: Visitor, page: WebPageDetails, ite
              placed: Order, referrer: WebReferrer | None) -> XdmEvent:
     return _commerce_event(event_id, PURCHASE, ms, visitor, page, {"purchases": {"value": 1}, "order": placed},
                            items, referrer)
-
-
-# Event kinds (CLI names and mix keys) and the XDM eventType each produces.
-EVENT_TYPES: dict[str, str] = {
-    "page-view": PAGE_VIEW, "link-click": LINK_CLICK, "product-view": PRODUCT_VIEW,
-    "add-to-cart": ADD_TO_CART, "checkout": CHECKOUT, "purchase": PURCHASE,
-}
-KIND_OF_TYPE = {event_type: kind for kind, event_type in EVENT_TYPES.items()}

@@ -6,12 +6,9 @@ import itertools
 import random
 from collections.abc import Mapping
 
-from generators.composer import EVENT_KINDS
+from generators.composer import EVENT_KINDS, KINDS
 
-# Default shares: page views dominate, the funnel narrows (invented, shaped like retail analytics reports).
-DEFAULT_MIX: Mapping[str, float] = {
-    "page-view": 60, "link-click": 15, "product-view": 15, "add-to-cart": 5, "checkout": 3, "purchase": 2,
-}
+DEFAULT_MIX: Mapping[str, float] = {name: kind.weight for name, kind in KINDS.items()}  # each kind's default share
 
 
 def parse_mix(text: str) -> dict[str, float]:

@@ -236,9 +236,42 @@ class CollectBody(TypedDict):
     events: list[SingleEvent]
 
 
-class V1InteractBody(TypedDict):
-    """v1 interact (what the Web SDK sends): `{"events": [...]}` with optional query and meta."""
+class V1PersonalizationQuery(TypedDict):
+    schemas: list[str]
+    decisionScopes: list[str]
+    surfaces: list[str]
 
-    events: list[SingleEvent]
-    query: NotRequired[EventQuery]
-    meta: NotRequired[RequestMetadata]
+
+class V1EventQuery(TypedDict):
+    personalization: V1PersonalizationQuery
+
+
+class V1Event(TypedDict):
+    """One event as the Web SDK sends it: personalization is asked per event."""
+
+    xdm: XdmEvent
+    data: EventData
+    query: NotRequired[V1EventQuery]
+
+
+class V1RequestQuery(TypedDict):
+    identity: IdentityQuery
+
+
+class V1StateMetadata(TypedDict):
+    domain: str
+    cookiesEnabled: bool
+    entries: NotRequired[list[dict[str, str]]]
+
+
+class V1RequestMetadata(TypedDict):
+    queueTimeMillis: int
+    state: V1StateMetadata
+
+
+class V1InteractBody(TypedDict):
+    """v1 interact as the Web SDK sends it (generators.bodies)."""
+
+    events: list[V1Event]
+    query: V1RequestQuery
+    meta: V1RequestMetadata

@@ -29,6 +29,7 @@ from generators.payloads import CollectBody, InteractBody, V1InteractBody, XdmEv
 from generators.visitors import Visitor
 
 DEFAULT_VISITORS = 4_000  # pool size: enough distinct visitors for realistic spread, built in about 0.5 s
+QUEUE_MS_LIMIT = 20  # v1 `meta.queueTimeMillis`: the event waited 0 to 19 ms in the Web SDK's queue
 
 
 def _derive(*parts: object) -> int:
@@ -71,6 +72,8 @@ class Traffic:
         self._composer = Composer(rng, self.site, lambda: pool[rng.randrange(size)],
                                   start_ms=epoch_ms(start or DEFAULT_START))
         self._pick = MixPicker(DEFAULT_MIX if mix is None else mix, rng)
+        # Queue times draw from a stream of their own: asking for v1 bodies leaves the events unchanged.
+        self._queue_rng = random.Random(_derive("edgeload-queue", seed))
 
     # --- events ----------------------------------------------------------------------------------------------
 
@@ -118,9 +121,9 @@ class Traffic:
         """v2 collect `{"events": [{"xdm", "data"}, ...]}`."""
         return collect_body(events)
 
-    def v1_interact_body(self, events: list[XdmEvent]) -> V1InteractBody:
-        """v1 interact `{"events": [...], "query"?, "meta"?}`."""
-        return v1_interact_body(events, self.options)
+    def v1_interact_body(self, events: list[XdmEvent], entries: Mapping[str, str] | None = None) -> V1InteractBody:
+        """v1 interact as the Web SDK sends it, with the visitor's stored entries (generators.bodies)."""
+        return v1_interact_body(events, self.options, entries, self._queue_rng.randrange(QUEUE_MS_LIMIT))
 
     def collect_batch(self) -> CollectBody:
         """A v2 collect body of `options.collect_batch` events drawn from the mix."""

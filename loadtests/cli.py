@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
+from contracts.exit_codes import ExitCode
 from loadtests.cli_errors import UsageError, closest, one_line
 
 
@@ -57,9 +58,6 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 }
 
 # Exit codes shared by every subcommand: 0 pass, 1 a verdict or gate failed, 2 the command could not run.
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 
 
 EXAMPLES = """examples:
@@ -100,24 +98,24 @@ def check_arguments(sub: Subcommand, args: list[str]) -> None:
 def _dispatch(args: list[str]) -> int:
     if not args or args[0] in {"-h", "--help", "help"}:
         print(_usage())
-        return EXIT_OK if args else EXIT_USAGE
+        return ExitCode.OK if args else ExitCode.COULD_NOT_RUN
     if args[0] in {"-V", "--version"}:
         print(f"edgeload {installed_version()}")
-        return EXIT_OK
+        return ExitCode.OK
     sub = SUBCOMMANDS.get(args[0])
     if sub is None and args[0].startswith("-"):
         hint = closest(args[0], ("--version", "--help")) or "; options go after the command, e.g. edgeload run -u 5"
         print(f"edgeload: unknown option {args[0]}{hint} (see `edgeload --help`)", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.COULD_NOT_RUN
     if sub is None:
         hint = closest(args[0], SUBCOMMANDS) or f"; choose one of: {', '.join(SUBCOMMANDS)}"
         print(f"edgeload: unknown command {args[0]!r}{hint} (see `edgeload --help`)", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.COULD_NOT_RUN
     try:
         check_arguments(sub, args[1:])
     except UsageError as error:
         print(error, file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.COULD_NOT_RUN
     except SystemExit as exit_:  # --help printed
         return int(exit_.code or 0)
     code = _resolve(sub.target)(args[1:])
@@ -136,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # interpreter's final flush does not raise again; see "Note on SIGPIPE" in
         # https://docs.python.org/3/library/signal.html#note-on-sigpipe
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
+        return ExitCode.OK
 
 
 if __name__ == "__main__":

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from contracts.exit_codes import ExitCode
 from loadtests.baseline import BaselineError, resolve
 from loadtests.latency import LatencyHistogram
 from loadtests.significance import Difference, latency, proportion, rate
 from targets.atomic import write_atomic
 
-EXIT_OK, EXIT_NOT_RUN = 0, 2
 PERCENTILES = (("p50", 50.0), ("p95", 95.0), ("p99", 99.0))
 
 
@@ -129,7 +129,7 @@ def main(argv: Sequence[str]) -> int:
         a, b = resolve(args.a, args.report_dir), resolve(args.b, args.report_dir)
     except BaselineError as error:
         print(f"edgeload compare: {str(error).replace('--baseline ', '')}", file=sys.stderr)
-        return EXIT_NOT_RUN
+        return ExitCode.COULD_NOT_RUN
     from loadtests.reports import compare_page  # the page needs the rows; kept apart like the run's reports
 
     rows = compare(a, b)
@@ -138,4 +138,4 @@ def main(argv: Sequence[str]) -> int:
     write_atomic(out / "compare.md", markdown(a, b, rows))
     page = write_atomic(out / "compare.html", compare_page.render(a, b, rows))
     print(f"comparison: {page} and {out / 'compare.md'}")
-    return EXIT_OK
+    return ExitCode.OK

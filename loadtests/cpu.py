@@ -90,11 +90,3 @@ class CpuSampler:
     def _loop(self) -> None:
         while not self._stop.wait(self.interval_s):
             self.sample()
-
-    @property
-    def max_percent(self) -> float | None:
-        return max((s.percent for s in self.samples), default=None)
-
-    @property
-    def mean_percent(self) -> float | None:
-        return sum(s.percent for s in self.samples) / len(self.samples) if self.samples else None

@@ -26,7 +26,6 @@ from typing import NoReturn
 DEFAULT_MASTER_PORT = 5557  # Locust's
 DEFAULT_WAIT_S = 60.0
 CONNECT_RETRY_S = 0.5
-EXIT_PASS, EXIT_NOT_RUN = 0, 2
 
 
 class DistributedError(ValueError):

@@ -1,4 +1,4 @@
-"""From a Locust `FastHttpUser` response to the contract's neutral `Exchange`, and its failure categories.
+"""From a response our users received to the contract's neutral `Exchange`, and its failure categories.
 
 Every response is judged by the one verdict (`contracts.verdict.judge`, docs/contract.md). A request that got no
 complete response cannot be judged: it gets a transport category instead, named as the measurements name them
@@ -19,8 +19,7 @@ from typing import Any
 import gevent
 from geventhttpclient._parser import HTTPParseError
 from geventhttpclient.response import HTTPConnectionClosed
-from geventhttpclient.useragent import BadStatusCode, RetriesExceeded
-from locust.contrib.fasthttp import LocustBadStatusCode
+from geventhttpclient.useragent import RetriesExceeded
 from locust.exception import CatchResponseError
 
 from contracts.exchange import Exchange
@@ -115,33 +114,6 @@ def status_category(status: int) -> str | None:
     return None
 
 
-def response_headers(response: Any) -> dict[str, str]:
-    """Lower-cased response headers (a repeated header keeps its last value, as `contracts.exchange` does)."""
-    headers = getattr(response, "headers", None)
-    if headers is None:
-        return {}
-    return {name.lower(): value for name, value in headers.items()}
-
-
-def to_exchange(
-    operation: str,
-    query: Mapping[str, str],
-    request_headers: Mapping[str, str],
-    request_body: object,
-    response: Any,
-) -> Exchange:
-    """The exchange of one request and its complete response (`response` a FastResponse)."""
-    return Exchange(
-        operation=operation,
-        request_query=query,
-        request_headers={name.lower(): value for name, value in request_headers.items()},
-        request_body=request_body,
-        status=int(response.status_code),
-        response_headers=response_headers(response),
-        response_body=response.content or b"",
-    )
-
-
 def transport_failure(
     operation: str, query: Mapping[str, str], request_headers: Mapping[str, str], request_body: object,
     error: BaseException,
@@ -163,20 +135,6 @@ def judge_exchange(exchange: Exchange) -> CheckFailed | None:
         return None
     causes = tuple(f"{violation.check}: {violation.detail}" for violation in violations if violation.detail)
     return CheckFailed(tuple(categories), exchange, causes)
-
-
-def categorise(
-    operation: str,
-    query: Mapping[str, str],
-    request_headers: Mapping[str, str],
-    request_body: object,
-    response: Any,
-) -> CheckFailed | None:
-    """Judge a Locust FastResponse inside `catch_response`: None when it passed, else every category it failed."""
-    error = response.request_meta.get("exception")
-    if error is not None and not isinstance(error, LocustBadStatusCode | BadStatusCode):
-        return transport_failure(operation, query, request_headers, request_body, error)
-    return judge_exchange(to_exchange(operation, query, request_headers, request_body, response))
 
 
 def retry_after_seconds(headers: Mapping[str, str], now: float) -> float | None:

@@ -10,11 +10,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from contracts.exit_codes import ExitCode
 from loadtests.history import HISTORY_FILE, HistoryError, load
 from loadtests.reports import history_page
 from targets.atomic import write_atomic
-
-EXIT_OK, EXIT_NOT_RUN = 0, 2
 
 
 def _ms(value: Any) -> str:
@@ -66,16 +65,16 @@ def main(argv: Sequence[str]) -> int:
         records = load(report_dir / HISTORY_FILE)
     except HistoryError as error:
         print(f"edgeload history: {error}", file=sys.stderr)
-        return EXIT_NOT_RUN
+        return ExitCode.COULD_NOT_RUN
     if args.last > 0:
         records = records[-args.last:]
     known = sorted({name for record in records for name in record.get("operations", {})})
     if args.operation is not None and args.operation not in known:
         print(f"edgeload history: no run has operation {args.operation!r}; use one of: {', '.join(known) or 'none'}",
               file=sys.stderr)
-        return EXIT_NOT_RUN
+        return ExitCode.COULD_NOT_RUN
     print(table(records, args.operation))
     if not args.no_page:
         page = write_atomic(report_dir / "history.html", history_page.render(records))
         print(f"history page: {page}")
-    return EXIT_OK
+    return ExitCode.OK

@@ -33,6 +33,7 @@ from gevent.socket import wait_read
 from locust import events
 from locust.runners import STATE_RUNNING, STATE_SPAWNING, WORKER_REPORT_INTERVAL, MasterRunner, WorkerRunner
 
+from contracts.exit_codes import ExitCode
 from emulator.lifeline import inherited_lifeline
 from loadtests import progress, rebalance, run_end, target_profile, web_ui
 from loadtests.exchange_adapter import CheckFailed, status_category, transport_category
@@ -67,9 +68,9 @@ def on_init(environment: Any, **kwargs: Any) -> None:
             validate_gates(run_gates(options), options.target_rps or None, options.baseline)
             run_end.apply_persona_weights(environment, options)
     except (ValueError, GateError) as error:
-        # Bad input: one line naming the problem, no traceback; 2 = could not run.
+        # Bad input: one line naming the problem, no traceback.
         print(f"edgeload: {error}", file=sys.stderr)
-        sys.exit(2)
+        sys.exit(ExitCode.COULD_NOT_RUN)
     state = set_state(environment, ProcessState(environment, options))
     embedded = web_ui.embedded_emulator(environment)  # plain `locust` with a web UI and no --host
     if embedded is not None:
@@ -78,7 +79,7 @@ def on_init(environment: Any, **kwargs: Any) -> None:
         target_profile.apply(environment, state, prime=not isinstance(runner, MasterRunner))
     except target_profile.TargetError as error:
         print(f"edgeload: {error}", file=sys.stderr)
-        sys.exit(2)
+        sys.exit(ExitCode.COULD_NOT_RUN)
     if not environment.stop_timeout:
         # Without a stop timeout Locust kills users mid-request: the target would count requests the run never
         # recorded. Let in-flight requests finish (they end by the request timeout at the latest).
@@ -343,7 +344,7 @@ def _watch_lifeline(fd: int) -> None:
                 break
     except OSError:
         pass
-    os._exit(1)
+    os._exit(ExitCode.INTERRUPTED)
 
 
 def _on_interrupt() -> None:

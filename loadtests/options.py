@@ -17,10 +17,9 @@ from typing import Any
 
 from contract_runner.client import DEFAULT_MAX_RESPONSE_BYTES
 from emulator.config import DEFAULT_DATASTREAM_ID
+from loadtests.personas import PERSONAS, default_weights
 from loadtests.shape_math import SHAPE_NAMES, Stage
 
-DEFAULT_PERSONA_WEIGHTS = "forwarder=6,visitor=3,collector=1"
-PERSONAS = ("forwarder", "visitor", "collector")
 CONSOLES = ("progress", "tables", "quiet")  # what a headless run's console shows while it goes on
 
 
@@ -77,9 +76,9 @@ OPTIONS: tuple[CustomOption, ...] = (
     CustomOption("--spike-factor", "spike shape: peak level as a multiple of the level", 3.0),
     CustomOption("--spike-at", "spike shape: when the spike starts", "10s"),
     CustomOption("--spike-duration", "spike shape: how long the spike lasts", "5s"),
-    CustomOption("--persona-weights", "relative weights of the personas forwarder (server-side v2 interact), "
-                 "visitor (browser-like, keeps state), collector (v2 collect batches); 0 leaves one out",
-                 DEFAULT_PERSONA_WEIGHTS, ui_help="forwarder, visitor, collector; 0 leaves one out"),
+    CustomOption("--persona-weights", "relative weights of the personas " + ", ".join(
+                     f"{persona.name} ({persona.sends})" for persona in PERSONAS.values()) + "; 0 leaves one out",
+                 default_weights(), ui_help=", ".join(PERSONAS) + "; 0 leaves one out"),
     CustomOption("--mix", "event mix for the generators, NAME=WEIGHT,... (empty: the generators' default)", "",
                  ui_help="NAME=WEIGHT,... e.g. page-view=70,link-click=20,purchase=10"),
     CustomOption("--batch-size", "events per v2 collect request (collector persona)", 10),
@@ -338,7 +337,7 @@ class LoadOptions:
             spike_factor=number("spike_factor"),
             spike_at=duration("spike_at"),
             spike_duration=duration("spike_duration"),
-            persona_weights=parse_weights(text("persona_weights"), "--persona-weights", PERSONAS),
+            persona_weights=parse_weights(text("persona_weights"), "--persona-weights", tuple(PERSONAS)),
             mix=parse_weights(text("mix"), "--mix") or None,
             batch_size=int(number("batch_size", 1)),
             seed=int(number("seed", -(2**63))),

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NoReturn
 
+from contracts.exit_codes import ExitCode
 from emulator.ratelimit import FRAGMENT_BYTES, request_units
 
 PER_CORE_RPS = 9_850.0  # docs/performance.md#load-tests (b): ServerForwarder, requests per Locust CPU-second
@@ -28,13 +29,12 @@ EMULATOR_SHARED_COST = 1.2  # docs/emulator.md#several-processes: a request cost
 ORG_LIMITS = {"interact": 4_000, "collect": 6_000}  # request units/s per IMS org, Adobe's defaults
 DEFAULT_EVENT_BYTES = 1_215  # benchmarks/emulator_page_view.json, the page view the benchmarks post
 DEFAULT_SERVICES = 4  # the emulator's default datastream: Platform, Analytics, Target, Journey Optimizer
-EXIT_OK, EXIT_USAGE = 0, 2
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         print(f"edgeload plan: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
+        raise SystemExit(ExitCode.COULD_NOT_RUN)
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def main(argv: Sequence[str]) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0)
     print("\n".join(plan.lines()))
-    return EXIT_OK
+    return ExitCode.OK
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ from pathlib import Path
 from types import FrameType
 from urllib.parse import urlsplit
 
+from contracts.exit_codes import ExitCode
 from emulator.lifeline import Lifeline, die_with_parent
 from emulator.server import EmulatorStartError, RunningEmulator, spawn
 from loadtests import distributed, progress, target_profile
@@ -50,7 +51,6 @@ from targets.redaction import redact, redact_tree
 
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-EXIT_NOT_RUN = Outcome.COULD_NOT_RUN.exit_code
 HANG_MARGIN_S = 120.0  # beyond run time + stop timeout: a Locust that has not ended by then is hung
 POLL_S = 0.2
 
@@ -139,7 +139,7 @@ def _run_web(settings: RunSettings, target: str, report_dir: Path, emulator: Run
     for folder in report_dir.iterdir():  # the folders of the runs started from the UI
         if folder.is_dir() and folder.stat().st_mtime >= started:
             redact_tree(folder)
-    return returncode if returncode in {outcome.exit_code for outcome in Outcome} else EXIT_NOT_RUN
+    return returncode if returncode in {outcome.exit_code for outcome in Outcome} else ExitCode.COULD_NOT_RUN
 
 
 class _Supervisor:

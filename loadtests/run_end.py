@@ -19,7 +19,8 @@ from loadtests.baseline import resolve as resolve_baseline
 from loadtests.exchange_adapter import CheckFailed
 from loadtests.gates import describe_defaults, evaluate, run_gates
 from loadtests.history import record_run
-from loadtests.options import PERSONAS, LoadOptions
+from loadtests.options import LoadOptions
+from loadtests.personas import PERSONAS
 from loadtests.process_state import ProcessState
 from loadtests.report_folder import claim
 from loadtests.reports import format_exchange, format_gate_table, format_summary, redact, write_reports
@@ -41,7 +42,7 @@ def apply_persona_weights(environment: Any, options: LoadOptions) -> None:
     weights = options.persona_weights or {}
     keep = []
     for user_class in environment.user_classes:
-        persona = getattr(user_class, "persona", None)
+        persona: str = getattr(user_class, "persona", "")  # a user class of one's own has none
         if persona in PERSONAS and persona in weights:
             if weights[persona] <= 0:
                 continue

@@ -32,13 +32,13 @@ from locust import task
 from locust.contrib.fasthttp import FastHttpUser, insecure_ssl_context_factory
 
 from contracts.exchange import Exchange
-from contracts.operations import hinted_path
+from contracts.operations import COLLECT_V2, INTERACT_V2, hinted_path
 from loadtests import listeners, web_sdk  # noqa: F401  (listeners: our users need our options and measurements wired)
 from loadtests.exchange_adapter import CheckFailed, judge_exchange, read_body, retry_after_seconds, transport_failure
 from loadtests.pacing import IDLE_S, UserPacing, spread_phase
+from loadtests.personas import PERSONAS
 from loadtests.process_state import ProcessState, process_state
 
-INTERACT, COLLECT = "POST /ee/v2/interact", "POST /ee/v2/collect"
 RETRY_AFTER_CAP_S = 60.0  # a target asking for more than a minute is treated as asking for a minute
 JSON = "application/json"
 
@@ -55,7 +55,7 @@ class EdgeUser(FastHttpUser):
     """What every persona shares; a persona implements `prepare()` and may override `received()`."""
 
     abstract = True
-    persona: ClassVar[str] = ""  # the name in --persona-weights
+    persona: ClassVar[str] = ""  # its entry in the persona registry (loadtests.personas)
     max_retries = 0  # one request per task: a retry would reach the target uncounted
 
     def __init__(self, environment: Any) -> None:
@@ -205,13 +205,13 @@ class ServerForwarder(EdgeUser):
     """A server-side integration: v2 interact, one generated event per call."""
 
     persona = "forwarder"
-    weight = 6
+    weight = PERSONAS[persona].weight
 
     def prepare(self) -> Prepared:
         headers = {"content-type": JSON, "x-request-id": self.request_id(), **self.state.target_headers}
         body = self.state.traffic.interact_body(self.next_event())
-        path = hinted_path(INTERACT, self.state.location_hint) if self.state.location_hint else "/ee/v2/interact"
-        return Prepared(INTERACT, path, {"datastreamId": self.state.options.datastream_id},
+        path = hinted_path(INTERACT_V2, self.state.location_hint)
+        return Prepared(INTERACT_V2, path, {"datastreamId": self.state.options.datastream_id},
                         headers, body)
 
 
@@ -219,7 +219,7 @@ class BrowserVisitor(EdgeUser):
     """A browser-like visitor: carries the Edge's `kndctr_*` state and follows its location hint."""
 
     persona = "visitor"
-    weight = 3
+    weight = PERSONAS[persona].weight
 
     def __init__(self, environment: Any) -> None:
         super().__init__(environment)
@@ -232,8 +232,8 @@ class BrowserVisitor(EdgeUser):
 
     def prepare(self) -> Prepared:
         event = self.next_event()
-        # The generated v2 body reshaped into the Web SDK's v1 request, stored entries sent back (web_sdk.py).
-        body = web_sdk.interact_body(self.state.traffic.interact_body(event), self.entries, self.rng.randrange(20))
+        # The Web SDK's v1 body, stored entries sent back: what `edgeload generate --kind v1-interact-request` prints.
+        body = self.state.traffic.v1_interact_body([event], self.entries)
         query = {"configId": self.state.options.datastream_id, "requestId": self.request_id()}
         return Prepared(web_sdk.OPERATION, web_sdk.interact_path(self.hint), query, web_sdk.headers(event), body)
 
@@ -265,15 +265,13 @@ class BatchCollector(EdgeUser):
     """A batch sender: `--batch-size` events of one journey per v2 collect request."""
 
     persona = "collector"
-    weight = 1
+    weight = PERSONAS[persona].weight
 
     def prepare(self) -> Prepared:
         events = [self.next_event() for _ in range(self.state.options.batch_size)]
         body = self.state.traffic.collect_body(events)
         headers = {"content-type": JSON, "x-request-id": self.request_id(), **self.state.target_headers}
-        path = hinted_path(COLLECT, self.state.location_hint) if self.state.location_hint else "/ee/v2/collect"
-        return Prepared(COLLECT, path, {"datastreamId": self.state.options.datastream_id},
+        path = hinted_path(COLLECT_V2, self.state.location_hint)
+        return Prepared(COLLECT_V2, path, {"datastreamId": self.state.options.datastream_id},
                         headers, body)
 
-
-PERSONAS: dict[str, type[EdgeUser]] = {user.persona: user for user in (ServerForwarder, BrowserVisitor, BatchCollector)}

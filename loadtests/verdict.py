@@ -1,4 +1,5 @@
-"""The verdict of a run, in one place: one of five words, each with its exit code, and the one function deciding it.
+"""The verdict of a run, in one place: one of five words, each with its exit code (contracts.exit_codes), and the one
+function deciding it.
 
 | verdict | exit | when |
 | PASS | 0 | the run started, ran its course and every gate passed |
@@ -20,6 +21,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from contracts.exit_codes import ExitCode
 from loadtests.gates import LATENCY_METRICS, GateResult
 from loadtests.run_summary import RunSummary
 
@@ -32,11 +34,11 @@ CLOCK_METRICS = frozenset({TRUST_METRIC, "cpu", "late", "rps", *LATENCY_METRICS}
 class Outcome(enum.Enum):
     """The five verdicts; `value` is (rank, word, exit code), a higher rank wins when several apply."""
 
-    PASS = (0, "PASS", 0)
-    FAIL = (1, "FAIL", 1)
-    NOT_TRUSTWORTHY = (2, "NOT TRUSTWORTHY", 3)
-    INTERRUPTED = (3, "INTERRUPTED", 4)
-    COULD_NOT_RUN = (4, "COULD NOT RUN", 2)
+    PASS = (0, "PASS", ExitCode.OK)
+    FAIL = (1, "FAIL", ExitCode.FAILED)
+    NOT_TRUSTWORTHY = (2, "NOT TRUSTWORTHY", ExitCode.NOT_TRUSTWORTHY)
+    INTERRUPTED = (3, "INTERRUPTED", ExitCode.INTERRUPTED)
+    COULD_NOT_RUN = (4, "COULD NOT RUN", ExitCode.COULD_NOT_RUN)
 
     @property
     def rank(self) -> int:
@@ -48,8 +50,8 @@ class Outcome(enum.Enum):
         return str(self.value[1])
 
     @property
-    def exit_code(self) -> int:
-        return int(self.value[2])
+    def exit_code(self) -> ExitCode:
+        return ExitCode(self.value[2])
 
     @property
     def slug(self) -> str:

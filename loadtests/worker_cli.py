@@ -15,11 +15,10 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 
+from contracts.exit_codes import ExitCode
 from loadtests import target_profile
 from loadtests.distributed import (
     DEFAULT_WAIT_S,
-    EXIT_NOT_RUN,
-    EXIT_PASS,
     Child,
     DistributedError,
     parse_master_address,
@@ -74,7 +73,7 @@ def main(argv: Sequence[str]) -> int:
     rest = list(argv)
     if any(arg in ("-h", "--help") for arg in rest):
         print(f"{USAGE}\n\n{__doc__}")
-        return EXIT_PASS
+        return ExitCode.OK
     try:
         master = _take(rest, "--master")
         if master is None:
@@ -96,12 +95,12 @@ def main(argv: Sequence[str]) -> int:
         credentials_for(profile)  # secrets missing from this machine's environment: one line now
     except (DistributedError, SettingsError, target_profile.TargetError, AuthError) as error:
         _say(str(error))
-        return EXIT_NOT_RUN
+        return ExitCode.COULD_NOT_RUN
     reason = wait_reachable(host, port, connect_s)
     if reason is not None:
         _say(f"cannot reach the master at {host}:{port} within {connect_s:g} s ({reason}); start `edgeload run "
              "--master` there first, or fix --master, its --master-bind-host or a firewall")
-        return EXIT_NOT_RUN
+        return ExitCode.COULD_NOT_RUN
     env = {**os.environ, RESOLVED_ENV: replace(profile, base_url=settings.target).to_json()}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     command = worker_command(LOCUSTFILE, host, port, settings.options, settings.workers)
@@ -109,8 +108,8 @@ def main(argv: Sequence[str]) -> int:
     returncode = Child(command, env).run()
     if returncode != 0:
         _say(f"the worker ended with Locust exit code {returncode}; see its output above")
-        return EXIT_NOT_RUN
-    return EXIT_PASS
+        return ExitCode.COULD_NOT_RUN
+    return ExitCode.OK
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 from urllib.parse import unquote, urlsplit
 
-from contracts.operations import LOCATION_HINTS
+from contracts.operations import location_hints
 from targets.defaults import DEFAULT_DATASTREAM_ID
 from targets.redaction import is_secret_name, redact, register_secret, register_secrets
 
@@ -276,8 +276,8 @@ def check(profile: Profile) -> Profile:
         profile = replace(profile, base_url=url.rstrip("/"))
     if profile.auth not in AUTH_METHODS:
         raise ProfileError(f"auth {profile.auth!r} of profile {profile.name} is not one of {', '.join(AUTH_METHODS)}")
-    if profile.location_hint is not None and profile.location_hint not in LOCATION_HINTS:
-        raise ProfileError(f"location hint {profile.location_hint!r} is not one of {', '.join(LOCATION_HINTS)}")
+    if profile.location_hint is not None and profile.location_hint not in location_hints():
+        raise ProfileError(f"location hint {profile.location_hint!r} is not one of {', '.join(location_hints())}")
     for header, value in profile.headers:
         if is_secret_name(header):
             register_secret(value)  # a credential given as a header is still a credential

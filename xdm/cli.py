@@ -16,9 +16,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from contracts.exit_codes import ExitCode
 from xdm.validation import SHIPPED_SCHEMA_DIR, XdmSchemaError, XdmValidator, format_path
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 STDIN = "-"  # `edgeload generate | edgeload validate-events -`
 
 
@@ -104,32 +104,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     except _UsageError as error:
         print(error, file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.COULD_NOT_RUN
     schema_dir = args.schema_dir or SHIPPED_SCHEMA_DIR
     if str(args.file) != STDIN and (not args.file.exists() or args.file.is_dir()):
         print(f"edgeload validate-events: {args.file} is not a file; pass a JSON-lines file of events, or - for "
               "standard input", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.COULD_NOT_RUN
     try:
         validator = XdmValidator.from_directory(schema_dir, schema_id=args.schema)
     except XdmSchemaError as error:
         print(f"edgeload validate-events: {error}; pass --schema-dir DIR with your XDM JSON schemas",
               file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.COULD_NOT_RUN
     counts = {"events": 0, "invalid": 0}
     try:
         for problem in validate_file(args.file, validator, counts):
             print(problem)
     except (OSError, UnicodeDecodeError) as error:
         print(f"edgeload validate-events: cannot read {args.file}: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.COULD_NOT_RUN
     if not counts["events"]:
         print(f"edgeload validate-events: {args.file} holds no events; pass a JSON-lines file, one event or "
               "request body per line", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.COULD_NOT_RUN
     print(f"{counts['events'] - counts['invalid']} of {counts['events']} events valid in {args.file}",
           file=sys.stderr)
-    return EXIT_INVALID if counts["invalid"] else EXIT_OK
+    return ExitCode.FAILED if counts["invalid"] else ExitCode.OK
 
 
 if __name__ == "__main__":

@@ -7,15 +7,15 @@ import pytest
 from contract_runner.client import Edge
 from contract_runner.suite import bodies
 from contract_runner.suite.conftest import Verdict
-from contracts.operations import LOCATION_HINTS
+from contracts.operations import location_hints
 
 
-@pytest.mark.parametrize("hint", LOCATION_HINTS)
+@pytest.mark.parametrize("hint", location_hints())
 def test_interact_v2_on_a_hint_path_answers_200(edge: Edge, verdict: Verdict, hint: str) -> None:
     verdict(edge.post(f"/ee/{hint}/v2/interact", bodies.interact()), status=200)
 
 
-@pytest.mark.parametrize("hint", LOCATION_HINTS)
+@pytest.mark.parametrize("hint", location_hints())
 def test_collect_v2_on_a_hint_path_answers_202(edge: Edge, verdict: Verdict, hint: str) -> None:
     verdict(edge.post(f"/ee/{hint}/v2/collect", bodies.events(1)), status=202)
 

@@ -13,10 +13,8 @@ from tests.contracts.reference import exeg_codes
 ERROR_STATUSES = {400, 401, 403, 408, 413, 415, 422, 429, 500, 502, 503, 504}
 
 
-def test_contract_is_openapi_3_1_and_every_operation_has_a_label():
-    document = contract().document
-    assert document["openapi"] == "3.1.0"
-    assert {label for _, label, _ in contract().operation_items()} == set(LABELS)
+def test_contract_is_openapi_3_1():
+    assert contract().document["openapi"] == "3.1.0"
 
 
 @pytest.mark.parametrize("label", LABELS)

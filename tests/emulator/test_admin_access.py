@@ -140,7 +140,9 @@ def test_admin_access_a_given_token_is_required_but_not_printed():
 
 
 def test_admin_access_bad_token_is_one_line_that_does_not_echo_it(capsys):
-    assert main(["--admin-token", "short secret"]) == 2
+    with pytest.raises(SystemExit) as exit_:
+        main(["--admin-token", "short secret"])
+    assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "--admin-token must be 16 to 256 visible ASCII characters" in err

@@ -99,7 +99,9 @@ def test_cli_config_datastreams_replace_the_shipped_ones(tmp_path):
     ],
 )
 def test_cli_bad_flags_print_one_line_and_exit_2(capsys, argv, message):
-    assert main(argv) == 2
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert err.startswith("edgeload emulator: ")
@@ -153,7 +155,9 @@ def test_cli_bad_flags_print_one_line_and_exit_2(capsys, argv, message):
     ],
 )
 def test_cli_bad_config_file_prints_one_line_and_exits_2(tmp_path, capsys, text, message):
-    assert main(["--config", str(write(tmp_path, text))]) == 2
+    with pytest.raises(SystemExit) as exit_:
+        main(["--config", str(write(tmp_path, text))])
+    assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert message in err

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from generators.cli import KINDS, main
+from generators.cli import OUTPUTS, main
+from generators.composer import KINDS
 
 
 def _lines(capsys) -> list[dict]:
@@ -77,7 +78,9 @@ def test_generate_personalization_settings_reach_the_body(capsys):
     pytest.param(["--frobnicate"], "unrecognized arguments", id="unknown-flag"),
 ])
 def test_generate_bad_arguments_exit_2_with_one_line(capsys, argv, needle):
-    assert main(argv) == 2
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.count("\n") == 1
@@ -85,6 +88,7 @@ def test_generate_bad_arguments_exit_2_with_one_line(capsys, argv, needle):
     assert captured.err.startswith("edgeload generate: ")
 
 
-def test_generate_kinds_cover_the_issue_list():
-    assert {"page-view", "link-click", "product-view", "add-to-cart", "checkout", "purchase", "journey",
-            "interact-request", "collect-request"} <= set(KINDS)
+def test_generate_kinds_are_every_event_kind_and_each_output():
+    assert list(OUTPUTS) == ["event", "page-view", "link-click", "product-view", "add-to-cart", "checkout", "purchase",
+                             "journey", "interact-request", "collect-request", "v1-interact-request"]
+    assert list(OUTPUTS)[1:-4] == list(KINDS)

@@ -9,7 +9,9 @@ from datetime import UTC, datetime
 import pytest
 
 from generators.bodies import RequestOptions
+from generators.composer import KINDS
 from generators.journeys import FunnelRates
+from generators.mix import DEFAULT_MIX
 from generators.traffic import Traffic, worker_seed
 
 RFC3339_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
@@ -139,7 +141,10 @@ def test_traffic_collect_and_v1_bodies_wrap_each_event(traffic):
     assert [item["xdm"] for item in collect["events"]] == events
     assert [item["xdm"] for item in v1["events"]] == events
     assert "query" not in collect
-    assert v1["query"]["personalization"]["surfaces"] == ["web://example.com/#hero"]
+    assert v1["events"][0]["query"]["personalization"]["surfaces"] == ["web://example.com/#hero"]
+    assert "query" not in v1["events"][1]  # personalization is asked on page views only
+    assert v1["query"] == {"identity": {"fetch": ["ECID"]}}
+    assert 0 <= v1["meta"]["queueTimeMillis"] < 20
     assert len(traffic.collect_batch()["events"]) == 10
 
 
@@ -150,3 +155,12 @@ def test_traffic_generation_leaves_the_pools_unchanged():
     for _ in range(50):
         list(traffic.journey())
     assert json.dumps([v.environment for v in traffic.visitors]) + json.dumps(traffic.site.home.viewed) == before
+
+
+def test_event_kinds_registry_makes_each_kind_with_its_event_type_and_default_share(traffic):
+    assert {name: kind.weight for name, kind in KINDS.items()} == DEFAULT_MIX == {
+        "page-view": 60, "link-click": 15, "product-view": 15, "add-to-cart": 5, "checkout": 3, "purchase": 2}
+    for name, kind in KINDS.items():
+        event = traffic.event(name)
+        assert event["eventType"] == kind.event_type
+        assert traffic.interact_body(event)["event"]["data"]["kind"] == [name]

@@ -1,32 +1,26 @@
-"""The adapter from Locust responses to the contract's Exchange, and the failure categories."""
+"""The adapter from our users' responses to the contract's Exchange, and the failure categories."""
 
 from __future__ import annotations
 
-import socket
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from typing import Any
 
-import orjson
 import pytest
 from geventhttpclient._parser import HTTPParseError
 from geventhttpclient.response import HTTPConnectionClosed
 from geventhttpclient.useragent import RetriesExceeded
-from locust.contrib.fasthttp import FastHttpSession, LocustBadStatusCode
-from locust.event import Events
 from locust.stats import StatsError
 
-from emulator.config import DEFAULT_DATASTREAM_ID
-from emulator.server import RunningEmulator
+from contracts.exchange import Exchange
 from loadtests.exchange_adapter import (
     CheckFailed,
-    categorise,
+    judge_exchange,
     retry_after_seconds,
     status_category,
     transport_category,
+    transport_failure,
 )
 from loadtests.run_end import example_of
-from tests.loadtests.conftest import set_faults
 
 
 @pytest.mark.parametrize(
@@ -60,37 +54,27 @@ def test_check_failed_reads_as_the_bare_check_name_in_locusts_failure_table() ->
     assert standalone == distributed == "POST POST /ee/v2/interact: request_id_echo"
 
 
-class FakeResponse:
-    def __init__(self, status: int, headers: dict[str, str], body: bytes, exception: BaseException | None) -> None:
-        self.status_code = status
-        self.headers = headers
-        self.content = body
-        self.request_meta: dict[str, Any] = {"exception": exception}
-
-
-def test_categorise_gives_a_transport_failure_an_exchange_without_response() -> None:
-    response = FakeResponse(0, {}, b"", ConnectionRefusedError(111, "Connection refused"))
-    failed = categorise("POST /ee/v2/interact", {"datastreamId": "d"}, {"X-Request-Id": "r"}, {"event": {}}, response)
-    assert failed is not None
+def test_transport_failure_gives_an_exchange_without_response() -> None:
+    failed = transport_failure("POST /ee/v2/interact", {"datastreamId": "d"}, {"X-Request-Id": "r"}, {"event": {}},
+                               ConnectionRefusedError(111, "Connection refused"))
     assert failed.categories == ("connection_refused",)
     assert failed.exchange is not None
     assert (failed.exchange.status, failed.exchange.request_headers) == (0, {"x-request-id": "r"})
 
 
-def test_categorise_judges_a_status_error_with_the_verdict_first() -> None:
-    response = FakeResponse(299, {"Content-Type": "application/json"}, b'{"requestId": "r", "handle": []}',
-                            LocustBadStatusCode("http://x/", code=299))
-    failed = categorise("POST /ee/v2/interact", {"datastreamId": "d"}, {}, {"event": {}}, response)
+def test_judge_exchange_puts_the_verdict_before_the_status_category() -> None:
+    exchange = Exchange("POST /ee/v2/interact", {"datastreamId": "d"}, {}, {"event": {}}, 299,
+                        {"content-type": "application/json"}, b'{"requestId": "r", "handle": []}')
+    failed = judge_exchange(exchange)
     assert failed is not None
     assert failed.categories[0] == "status_code_documented"
-    assert failed.exchange is not None
-    assert failed.exchange.response_headers["content-type"] == "application/json"
+    assert failed.exchange is exchange
 
 
-def test_categorise_keeps_each_violations_cause_for_the_example_exchange() -> None:
+def test_judge_exchange_keeps_each_violations_cause_for_the_example_exchange() -> None:
     body = b'{"requestId": "r-0123456789abcdef", "handle": {"type": "state:store"}}'
-    response = FakeResponse(200, {"Content-Type": "application/json"}, body, None)
-    failed = categorise("POST /ee/v2/interact", {"datastreamId": "d", "requestId": "r"}, {}, {"event": {}}, response)
+    failed = judge_exchange(Exchange("POST /ee/v2/interact", {"datastreamId": "d", "requestId": "r"}, {},
+                                     {"event": {}}, 200, {"content-type": "application/json"}, body))
     assert failed is not None
     assert failed.categories == ("response_schema", "handle_shape")
     assert failed.causes[1] == "handle_shape: `handle` is an object, not an array"
@@ -108,52 +92,3 @@ def test_retry_after_reads_seconds_and_http_dates() -> None:
     assert retry_after_seconds({"retry-after": date}, now) == pytest.approx(30.0)
     assert retry_after_seconds({"retry-after": "soon"}, now) is None
     assert retry_after_seconds({}, now) is None
-
-
-# --- against the emulator's faults: what geventhttpclient really raises ------------------------------------------
-
-@pytest.fixture
-def session(emulator: RunningEmulator) -> FastHttpSession:
-    return FastHttpSession(emulator.url, Events().request, None, max_retries=0, network_timeout=0.5,
-                          connection_timeout=0.5)
-
-
-def _categories(session: FastHttpSession, path: str = "/ee/v2/interact") -> tuple[str, ...]:
-    query = {"datastreamId": DEFAULT_DATASTREAM_ID}
-    body = {"event": {"xdm": {"identityMap": {"ECID": [{"id": "1" * 38, "primary": True}]},
-                              "eventType": "web.webpagedetails.pageViews", "timestamp": "2026-01-01T00:00:00Z"}}}
-    headers = {"content-type": "application/json", "x-request-id": "6f1c2b0a-2a7e-4c3e-9d0f-1b2c3d4e5f60"}
-    with session.post(f"{path}?datastreamId={DEFAULT_DATASTREAM_ID}", data=orjson.dumps(body), headers=headers,
-                      catch_response=True) as response:
-        failed = categorise("POST /ee/v2/interact", query, headers, body, response)
-        response.success()
-    return () if failed is None else failed.categories
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    ("fault", "category"),
-    [
-        pytest.param(None, None, id="none"),
-        pytest.param("truncated-body", "truncated_body", id="truncated"),
-        pytest.param("connection-reset", "connection_reset", id="reset"),
-        pytest.param("stall", "timeout", id="stall"),
-        pytest.param("rate-limit", "http_429", id="429"),
-        pytest.param("request-id-not-echoed", "request_id_echo", id="echo"),
-    ],
-)
-def test_categorise_against_the_emulators_faults(
-    emulator: RunningEmulator, session: FastHttpSession, fault: str | None, category: str | None
-) -> None:
-    if fault:
-        set_faults(emulator.url, fault)
-    assert _categories(session) == (() if category is None else (category,))
-
-
-@pytest.mark.slow
-def test_categorise_a_closed_port_as_refused() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    session = FastHttpSession(f"http://127.0.0.1:{port}", Events().request, None, max_retries=0)
-    assert _categories(session) == ("connection_refused",)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import orjson
 import pytest
 from locust.env import Environment
 
 from emulator.server import RunningEmulator
+from generators.cli import main as generate
 from loadtests import shape_math
 from loadtests.options import LoadOptions
 from loadtests.pacing import GlobalRate
@@ -65,6 +67,34 @@ def test_browser_visitor_carries_state_and_follows_the_cluster_hint(emulator: Ru
     user.send()
     assert recorder.requests[1]["url"].startswith(f"{emulator.url}/ee/or2/v1/interact?")
     assert recorder.requests[1]["exception"] is None
+
+
+@pytest.mark.parametrize(("kind", "persona", "events_per_body"), [
+    pytest.param(BrowserVisitor, "v1-interact-request", 1, id="visitor"),
+    pytest.param(ServerForwarder, "interact-request", 1, id="forwarder"),
+    pytest.param(BatchCollector, "collect-request", 10, id="collector"),
+])
+def test_persona_sends_the_bodies_generate_prints(
+    capsys: pytest.CaptureFixture[str], kind: type[EdgeUser], persona: str, events_per_body: int
+) -> None:
+    # The same seed, the same events: a persona's bodies are `edgeload generate`'s, value for value.
+    assert generate(["-n", "12", "--seed", "41", "--kind", persona]) == 0
+    printed = [orjson.loads(line) for line in capsys.readouterr().out.splitlines()]
+    user, _ = _user(kind, "http://127.0.0.1:9", LoadOptions(seed=41))
+    # generate draws its events from the mix, a persona from journeys: hand the persona the mix's events.
+    user.journey = iter([user.state.traffic.event() for _ in range(12 * events_per_body)])
+    sent = [orjson.loads(orjson.dumps(user.prepare().body)) for _ in range(12)]
+    assert len(printed) == 12
+    assert sent == printed
+    assert len({body_item["xdm"]["_id"] for body in sent for body_item in body.get("events", [body.get("event")])}) == (
+        12 * events_per_body)
+
+
+def test_browser_visitor_draws_its_queue_times() -> None:
+    user, _ = _user(BrowserVisitor, "http://127.0.0.1:9", LoadOptions(seed=41))
+    queue_ms = [user.prepare().body["meta"]["queueTimeMillis"] for _ in range(20)]
+    assert len(set(queue_ms)) > 5
+    assert all(0 <= ms < 20 for ms in queue_ms)
 
 
 def test_browser_visitor_forgets_an_expired_cluster_entry() -> None:

@@ -12,6 +12,7 @@ import orjson
 from contracts.exchange import Exchange
 from contracts.verdict import judge
 from emulator.config import DEFAULT_DATASTREAM_ID
+from generators.bodies import WEB_SDK_SCHEMAS, RequestOptions, apex_domain, v1_interact_body
 from generators.traffic import Traffic
 from loadtests import web_sdk
 from tests.clients.observed_requests import body_paths, content_type_key, path_template
@@ -34,15 +35,15 @@ def _outside_event_content(paths: set[str]) -> set[str]:
 
 def test_web_sdk_body_has_the_envelope_alloy_sends():
     traffic = Traffic(5)
-    body = web_sdk.interact_body(traffic.interact_body(_page_view(traffic)), ENTRIES, queue_ms=3)
+    body = v1_interact_body([_page_view(traffic)], RequestOptions(), ENTRIES, queue_ms=3)
     assert _outside_event_content(body_paths(body)) == _outside_event_content(set(OBSERVED["body_paths"]))
-    assert body["events"][0]["query"]["personalization"]["schemas"] == list(web_sdk.SCHEMAS)
+    assert body["events"][0]["query"]["personalization"]["schemas"] == list(WEB_SDK_SCHEMAS)
     assert body["meta"]["state"]["entries"] == [{"key": k, "value": v} for k, v in ENTRIES.items()]
 
 
 def test_web_sdk_first_call_sends_no_entries_and_no_hint():
     traffic = Traffic(5)
-    body = web_sdk.interact_body(traffic.interact_body(_page_view(traffic)), {}, queue_ms=0)
+    body = v1_interact_body([_page_view(traffic)], RequestOptions(), {}, queue_ms=0)
     assert "entries" not in body["meta"]["state"]
     assert body["meta"]["state"]["cookiesEnabled"] is True
     assert web_sdk.interact_path(None) == "/ee/v1/interact"
@@ -61,13 +62,13 @@ def test_web_sdk_headers_are_a_pages_text_plain_post():
         "referer": "https://www.shop.example/p/1?x=2",
         "user-agent": "Mozilla/5.0 test",
     }
-    assert web_sdk.apex_domain("www.shop.example") == "shop.example"
+    assert apex_domain("www.shop.example") == "shop.example"
 
 
 def test_web_sdk_request_is_answered_and_keeps_the_contract_on_the_emulator():
     traffic = Traffic(5)
     event = _page_view(traffic)
-    body = web_sdk.interact_body(traffic.interact_body(event), ENTRIES, queue_ms=3)
+    body = v1_interact_body([event], RequestOptions(), ENTRIES, queue_ms=3)
     query = {"configId": DEFAULT_DATASTREAM_ID, "requestId": "0f767be8-d4c9-45ac-9033-5f8fdad0ed2d"}
     headers = web_sdk.headers(event)
     answer = call(make_app(), web_sdk.interact_path("or2"), orjson.dumps(body), query=query,
