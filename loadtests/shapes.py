@@ -22,10 +22,10 @@ from locust import LoadTestShape
 from loadtests import shape_math
 from loadtests.options import LoadOptions, parse_stages
 from loadtests.process_state import process_state
-from loadtests.shape_math import Profile
+from loadtests.shape_math import LoadProfile
 
 
-def shape_profile(name: str, options: LoadOptions, level: float, run_time: float | None) -> Profile:
+def shape_profile(name: str, options: LoadOptions, level: float, run_time: float | None) -> LoadProfile:
     """The profile of shape `name` around `level` (users or requests/s) for a run of `run_time` seconds."""
     if options.stages and name in ("constant", "stages"):
         return shape_math.staged(parse_stages(options.stages), run_time)
@@ -56,7 +56,7 @@ def run_time_of(environment: Any) -> float | None:
     return float(run_time) if run_time else None
 
 
-def rate_profile(options: LoadOptions, shape_name: str, run_time: float | None) -> Profile | None:
+def rate_profile(options: LoadOptions, shape_name: str, run_time: float | None) -> LoadProfile | None:
     """The request-rate profile of a run, None without a global target rate."""
     if options.target_rps <= 0:
         return None
