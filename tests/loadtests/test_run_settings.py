@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import json
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import gevent
+import locust
 import pytest
 from locust.argument_parser import get_parser
+from locust.env import Environment
 
-from loadtests import listeners  # noqa: F401  (registers our options on Locust's parser)
+from emulator.server import RunningEmulator
+from loadtests import listeners, run_settings  # noqa: F401  (listeners: our options on Locust's parser, our events)
 from loadtests.options import LoadOptions
+from loadtests.process_state import process_state
 from loadtests.run import locust_command
 from loadtests.run_settings import Fingerprint, RunSettings, parse, rate_profile, shape_profile
 from loadtests.settings import SettingsError, load
 from loadtests.shape_math import Stage
+from loadtests.shapes import ConfiguredShape
+from loadtests.users import ServerForwarder
 
 
 def _locust(*argv: str) -> RunSettings:
@@ -112,3 +121,32 @@ def test_shape_profile_uses_explicit_stages_and_names_a_missing_one() -> None:
     assert (profile.end, profile.level_at(2.5)) == (10.0, 5.0)
     with pytest.raises(ValueError, match="--shape stages needs --stages"):
         shape_profile("stages", LoadOptions(), 99, run_time=None)
+
+
+@pytest.mark.slow
+def test_a_whole_run_in_one_process_parses_its_settings_once(
+        emulator: RunningEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Init, the shape's ticks, the users, the start and stop listeners and the reports: one parse in all."""
+    parsed: list[object] = []
+    parse_once, from_namespace = run_settings.parse, LoadOptions.from_namespace
+    monkeypatch.setattr(run_settings, "parse", lambda *args: parsed.append(args) or parse_once(*args))
+    monkeypatch.setattr(LoadOptions, "from_namespace",
+                        classmethod(lambda cls, namespace: parsed.append(namespace) or from_namespace(namespace)))
+    options = get_parser().parse_args(["-u", "2", "-r", "2", "--target-rps", "40", "--shape", "step", "--steps", "2",
+                                       "--step-time", "1s", "--report-dir", str(tmp_path), "--run-id", "once"])
+    options.run_time = 3  # Locust's main turns --run-time into seconds before its init event
+    environment = Environment(user_classes=[ServerForwarder], shape_class=ConfiguredShape(), events=locust.events,
+                              host=emulator.url, parsed_options=options)
+    runner = environment.create_local_runner()
+    environment.events.init.fire(environment=environment, runner=runner, web_ui=None)
+    runner.start_shape()
+    deadline = time.monotonic() + 30.0
+    while not process_state(environment).finished and time.monotonic() < deadline:
+        gevent.sleep(0.05)
+    runner.quit()
+    assert len(parsed) == 2  # run_settings.parse once, LoadOptions.from_namespace once inside it
+    summary = json.loads((tmp_path / "once" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["settings"]["shape"] == "step"
+    assert summary["settings"]["users"] == 2
+    # 20 requests/s for 1 s, then 40/s for 2 s: 100 scheduled, the shape's steps followed from the typed settings.
+    assert 90 <= summary["total_requests"] <= 100
