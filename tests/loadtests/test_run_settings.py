@@ -148,5 +148,7 @@ def test_a_whole_run_in_one_process_parses_its_settings_once(
     summary = json.loads((tmp_path / "once" / "summary.json").read_text(encoding="utf-8"))
     assert summary["settings"]["shape"] == "step"
     assert summary["settings"]["users"] == 2
-    # 20 requests/s for 1 s, then 40/s for 2 s: 100 scheduled, the shape's steps followed from the typed settings.
-    assert 90 <= summary["total_requests"] <= 100
+    # 20 requests/s for 1 s, then 40/s for 2 s: 100 slots scheduled (a constant 40/s would be 120), the steps
+    # followed from the typed settings; how many were sent on time depends on the machine, not on the settings.
+    assert 98 <= summary["slots"]["scheduled"] <= 100
+    assert summary["total_requests"] > 0
