@@ -23,6 +23,10 @@ from loadtests import shape_math
 from loadtests.options import CONSOLES, LoadOptions, parse_duration
 from loadtests.shape_math import LoadProfile
 
+# What Locust takes for --users and --spawn-rate when they are not given; it writes them into its namespace only
+# after the init event, as a headless run starts (locust/main.py, https://docs.locust.io/en/stable/configuration.html).
+LOCUST_DEFAULTS: Mapping[str, int] = {"num_users": 1, "spawn_rate": 1}
+
 
 @dataclass(frozen=True, kw_only=True)
 class RunSettings:
@@ -56,8 +60,8 @@ def parse(namespace: Any, shape: str | None = None) -> RunSettings:
     load = LoadOptions.from_namespace(namespace)
     if load.console not in CONSOLES:
         raise ValueError(f"--console: {load.console!r} is not one of {', '.join(CONSOLES)}")
-    users = _whole(getattr(namespace, "num_users", None) or 1, "--users")
-    spawn_rate = _number(getattr(namespace, "spawn_rate", None) or users, "--spawn-rate")
+    users = _whole(_locust_value(namespace, "num_users"), "--users")
+    spawn_rate = _number(_locust_value(namespace, "spawn_rate"), "--spawn-rate")
     if spawn_rate <= 0:
         raise ValueError("--spawn-rate must be more than 0")
     run_time = getattr(namespace, "run_time", None)
@@ -91,6 +95,7 @@ class Fingerprint:
     def of(cls, environment: Any) -> Fingerprint:
         parsed = vars(environment.parsed_options) if environment.parsed_options is not None else {}
         values = {key: tuple(value) if isinstance(value, list) else value for key, value in parsed.items()}
+        values.update({key: _locust_value(environment.parsed_options, key) for key in LOCUST_DEFAULTS})
         return cls(values, environment.host, id(getattr(environment, "shape_class", None)))
 
 
@@ -118,6 +123,11 @@ def rate_profile(options: LoadOptions, shape_name: str, run_time: float | None) 
     if options.target_rps <= 0:
         return None
     return shape_profile(shape_name, options, options.target_rps, run_time)
+
+
+def _locust_value(namespace: Any, key: str) -> object:
+    value = getattr(namespace, key, None)
+    return LOCUST_DEFAULTS[key] if value is None else value
 
 
 def _number(value: object, flag: str) -> float:

@@ -147,7 +147,7 @@ def load(argv: Sequence[str]) -> RunCommand:
         raise SettingsError(f"--target {target!r} is not an http:// or https:// URL")
     options = {option.dest: values[option.dest] for option in OPTIONS if values.get(option.dest) is not None}
     try:  # the one parse of the run's settings, as the Locust process will parse them (loadtests.run_settings)
-        run = parse(argparse.Namespace(**options, num_users=users, spawn_rate=values.get("spawn_rate"),
+        run = parse(argparse.Namespace(**options, num_users=users, spawn_rate=values.get("spawn_rate") or users,
                                        run_time=str(values["run_time"])))
         load_options, run_time = run.load, run.run_time or 0.0
         validate_gates(run_gates(load_options), load_options.target_rps or None, load_options.baseline)

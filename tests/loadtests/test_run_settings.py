@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -25,6 +27,8 @@ from loadtests.settings import SettingsError, load
 from loadtests.shape_math import Stage
 from loadtests.shapes import ConfiguredShape
 from loadtests.users import ServerForwarder
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _locust(*argv: str) -> RunSettings:
@@ -152,3 +156,18 @@ def test_a_whole_run_in_one_process_parses_its_settings_once(
     # followed from the typed settings; how many were sent on time depends on the machine, not on the settings.
     assert 98 <= summary["slots"]["scheduled"] <= 100
     assert summary["total_requests"] > 0
+
+
+@pytest.mark.slow
+def test_a_headless_locust_run_parses_its_settings_once(emulator: RunningEmulator, tmp_path: Path) -> None:
+    """Through Locust's own main, which writes its headless defaults (--users, --spawn-rate) into its namespace
+    after init: those are no change of the settings."""
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.loadtests.parse_counter", "--headless", "--host", emulator.url, "-t", "2s",
+         "--target-rps", "20", "--shape", "step", "--steps", "2", "--step-time", "1s", "--report-dir",
+         str(tmp_path), "--run-id", "once", "--only-summary", "--console", "quiet", "--no-default-gates"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert done.stderr.splitlines()[-1] == "parses: 1", done.stderr[-2000:]
+    summary = json.loads((tmp_path / "once" / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["settings"]["users"], summary["settings"]["spawn_rate"]) == (1, 1.0)  # Locust's defaults
+    assert summary["slots"]["scheduled"] in (29, 30)  # 10/s for 1 s, then 20/s for 1 s (constant: 40)
