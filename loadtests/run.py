@@ -257,8 +257,8 @@ def main(argv: Sequence[str]) -> int:
         _say(target_profile.insecure_warning(profile))
     if not profile.is_local:
         _say(target_profile.plan(profile, settings.load, settings.users, settings.run_time, settings.workers))
-    report_dir = Path(str(settings.options.get("report_dir") or "reports"))
-    given_id = str(settings.options.get("run_id") or "")
+    report_dir = Path(settings.load.report_dir or "reports")
+    given_id = settings.load.run_id
     folder: Path | None = None
     if not settings.web:
         try:  # before anything starts: a taken --run-id is refused, never overwritten (loadtests.report_folder)
