@@ -2,7 +2,9 @@
 (https://docs.locust.io/en/stable/extending-locust.html).
 
 What they wire, per Locust process:
-- options: our command-line options on Locust's parser (web UI fields included), read and checked at init;
+- settings: our command-line options on Locust's parser (web UI fields included), parsed once at init into the
+  typed `RunSettings` every other part reads, and again only when the web UI or the master changed them
+  (loadtests.run_settings);
 - measurements: every request's latency in microseconds from the request event's float `response_time` (not
   Locust's rounded statistics) and, in the open model, from its scheduled time; its failure categories, late
   requests and the process's CPU every 0.5 s from the start of the run, into one `Measurements`;
@@ -38,11 +40,11 @@ from emulator.lifeline import inherited_lifeline
 from loadtests import progress, rebalance, run_end, target_profile, web_ui
 from loadtests.exchange_adapter import CheckFailed, status_category, transport_category
 from loadtests.gates import GateError, parse_gates, run_gates, validate_gates
-from loadtests.options import LoadOptions, add_locust_options
+from loadtests.options import add_locust_options
 from loadtests.pacing import GlobalRate
 from loadtests.preload import preload
 from loadtests.process_state import ProcessState, Schedule, current_state, process_state, set_state
-from loadtests.shapes import rate_profile, run_time_of, shape_name_of
+from loadtests.run_settings import Fingerprint, from_environment, rate_profile
 from loadtests.trust import PROBE_INTERVAL_S
 from loadtests.windows import AbortWatch
 
@@ -63,7 +65,8 @@ def on_init_command_line_parser(parser: Any, **kwargs: Any) -> None:
 def on_init(environment: Any, **kwargs: Any) -> None:
     runner = environment.runner
     try:
-        options = LoadOptions.from_namespace(environment.parsed_options)
+        settings = from_environment(environment)  # the one parse of this process's settings
+        options = settings.load
         if not isinstance(runner, WorkerRunner):
             validate_gates(run_gates(options), options.target_rps or None, options.baseline)
             run_end.apply_persona_weights(environment, options)
@@ -71,8 +74,8 @@ def on_init(environment: Any, **kwargs: Any) -> None:
         # Bad input: one line naming the problem, no traceback.
         print(f"edgeload: {error}", file=sys.stderr)
         sys.exit(ExitCode.COULD_NOT_RUN)
-    state = set_state(environment, ProcessState(environment, options))
-    embedded = web_ui.embedded_emulator(environment)  # plain `locust` with a web UI and no --host
+    state = set_state(environment, ProcessState(environment, settings))
+    embedded = web_ui.embedded_emulator(environment, options.target)  # plain `locust`: a web UI, no --host
     if embedded is not None:
         environment.host = embedded
     try:  # the target profile: host, datastream, credentials (a token fetched now where users run)
@@ -80,6 +83,7 @@ def on_init(environment: Any, **kwargs: Any) -> None:
     except target_profile.TargetError as error:
         print(f"edgeload: {error}", file=sys.stderr)
         sys.exit(ExitCode.COULD_NOT_RUN)
+    state.parsed_from = state.applied = Fingerprint.of(environment)  # after apply: it sets the resolved host
     if not environment.stop_timeout:
         # Without a stop timeout Locust kills users mid-request: the target would count requests the run never
         # recorded. Let in-flight requests finish (they end by the request timeout at the latest).
@@ -110,10 +114,14 @@ def on_init(environment: Any, **kwargs: Any) -> None:
 def on_test_start(environment: Any, **kwargs: Any) -> None:
     state = process_state(environment)
     runner = environment.runner
-    try:  # the web UI may have changed the options, the host or the profile: a value it cannot use stops the run
-        state.options = LoadOptions.from_namespace(environment.parsed_options)
-        validate_gates(run_gates(state.options), state.options.target_rps or None, state.options.baseline)
-        target_profile.apply(environment, state, prime=not isinstance(runner, MasterRunner))
+    # The web UI's form or a master's spawn message may have changed the options, the host or the profile: then
+    # (only then) they are parsed again, and a value that cannot be used stops the run.
+    try:
+        state.refresh_settings()
+        if state.applied != state.parsed_from:
+            validate_gates(run_gates(state.options), state.options.target_rps or None, state.options.baseline)
+            target_profile.apply(environment, state, prime=not isinstance(runner, MasterRunner))
+            state.parsed_from = state.applied = Fingerprint.of(environment)
     except (ValueError, GateError) as error:  # TargetError is a ValueError
         state.stop_reason = f"not started: {error}"  # our web UI tab shows it (loadtests.live_view)
         logger.error("edgeload: %s", error)
@@ -141,7 +149,7 @@ def on_test_start(environment: Any, **kwargs: Any) -> None:
         run_end.apply_persona_weights(environment, state.options)
         gevent.spawn(_watch_abort_gates, environment, state, state.run_number)
     state.prepare_traffic()  # a no-op unless the web UI changed the seed or the mix
-    schedule = state.schedule or Schedule(1, 0, shape_name_of(environment, state.options), run_time_of(environment))
+    schedule = state.schedule or Schedule(1, 0, state.settings.shape, state.settings.run_time)
     profile = rate_profile(state.options, schedule.shape, schedule.run_time)
     state.rate = None if profile is None else GlobalRate(profile, stride=schedule.stride, offset=schedule.offset,
                                                          on_late=state.record_late)
@@ -246,7 +254,7 @@ _CONSOLE = progress.ConsoleLine(sys.stderr, sys.stderr.isatty())
 
 def _print_progress(environment: Any, state: ProcessState, run_number: int) -> None:
     rate = progress.RecentRate(WORKER_REPORT_INTERVAL + 1.0 if isinstance(environment.runner, MasterRunner) else 0.0)
-    total_s = run_time_of(environment)
+    total_s = state.settings.run_time
     while True:
         gevent.sleep(progress.INTERVAL_S)
         measurements = state.measurements
@@ -311,9 +319,9 @@ def _send_schedules(environment: Any, state: ProcessState) -> None:
     """Give each worker its place in the global interleave (sent before Locust's spawn messages: same socket)."""
     runner = environment.runner
     workers = rebalance.live_workers(runner)
-    shape = shape_name_of(environment, state.options)
+    shape, run_time = state.settings.shape, state.settings.run_time
     for offset, client_id in enumerate(workers):
-        data = {"stride": len(workers), "offset": offset, "shape": shape, "run_time": run_time_of(environment)}
+        data = {"stride": len(workers), "offset": offset, "shape": shape, "run_time": run_time}
         runner.send_message(SCHEDULE, data, client_id=client_id)
 
 

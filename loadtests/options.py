@@ -12,13 +12,14 @@ from __future__ import annotations
 import argparse
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from contract_runner.client import DEFAULT_MAX_RESPONSE_BYTES
 from emulator.config import DEFAULT_DATASTREAM_ID
 from loadtests.personas import PERSONAS, default_weights
 from loadtests.shape_math import SHAPE_NAMES, Stage
+from targets.profiles import Overrides
 
 CONSOLES = ("progress", "tables", "quiet")  # what a headless run's console shows while it goes on
 
@@ -259,13 +260,11 @@ class LoadOptions:
     target_rps: float = 0.0
     user_rps: float = 0.0
     max_rps: float = 0.0
-    profile: str = ""
-    auth: str = ""
-    location_hint: str = ""
-    headers: tuple[str, ...] = ()
-    insecure: bool = False
+    # The target profile flags (--profile, --datastream-id, --auth, --location-hint, --header, --insecure) as
+    # targets.profiles resolves them; the host is Locust's, set on the environment.
+    target: Overrides = field(default_factory=Overrides)
     shape: str = "constant"
-    stages: str = ""
+    stages: tuple[Stage, ...] = ()
     ramp_up: float = 10.0
     ramp_down: float | None = None
     steps: int = 4
@@ -323,13 +322,12 @@ class LoadOptions:
             target_rps=number("target_rps"),
             user_rps=number("user_rps"),
             max_rps=number("max_rps"),
-            profile=text("profile"),
-            auth=text("auth"),
-            location_hint=text("location_hint"),
-            headers=tuple(str(header) for header in values["header"] or ()),
-            insecure=bool(values["insecure"]),
+            target=Overrides(profile=text("profile") or None, datastream_id=text("datastream_id") or None,
+                             auth=text("auth") or None, location_hint=text("location_hint") or None,
+                             headers=tuple(str(header) for header in values["header"] or ()),
+                             insecure=bool(values["insecure"])),
             shape=text("shape"),
-            stages=text("stages"),
+            stages=parse_stages(text("stages")),
             ramp_up=duration("ramp_up"),
             ramp_down=duration("ramp_down") if text("ramp_down") else None,
             steps=int(number("steps", 1)),

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from typing import NamedTuple
 
-from loadtests.shape_math import Profile
+from loadtests.shape_math import LoadProfile
 
 GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
 LATE_AFTER_S = 0.010  # gevent wakes within a millisecond or two; 10 ms behind means no free user or no CPU
@@ -99,7 +99,7 @@ class GlobalRate:
 
     def __init__(
         self,
-        profile: Profile,
+        profile: LoadProfile,
         *,
         stride: int = 1,
         offset: int = 0,

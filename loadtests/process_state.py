@@ -11,7 +11,7 @@ import gc
 import time
 import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from locust.runners import MasterRunner, WorkerRunner
@@ -21,6 +21,7 @@ from loadtests.cpu import CpuSampler
 from loadtests.measurements import Measurements
 from loadtests.options import LoadOptions
 from loadtests.pacing import GlobalRate
+from loadtests.run_settings import Fingerprint, RunSettings, from_environment
 from loadtests.trust import read_schedstat
 
 MIN_CPU_INTERVAL_S = 0.25
@@ -40,11 +41,14 @@ class Schedule:
 
 
 class ProcessState:
-    """Options, measurements, traffic and schedule of one Locust process."""
+    """Settings, measurements, traffic and schedule of one Locust process."""
 
-    def __init__(self, environment: Any, options: LoadOptions) -> None:
+    def __init__(self, environment: Any, settings: RunSettings | None = None) -> None:
         self._environment = weakref.ref(environment)
-        self.options = options
+        # Parsed once at init, again only when Locust's options changed (loadtests.run_settings).
+        self.settings = settings if settings is not None else RunSettings()
+        self.parsed_from: Fingerprint | None = None  # what `settings` were parsed from; None: not from Locust's
+        self.applied: Fingerprint | None = None  # what the target profile and the gates were last applied for
         self.measurements: Measurements | None = None
         self.rate: GlobalRate | None = None
         self.schedule: Schedule | None = None  # a worker's part of the run, from the master
@@ -73,6 +77,26 @@ class ProcessState:
         self._sampler: CpuSampler | None = None
         self._cpu_at = 0.0  # when the last CPU sample (or the baseline) was taken
         self._schedstat: tuple[tuple[int, int, int], float] | None = None  # last reading, at (monotonic)
+
+    @property
+    def options(self) -> LoadOptions:
+        """Our options, typed: the part of the settings most consumers read."""
+        return self.settings.load
+
+    @options.setter
+    def options(self, options: LoadOptions) -> None:
+        self.settings = replace(self.settings, load=options)
+
+    def refresh_settings(self) -> bool:
+        """Parse the settings again if Locust's options changed since they were parsed (the web UI's start form,
+        a master's spawn message); True if they were. Nothing is parsed when nothing changed."""
+        environment = self._environment()
+        fingerprint = Fingerprint.of(environment)
+        if fingerprint == self.parsed_from:
+            return False
+        self.settings = from_environment(environment)
+        self.parsed_from = fingerprint
+        return True
 
     @property
     def worker_index(self) -> int:
@@ -216,10 +240,10 @@ def set_state(environment: Any, state: ProcessState) -> ProcessState:
 
 
 def process_state(environment: Any) -> ProcessState:
-    """The state of `environment`'s process; one with default options if our init listener did not run."""
+    """The state of `environment`'s process; one with default settings if our init listener did not run."""
     state = _STATES.get(environment)
     if state is None:
-        state = set_state(environment, ProcessState(environment, LoadOptions()))
+        state = set_state(environment, ProcessState(environment))
     return state
 
 

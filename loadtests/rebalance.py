@@ -20,7 +20,7 @@ import gevent
 from locust.runners import STATE_MISSING, STATE_RUNNING, STATE_SPAWNING
 
 from loadtests.process_state import ProcessState, process_state
-from loadtests.shapes import rate_profile, run_time_of, shape_name_of
+from loadtests.run_settings import rate_profile
 
 RESCHEDULE = "edgeload_reschedule"
 WATCH_S = 0.25
@@ -53,7 +53,7 @@ def watch(environment: Any, state: ProcessState, run_number: int, workers: list[
         if not live:
             state.incidents.append(f"lost {names} at +{now - started:.1f} s, the last workers")
             return
-        profile = rate_profile(state.options, shape_name_of(environment, state.options), run_time_of(environment))
+        profile = rate_profile(state.options, state.settings.shape, state.settings.run_time)
         survivors = ", ".join(f"worker-{runner.get_worker_index(cid)}" for cid in live)
         if profile is None:  # the closed model has no shared schedule: Locust's own rebalancing moves users
             state.incidents.append(f"lost {names} at +{now - started:.1f} s; {survivors} ran on")

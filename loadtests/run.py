@@ -43,7 +43,7 @@ from loadtests import distributed, progress, target_profile
 from loadtests.gates import describe_defaults
 from loadtests.options import option_argv
 from loadtests.report_folder import ReportFolderTaken, claim
-from loadtests.settings import RunSettings, SettingsError, load
+from loadtests.settings import RunCommand, SettingsError, load
 from loadtests.verdict import Outcome
 from targets.auth import AuthError, credentials_for
 from targets.profiles import RESOLVED_ENV, Profile
@@ -77,7 +77,7 @@ def check_reachable(url: str, timeout: float = 3.0) -> str | None:
         return error.strerror or type(error).__name__
 
 
-def locust_command(settings: RunSettings, target: str, report_dir: Path, run_id: str, verdict: Path) -> list[str]:
+def locust_command(settings: RunCommand, target: str, report_dir: Path, run_id: str, verdict: Path) -> list[str]:
     """The Locust command line: our locustfile, headless, into the run's report folder.
 
     No --html and no --csv: our listeners write Locust's HTML report themselves once the run is over, where a
@@ -98,7 +98,7 @@ def locust_command(settings: RunSettings, target: str, report_dir: Path, run_id:
     return command + _worker_argv(settings)
 
 
-def _worker_argv(settings: RunSettings) -> list[str]:
+def _worker_argv(settings: RunCommand) -> list[str]:
     """`--processes N`, with the master bound to loopback on a free port.
 
     Locust's defaults bind the master to every interface on port 5557: a second run on the machine (or anything
@@ -113,7 +113,7 @@ def _worker_argv(settings: RunSettings) -> list[str]:
             "--master-host", "127.0.0.1", "--master-port", port]
 
 
-def locust_web_command(settings: RunSettings, target: str, report_dir: Path) -> list[str]:
+def locust_web_command(settings: RunCommand, target: str, report_dir: Path) -> list[str]:
     """The Locust command line of `--web`: the web UI on 127.0.0.1, our options as its form's defaults."""
     command = [
         sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--host", target, "--web-host", "127.0.0.1",
@@ -129,7 +129,7 @@ def locust_web_command(settings: RunSettings, target: str, report_dir: Path) -> 
     return command + _worker_argv(settings)
 
 
-def _run_web(settings: RunSettings, target: str, report_dir: Path, emulator: RunningEmulator | None,
+def _run_web(settings: RunCommand, target: str, report_dir: Path, emulator: RunningEmulator | None,
              extra_env: dict[str, str]) -> int:
     started = time.time()
     report_dir.mkdir(parents=True, exist_ok=True)
@@ -237,7 +237,7 @@ def main(argv: Sequence[str]) -> int:
         problem = distributed.master_problem(master, settings.workers, settings.web, settings.target)
         if problem is not None:
             raise SettingsError(problem)
-        profile = target_profile.resolve_for_run(settings.options, settings.target, settings.config_file)
+        profile = target_profile.resolve_for_run(settings.load.target, settings.target, settings.config_file)
         credentials_for(profile)  # secrets missing from the environment: one line now, not after start-up
     except (SettingsError, distributed.DistributedError, target_profile.TargetError, AuthError) as error:
         return _could_not_run(str(error))
@@ -257,8 +257,8 @@ def main(argv: Sequence[str]) -> int:
         _say(target_profile.insecure_warning(profile))
     if not profile.is_local:
         _say(target_profile.plan(profile, settings.load, settings.users, settings.run_time, settings.workers))
-    report_dir = Path(str(settings.options.get("report_dir") or "reports"))
-    given_id = str(settings.options.get("run_id") or "")
+    report_dir = Path(settings.load.report_dir or "reports")
+    given_id = settings.load.run_id
     folder: Path | None = None
     if not settings.web:
         try:  # before anything starts: a taken --run-id is refused, never overwritten (loadtests.report_folder)
@@ -272,7 +272,7 @@ def main(argv: Sequence[str]) -> int:
             folder.rmdir()  # a run that never started leaves no empty folder behind
 
 
-def _run(settings: RunSettings, profile: Profile, report_dir: Path, folder: Path | None,
+def _run(settings: RunCommand, profile: Profile, report_dir: Path, folder: Path | None,
          master: distributed.MasterOptions | None = None) -> int:
     emulator: RunningEmulator | None = None
     if profile.base_url is None:

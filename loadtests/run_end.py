@@ -24,8 +24,8 @@ from loadtests.personas import PERSONAS
 from loadtests.process_state import ProcessState
 from loadtests.report_folder import claim
 from loadtests.reports import format_exchange, format_gate_table, format_summary, redact, write_reports
+from loadtests.run_settings import rate_profile
 from loadtests.run_summary import ExampleExchange, RunSummary
-from loadtests.shapes import rate_profile, run_time_of, shape_name_of
 from loadtests.verdict import verdict
 from targets.atomic import write_atomic
 
@@ -74,15 +74,16 @@ def example_of(operation: str, exception: BaseException | None, request: dict[st
 def run_settings(environment: Any, state: ProcessState) -> dict[str, Any]:
     """The settings a report shows: ours, and Locust's that shape the run (secrets are redacted by the writer)."""
     parsed = environment.parsed_options
-    options = state.options
+    settings = state.settings
+    options = settings.load
     return {
         "target": environment.host,
         "run_id": state.run_id,
-        "users": getattr(parsed, "num_users", None),
-        "spawn_rate": getattr(parsed, "spawn_rate", None),
-        "run_time_s": run_time_of(environment),
+        "users": settings.users,
+        "spawn_rate": settings.spawn_rate,
+        "run_time_s": settings.run_time,
         "workers": getattr(parsed, "expect_workers", 1) if getattr(parsed, "master", False) else 1,
-        "shape": shape_name_of(environment, options),
+        "shape": settings.shape,
         "target_rps": options.target_rps or None,
         "user_rps": options.user_rps or None,
         "persona_weights": dict(options.persona_weights or {}),
@@ -117,7 +118,7 @@ def _early_end(environment: Any, state: ProcessState) -> str | None:
     if state.count_reached:  # --requests: the run's course is its count, not its time
         return None
     measurements = state.measurements
-    run_time = run_time_of(environment)
+    run_time = state.settings.run_time
     if getattr(environment.shape_class, "completed", False) or measurements is None or run_time is None:
         return None
     elapsed = (measurements.ended or time.time()) - measurements.started
@@ -130,7 +131,7 @@ def rate_target(environment: Any, state: ProcessState, summary: RunSummary) -> f
     """The rate a relative `rps` gate compares with: the shape's mean rate over the measured period (the target
     itself for a constant shape), None in a closed-model run."""
     options = state.options
-    profile = rate_profile(options, shape_name_of(environment, options), run_time_of(environment))
+    profile = rate_profile(options, state.settings.shape, state.settings.run_time)
     if profile is None or summary.measured_s <= 0:
         return options.target_rps or None
     begin = (summary.warmup_until or summary.started) - summary.started

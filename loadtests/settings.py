@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from loadtests.baseline import resolve as resolve_baseline
 from loadtests.gates import GateError, describe_defaults, run_gates, validate_gates
-from loadtests.options import CONSOLES, OPTIONS, LoadOptions, add_run_options, parse_duration
+from loadtests.options import OPTIONS, add_run_options
+from loadtests.run_settings import RunSettings, parse
 from targets.profiles import DEFAULT_CONFIG, read_config
 
 # `edgeload run` with no options: a steady, unsaturated run that passes against the emulator. The open model
@@ -39,16 +40,16 @@ class SettingsError(ValueError):
     """A setting that cannot be used; str() is one line naming it and how to fix it."""
 
 
-@dataclass(frozen=True)
-class RunSettings:
-    target: str | None  # None: start the embedded emulator
-    users: int
-    spawn_rate: float
-    run_time: float  # seconds
-    workers: int  # Locust worker processes on this machine; 0 = one process
-    emulator_args: tuple[str, ...]
+@dataclass(frozen=True, kw_only=True)
+class RunCommand(RunSettings):
+    """`edgeload run`: the run's settings, parsed as its Locust process parses them (loadtests.run_settings), and
+    what the command does around Locust."""
+
+    run_time: float = 30.0  # seconds: a run of `edgeload run` always has one
+    target: str | None = None  # None: start the embedded emulator
+    workers: int = 0  # Locust worker processes on this machine; 0 = one process
+    emulator_args: tuple[str, ...] = ()
     options: dict[str, Any] = field(default_factory=dict)  # OPTIONS dest -> value, passed on to Locust
-    load: LoadOptions = field(default_factory=LoadOptions)
     config_file: str | None = None
     explicit: frozenset[str] = frozenset()  # settings given by a flag or the config file, not by a default
     web: bool = False  # Locust's web UI instead of a headless run
@@ -127,7 +128,7 @@ def _config(path: str | None) -> tuple[dict[str, Any], str | None]:
     return values, path
 
 
-def load(argv: Sequence[str]) -> RunSettings:
+def load(argv: Sequence[str]) -> RunCommand:
     """Parse flags, read the config file, check every value; raises SettingsError (one line) on a bad one."""
     flags = {key: value for key, value in vars(build_parser().parse_args(list(argv))).items() if value is not None}
     file_values, config_file = _config(flags.pop("config", None))
@@ -145,12 +146,10 @@ def load(argv: Sequence[str]) -> RunSettings:
     if target is not None and not str(target).startswith(("http://", "https://")):
         raise SettingsError(f"--target {target!r} is not an http:// or https:// URL")
     options = {option.dest: values[option.dest] for option in OPTIONS if values.get(option.dest) is not None}
-    try:
-        run_time = parse_duration(str(values["run_time"]), "--run-time")
-        spawn_rate = float(values.get("spawn_rate") or users)
-        load_options = LoadOptions.from_namespace(argparse.Namespace(**options))
-        if load_options.console not in CONSOLES:
-            raise ValueError(f"console: {load_options.console!r} is not one of {', '.join(CONSOLES)}")
+    try:  # the one parse of the run's settings, as the Locust process will parse them (loadtests.run_settings)
+        run = parse(argparse.Namespace(**options, num_users=users, spawn_rate=values.get("spawn_rate") or users,
+                                       run_time=str(values["run_time"])))
+        load_options, run_time = run.load, run.run_time or 0.0
         validate_gates(run_gates(load_options), load_options.target_rps or None, load_options.baseline)
         if load_options.baseline:  # a missing baseline is one line now, not a failed gate after the run
             resolve_baseline(load_options.baseline, load_options.report_dir or "reports")
@@ -160,12 +159,11 @@ def load(argv: Sequence[str]) -> RunSettings:
         raise SettingsError("--run-time must be more than 0, e.g. 30s")
     if run_time != int(run_time):  # Locust's --run-time takes whole seconds: 1.5s would stop it at start-up
         raise SettingsError(f"--run-time must be a whole number of seconds, e.g. {max(1, round(run_time))}s")
-    if spawn_rate <= 0:
-        raise SettingsError("--spawn-rate must be more than 0")
-    return RunSettings(
-        target=str(target).rstrip("/") if target else None, users=users, spawn_rate=spawn_rate, run_time=run_time,
+    parsed = {item.name: getattr(run, item.name) for item in fields(RunSettings)}
+    return RunCommand(
+        **{**parsed, "run_time": run_time}, target=str(target).rstrip("/") if target else None,
         workers=_int(values, "workers", 0, default=0), emulator_args=emulator_args, options=options,
-        load=load_options, config_file=config_file, explicit=frozenset({*file_values, *flags}),
+        config_file=config_file, explicit=frozenset({*file_values, *flags}),
         web=bool(flags.get("web")), web_port=_int(values, "web_port", 0, default=0), console=load_options.console,
     )
 

@@ -41,7 +41,7 @@ class _Segment:
         return 0.0 if dt <= 0 else dt * (self.level0 + self.level_at(t)) / 2.0
 
 
-class Profile:
+class LoadProfile:
     """A level over time: `stages` from `start`, then the last level held until `end` (None: forever)."""
 
     def __init__(self, stages: Sequence[Stage], *, start: float = 0.0, end: float | None = None) -> None:
@@ -63,10 +63,6 @@ class Profile:
         if end is not None:
             segments = _cut(segments, end)
         self._segments = segments
-
-    @property
-    def stages_duration(self) -> float:
-        return sum(stage.duration for stage in self.stages)
 
     def level_at(self, t: float) -> float:
         """The level at `t` seconds (0 before 0 and from `end` on)."""
@@ -126,39 +122,39 @@ def _cut(segments: list[_Segment], end: float) -> list[_Segment]:
 
 # --- the named shapes: each a list of stages (ramp, step, spike, soak) ---------------------------------
 
-def constant(level: float, run_time: float | None) -> Profile:
-    return Profile([Stage(0, level)], end=run_time)
+def constant(level: float, run_time: float | None) -> LoadProfile:
+    return LoadProfile([Stage(0, level)], end=run_time)
 
 
-def ramp(level: float, ramp_up: float, run_time: float | None, ramp_down: float = 0.0) -> Profile:
+def ramp(level: float, ramp_up: float, run_time: float | None, ramp_down: float = 0.0) -> LoadProfile:
     """0 -> level over `ramp_up`, hold, and back to 0 over the last `ramp_down` seconds of `run_time`."""
     if run_time is None or ramp_down <= 0:
-        return Profile([Stage(ramp_up, level)], end=run_time)
+        return LoadProfile([Stage(ramp_up, level)], end=run_time)
     hold = max(0.0, run_time - ramp_up - ramp_down)
-    return Profile([Stage(ramp_up, level), Stage(hold, level), Stage(ramp_down, 0.0)], end=run_time)
+    return LoadProfile([Stage(ramp_up, level), Stage(hold, level), Stage(ramp_down, 0.0)], end=run_time)
 
 
-def soak(level: float, ramp_up: float, run_time: float | None, ramp_down: float | None = None) -> Profile:
+def soak(level: float, ramp_up: float, run_time: float | None, ramp_down: float | None = None) -> LoadProfile:
     """A long hold between a ramp up and a ramp down (the ramp-down defaults to the ramp-up)."""
     return ramp(level, ramp_up, run_time, ramp_up if ramp_down is None else ramp_down)
 
 
-def step(level: float, steps: int, step_time: float, run_time: float | None) -> Profile:
+def step(level: float, steps: int, step_time: float, run_time: float | None) -> LoadProfile:
     """`steps` equal jumps up to `level`, each held `step_time`, then the top held."""
     stages: list[Stage] = []
     for k in range(1, steps + 1):
         stages += [Stage(0, level * k / steps), Stage(step_time, level * k / steps)]
-    return Profile(stages, end=run_time)
+    return LoadProfile(stages, end=run_time)
 
 
-def spike(level: float, factor: float, at: float, duration: float, run_time: float | None) -> Profile:
+def spike(level: float, factor: float, at: float, duration: float, run_time: float | None) -> LoadProfile:
     """`level`, jumping to `level * factor` at `at` for `duration`, then back to `level`."""
     peak = level * factor
     stages = [Stage(0, level), Stage(at, level), Stage(0, peak), Stage(duration, peak), Stage(0, level)]
-    return Profile(stages, end=run_time)
+    return LoadProfile(stages, end=run_time)
 
 
-def staged(stages: Sequence[Stage], run_time: float | None) -> Profile:
+def staged(stages: Sequence[Stage], run_time: float | None) -> LoadProfile:
     """Explicit stages, ending with the last one (k6's semantics) or at `run_time` if that comes first."""
     total = sum(stage.duration for stage in stages)
-    return Profile(stages, end=total if run_time is None else min(total, run_time))
+    return LoadProfile(stages, end=total if run_time is None else min(total, run_time))

@@ -2,65 +2,26 @@
 
 A shape moves a level: the user count, or, when a global target rate is set (`--target-rps`), the request rate,
 while the user count stays at `--users` (the pool that sends it). The rate itself is followed by each process's
-schedule (loadtests.pacing.GlobalRate) from the same profile, `rate_profile()`, so a step or a ramp in the rate is
-exact rather than updated once a second by `tick()`.
+schedule (loadtests.pacing.GlobalRate) from the same profile (loadtests.run_settings), so a step or a ramp in the
+rate is exact rather than updated once a second by `tick()`.
 
 Locust runs every shape class a locustfile holds (https://docs.locust.io/en/stable/custom-load-shape.html): the default
 locustfile holds `ConfiguredShape`, which picks the shape named by `--shape`; a locustfile of one's own may import one
-named shape instead. Each reads Locust's own `--users`, `--spawn-rate` and `--run-time` (`use_common_options`), and ends
-the run on time rather than on its next one-second tick, so that the run lasts what was asked.
+named shape instead. Each follows Locust's own `--users`, `--spawn-rate` and `--run-time` (`use_common_options`) as
+parsed once into the process's settings (loadtests.run_settings), and ends the run on time rather than on its next
+one-second tick, so that the run lasts what was asked.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import gevent
 from locust import LoadTestShape
 
-from loadtests import shape_math
-from loadtests.options import LoadOptions, parse_stages
 from loadtests.process_state import process_state
-from loadtests.shape_math import Profile
-
-
-def shape_profile(name: str, options: LoadOptions, level: float, run_time: float | None) -> Profile:
-    """The profile of shape `name` around `level` (users or requests/s) for a run of `run_time` seconds."""
-    if options.stages and name in ("constant", "stages"):
-        return shape_math.staged(parse_stages(options.stages), run_time)
-    if name == "stages":
-        raise ValueError("--shape stages needs --stages, e.g. --stages 10s:100,30s:100,10s:0")
-    if name == "ramp":
-        return shape_math.ramp(level, options.ramp_up, run_time, options.ramp_down or 0.0)
-    if name == "soak":
-        return shape_math.soak(level, options.ramp_up, run_time, options.ramp_down)
-    if name == "step":
-        return shape_math.step(level, options.steps, options.step_time, run_time)
-    if name == "spike":
-        return shape_math.spike(level, options.spike_factor, options.spike_at, options.spike_duration, run_time)
-    if name == "constant":
-        return shape_math.constant(level, run_time)
-    raise ValueError(f"--shape: unknown shape {name!r}; choose from {', '.join(shape_math.SHAPE_NAMES)}")
-
-
-def shape_name_of(environment: Any, options: LoadOptions) -> str:
-    """The shape this run follows: the named shape class in use, else `--shape` (default locustfile: constant)."""
-    shape = getattr(environment, "shape_class", None)
-    return getattr(shape, "shape_name", None) or options.shape if shape is not None else "constant"
-
-
-def run_time_of(environment: Any) -> float | None:
-    parsed = getattr(environment, "parsed_options", None)
-    run_time = getattr(parsed, "run_time", None)
-    return float(run_time) if run_time else None
-
-
-def rate_profile(options: LoadOptions, shape_name: str, run_time: float | None) -> Profile | None:
-    """The request-rate profile of a run, None without a global target rate."""
-    if options.target_rps <= 0:
-        return None
-    return shape_profile(shape_name, options, options.target_rps, run_time)
 
 
 class EdgeShape(LoadTestShape):
@@ -71,18 +32,27 @@ class EdgeShape(LoadTestShape):
     shape_name: ClassVar[str | None] = None
     completed = False  # set once the shape ended the run on its own (not interrupted)
 
-    def tick(self) -> tuple[int, float] | None:
+    def reset_time(self) -> None:
+        """Locust calls this as a shape run starts, before the first tick: the web UI's form may have changed the
+        options, so the settings are parsed again here if (and only if) it did (loadtests.run_settings)."""
+        super().reset_time()  # type: ignore[no-untyped-call]
         environment = self.runner.environment if self.runner is not None else None
-        parsed = getattr(environment, "parsed_options", None)
-        options = LoadOptions.from_namespace(parsed)
-        users = int(getattr(parsed, "num_users", None) or 1)
-        spawn_rate = float(getattr(parsed, "spawn_rate", None) or users)
-        rate_mode = options.target_rps > 0
-        name = self.shape_name or options.shape
-        profile = shape_profile(name, options, options.target_rps if rate_mode else users, run_time_of(environment))
-        # Seconds since this run's load started (on a master: since its last worker started, loadtests.listeners).
+        if environment is not None:
+            # A bad value: the start listener parses them too, says why in one line and stops the run.
+            with contextlib.suppress(ValueError):
+                process_state(environment).refresh_settings()
+
+
+    def tick(self) -> tuple[int, float] | None:
+        # Reads the typed settings only: nothing is parsed here, once a second.
+        environment = self.runner.environment if self.runner is not None else None
         state = process_state(environment) if environment is not None else None
-        now = time.time() - state.start_at if state is not None and state.start_at else (
+        if state is None:
+            return None
+        settings = state.settings
+        profile = settings.level_profile
+        # Seconds since this run's load started (on a master: since its last worker started, loadtests.listeners).
+        now = time.time() - state.start_at if state.start_at else (
             time.perf_counter() - self.start_time)  # what get_run_time() returns (untyped in Locust)
         if profile.end is not None:
             remaining = profile.end - now
@@ -90,9 +60,9 @@ class EdgeShape(LoadTestShape):
                 gevent.sleep(max(0.0, remaining))
                 self.completed = True
                 return None
-        if rate_mode:
-            return users, spawn_rate
-        return round(profile.level_at(now)), spawn_rate
+        if settings.rate_mode:
+            return settings.users, settings.spawn_rate
+        return round(profile.level_at(now)), settings.spawn_rate
 
 
 class ConfiguredShape(EdgeShape):

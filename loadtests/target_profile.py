@@ -19,30 +19,20 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from loadtests.options import LoadOptions, parse_stages
+from loadtests.options import LoadOptions
 from targets.auth import AuthError, Credentials, credentials_for
 from targets.guard import refusal
 from targets.profiles import RESOLVED_ENV, Overrides, Profile, ProfileError, require_datastream, resolve
 
 _credentials: dict[Profile, Credentials] = {}  # one per resolved profile and process: one token per process
-_warned: set[str] = set()  # warnings already printed by this process (apply runs at init and at each start)
+_warned: set[str] = set()  # warnings already printed by this process (apply runs again when a start changed options)
 
 
 class TargetError(ValueError):
     """A profile, credential or ceiling problem; str() is the one line shown before exiting with code 2."""
-
-
-def overrides_from(values: Mapping[str, Any] | Any, target: str | None, config: str | None = None) -> Overrides:
-    """The profile flags among our options (a dict of `edgeload run` or Locust's parsed namespace)."""
-    get = values.get if isinstance(values, Mapping) else lambda key: getattr(values, key, None)
-    return Overrides(profile=get("profile") or None, target=target or None,
-                     datastream_id=get("datastream_id") or None, auth=get("auth") or None,
-                     location_hint=get("location_hint") or None, headers=tuple(get("header") or ()),
-                     insecure=bool(get("insecure")), config=config)
 
 
 def insecure_warning(profile: Profile) -> str:
@@ -55,7 +45,7 @@ def peak_rate(options: LoadOptions) -> float:
     if options.target_rps <= 0:
         return 0.0
     if options.stages and options.shape in ("constant", "stages"):
-        return max((stage.level for stage in parse_stages(options.stages)), default=0.0)
+        return max((stage.level for stage in options.stages), default=0.0)
     if options.shape == "spike":
         return options.target_rps * max(1.0, options.spike_factor)
     return options.target_rps
@@ -93,10 +83,10 @@ def plan(profile: Profile, options: LoadOptions, users: int, run_time_s: float, 
             + (f"; extra headers {headers}" if headers else ""))
 
 
-def resolve_for_run(values: Mapping[str, Any], target: str | None, config: str | None) -> Profile:
+def resolve_for_run(target_flags: Overrides, target: str | None, config: str | None) -> Profile:
     """`edgeload run`: the profile of the run's options and config file; TargetError (one line) if unusable."""
     try:
-        profile = resolve(overrides_from(values, target, config))
+        profile = resolve(replace(target_flags, target=target or None, config=config))
         require_datastream(profile)
         return profile
     except ProfileError as error:
@@ -120,8 +110,9 @@ def apply(environment: Any, state: Any, *, prime: bool) -> Profile:
     `state` is the process's `ProcessState`; `prime`: fetch the token now (processes that run users).
     """
     parsed = environment.parsed_options
+    options: LoadOptions = state.options
     try:
-        profile = resolve(overrides_from(parsed, environment.host))
+        profile = resolve(replace(options.target, target=environment.host or None))
         datastream = require_datastream(profile)
     except ProfileError as error:
         raise TargetError(str(error)) from None
@@ -131,14 +122,11 @@ def apply(environment: Any, state: Any, *, prime: bool) -> Profile:
         environment.host = profile.base_url
         if getattr(parsed, "host", None):
             parsed.host = profile.base_url
-    options: LoadOptions = state.options
     explicit = options.target_rps > 0  # Locust's own default is 0: a rate given here was asked for
     problem = ceiling_problem(profile, options, explicit) if profile.base_url else None
     if problem is not None:
         raise TargetError(problem)
     held = held_rate(options, explicit)
-    if held is not None:
-        parsed.target_rps = held  # shapes read the namespace on every tick: keep it and the options in step
     state.options = replace(options, datastream_id=datastream, target_rps=held or options.target_rps)
     if not profile.verify_tls and RESOLVED_ENV not in os.environ:  # else `edgeload run` has warned already
         warn_once(insecure_warning(profile))

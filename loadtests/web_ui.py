@@ -26,8 +26,7 @@ from flask import Blueprint, Flask, Response, jsonify, request
 from emulator.server import EmulatorStartError, spawn
 from loadtests.live_view import live_document, live_rows
 from loadtests.process_state import process_state
-from loadtests.target_profile import overrides_from
-from targets.profiles import ProfileError, resolve
+from targets.profiles import Overrides, ProfileError, resolve
 from targets.redaction import redact, redact_bytes
 
 logger = logging.getLogger("edgeload")
@@ -110,17 +109,17 @@ def _announce(web_ui: Any, base: str) -> None:
     print(f"{URL_LINE} http://{host}:{web_ui.server.server_port}{base}/", flush=True)
 
 
-def embedded_emulator(environment: Any) -> str | None:
+def embedded_emulator(environment: Any, target_flags: Overrides) -> str | None:
     """Start the embedded emulator for a web UI process given no target (no --host, the emulator profile).
 
     Starting a run from the web UI against the embedded emulator works with plain `locust`, as with
-    `edgeload run --web`. Returns its URL, or None when a target is given (or the profile cannot be resolved:
-    loadtests.target_profile reports that in one line).
+    `edgeload run --web`. `target_flags`: the profile flags of the process's settings. Returns its URL, or None
+    when a target is given (or the profile cannot be resolved: loadtests.target_profile reports that in one line).
     """
     if environment.host or environment.web_ui is None:  # a target given, or no web UI (headless, a worker)
         return None
     try:
-        profile = resolve(overrides_from(environment.parsed_options, None))
+        profile = resolve(target_flags)
     except ProfileError:
         return None
     if profile.base_url is not None:

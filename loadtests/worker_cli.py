@@ -91,7 +91,7 @@ def main(argv: Sequence[str]) -> int:
         if settings.web or settings.emulator_args:
             raise DistributedError("--web and --emulator-arg are the master's: a worker sends load where the master "
                                    "says")
-        profile = target_profile.resolve_for_run(settings.options, settings.target, settings.config_file)
+        profile = target_profile.resolve_for_run(settings.load.target, settings.target, settings.config_file)
         credentials_for(profile)  # secrets missing from this machine's environment: one line now
     except (DistributedError, SettingsError, target_profile.TargetError, AuthError) as error:
         _say(str(error))

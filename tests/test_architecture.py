@@ -20,7 +20,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "generators": frozenset({"faker"}),
     "contracts": frozenset({"jsonschema_rs", "orjson", "yaml", "referencing"}),
     "targets": frozenset({"contracts", "orjson"}),
-    "xdm": frozenset({"jsonschema_rs"}),
+    "xdm": frozenset({"contracts", "jsonschema_rs"}),  # contracts: the one set of exit codes (contracts.exit_codes)
     "emulator": frozenset({"uvicorn", "orjson"}),
     "contract_runner": frozenset({"contracts", "targets", "generators", "orjson", "yaml", "schemathesis", "pytest"}),
     # flask: Locust's web UI is a Flask app; loadtests/web_ui.py adds our tab's route to it.

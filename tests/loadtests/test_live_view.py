@@ -12,6 +12,7 @@ from loadtests.options import LoadOptions
 from loadtests.process_state import ProcessState
 from loadtests.reports import format_exchange
 from loadtests.reports.exchange import redact_example
+from loadtests.run_settings import RunSettings
 from loadtests.run_summary import ExampleExchange
 from targets.redaction import forget_secrets, redact, register_secret
 
@@ -26,7 +27,7 @@ class _Environment:
 
 def _state(gates: tuple[str, ...] = ("p99<5ms", "error_rate<0.01")) -> tuple[ProcessState, _Environment]:
     environment = _Environment()  # kept alive by the caller: ProcessState holds it weakly
-    return ProcessState(environment, replace(LoadOptions(), gates=gates)), environment
+    return ProcessState(environment, RunSettings(load=replace(LoadOptions(), gates=gates))), environment
 
 
 def _example(secret: str) -> ExampleExchange:

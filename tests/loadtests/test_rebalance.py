@@ -40,12 +40,11 @@ class FakeRunner:
 def setup(monkeypatch):
     monkeypatch.setattr(rebalance, "WATCH_S", 0.0)
     monkeypatch.setattr(rebalance, "rate_profile", lambda options, shape, run_time: shape_math.constant(100, 60))
-    monkeypatch.setattr(rebalance, "shape_name_of", lambda environment, options: "constant")
-    monkeypatch.setattr(rebalance, "run_time_of", lambda environment: 60.0)
     monkeypatch.setattr(rebalance.time, "time", lambda: 1010.0)
     runner = FakeRunner(["a", "b", "c"])
     state = SimpleNamespace(run_number=1, worker_starts={"a": 1000.0, "b": 1000.2, "c": 1000.1}, start_at=1000.2,
-                            options=None, incidents=[], stopping_at=None)
+                            options=None, settings=SimpleNamespace(shape="constant", run_time=60.0), incidents=[],
+                            stopping_at=None)
     return runner, state
 
 

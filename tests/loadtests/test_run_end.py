@@ -11,6 +11,7 @@ from loadtests.measurements import Measurements
 from loadtests.options import LoadOptions
 from loadtests.process_state import ProcessState
 from loadtests.run_end import _interrupted, rate_target
+from loadtests.run_settings import RunSettings
 
 STARTED = 1_700_000_000.0
 
@@ -29,7 +30,9 @@ class _Environment:
 
 
 def _state(environment: _Environment, **options: object) -> ProcessState:
-    return ProcessState(environment, replace(LoadOptions(), **options))
+    load = replace(LoadOptions(), **options)
+    settings = RunSettings(load=load, run_time=environment.parsed_options.run_time, shape=load.shape)
+    return ProcessState(environment, settings)
 
 
 def _summary(seconds: float, warmup: float | None = None):

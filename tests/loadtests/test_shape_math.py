@@ -7,11 +7,11 @@ import math
 import pytest
 
 from loadtests import shape_math
-from loadtests.shape_math import Profile, Stage
+from loadtests.shape_math import LoadProfile, Stage
 
 
 def test_profile_level_at_follows_linear_stages_then_holds() -> None:
-    profile = Profile([Stage(10, 100), Stage(10, 100), Stage(0, 40)])
+    profile = LoadProfile([Stage(10, 100), Stage(10, 100), Stage(0, 40)])
     assert [profile.level_at(t) for t in (0, 5, 10, 19.9, 20, 1000)] == pytest.approx([0, 50, 100, 100, 40, 40])
 
 
@@ -21,7 +21,7 @@ def test_profile_level_is_zero_from_the_end_on() -> None:
 
 
 def test_profile_total_is_the_area_under_the_level() -> None:
-    profile = Profile([Stage(10, 100), Stage(10, 100)], end=30)
+    profile = LoadProfile([Stage(10, 100), Stage(10, 100)], end=30)
     # a triangle (500) then a rectangle (1000) then the hold to the end (1000)
     assert [profile.total(t) for t in (0, 10, 20, 30, 99)] == pytest.approx([0, 500, 1500, 2500, 2500])
 
@@ -33,10 +33,10 @@ def test_profile_total_is_the_area_under_the_level() -> None:
         pytest.param(shape_math.ramp(200, 10, 60, ramp_down=5), id="ramp"),
         pytest.param(shape_math.step(120, 4, 5, 60), id="step"),
         pytest.param(shape_math.spike(40, 5, 10, 3, 60), id="spike"),
-        pytest.param(Profile([Stage(7, 0), Stage(13, 90), Stage(5, 10)], end=40), id="falling"),
+        pytest.param(LoadProfile([Stage(7, 0), Stage(13, 90), Stage(5, 10)], end=40), id="falling"),
     ],
 )
-def test_profile_time_of_inverts_total(profile: Profile) -> None:
+def test_profile_time_of_inverts_total(profile: LoadProfile) -> None:
     for n in (0.5, 1, 17.25, 100, 333.3, profile.total(40) - 0.5):
         t = profile.time_of(n)
         assert profile.total(t) == pytest.approx(n, rel=1e-9, abs=1e-9)
@@ -50,7 +50,7 @@ def test_profile_time_of_is_infinite_past_the_end() -> None:
 
 
 def test_profile_time_of_on_a_ramp_from_zero_is_the_square_root() -> None:
-    profile = Profile([Stage(10, 100)])  # level 10 t, total 5 t^2
+    profile = LoadProfile([Stage(10, 100)])  # level 10 t, total 5 t^2
     assert profile.time_of(5 * 16) == pytest.approx(4.0)
 
 
@@ -82,4 +82,4 @@ def test_staged_ends_with_its_last_stage_or_the_run_time() -> None:
 
 def test_profile_rejects_a_negative_stage() -> None:
     with pytest.raises(ValueError, match="duration and a level of 0 or more"):
-        Profile([Stage(-1, 10)])
+        LoadProfile([Stage(-1, 10)])

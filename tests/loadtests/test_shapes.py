@@ -9,15 +9,17 @@ from typing import Any
 
 import pytest
 
+from loadtests import run_settings
 from loadtests.options import LoadOptions
 from loadtests.process_state import process_state
-from loadtests.shapes import ConfiguredShape, EdgeShape, RampShape, StepShape, rate_profile, shape_profile
+from loadtests.shapes import ConfiguredShape, EdgeShape, RampShape, StepShape
 
 
 class FakeEnvironment:
     def __init__(self, parsed: argparse.Namespace) -> None:
         self.parsed_options = parsed
-        self.shape_class = None
+        self.shape_class: EdgeShape | None = None
+        self.host = None
 
 
 def _shape(kind: type[EdgeShape], elapsed: float, **parsed: Any) -> EdgeShape:
@@ -25,7 +27,10 @@ def _shape(kind: type[EdgeShape], elapsed: float, **parsed: Any) -> EdgeShape:
     environment = FakeEnvironment(argparse.Namespace(**{**defaults, **parsed}))
     shape = kind()
     shape.runner = SimpleNamespace(environment=environment)  # type: ignore[assignment]
-    process_state(environment).start_at = time.time() - elapsed
+    environment.shape_class = shape
+    state = process_state(environment)
+    state.refresh_settings()  # what the init listener does: the one parse
+    state.start_at = time.time() - elapsed
     return shape
 
 
@@ -51,15 +56,26 @@ def test_shape_ends_the_run_on_time() -> None:
     assert shape.completed is True
 
 
-def test_rate_profile_only_in_the_global_rate_mode() -> None:
-    assert rate_profile(LoadOptions(), "constant", 30) is None
-    profile = rate_profile(LoadOptions(target_rps=200.0), "spike", 30)
-    assert profile is not None
-    assert (profile.level_at(5), profile.level_at(12), profile.total(30)) == (200, 600, 200 * 30 + 400 * 5)
+def test_shape_tick_parses_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    shape = _shape(ConfiguredShape, 12.0, shape="step", steps=4, step_time="10s")
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the settings were parsed again after init")
+
+    monkeypatch.setattr(LoadOptions, "from_namespace", refuse)
+    monkeypatch.setattr(run_settings, "parse", refuse)
+    assert [shape.tick() for _ in range(3)] == [(20, 8.0)] * 3
 
 
-def test_shape_profile_uses_explicit_stages_and_names_a_missing_one() -> None:
-    profile = shape_profile("constant", LoadOptions(stages="5s:10,5s:10"), 99, run_time=None)
-    assert (profile.end, profile.level_at(2.5)) == (10.0, 5.0)
-    with pytest.raises(ValueError, match="--shape stages needs --stages"):
-        shape_profile("stages", LoadOptions(), 99, run_time=None)
+def test_shape_start_parses_again_only_when_the_web_ui_changed_the_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    shape = _shape(ConfiguredShape, 5.0)
+    calls: list[object] = []
+    parse = run_settings.parse
+    monkeypatch.setattr(run_settings, "parse", lambda *args: calls.append(args) or parse(*args))
+    shape.reset_time()  # a headless start: the options are those parsed at init
+    assert calls == []
+    environment = shape.runner.environment  # type: ignore[union-attr]
+    environment.parsed_options.num_users = 10  # the web UI's start form
+    shape.reset_time()
+    assert len(calls) == 1
+    assert shape.tick() == (10, 8.0)

@@ -12,6 +12,7 @@ import pytest
 
 from loadtests import run, target_profile
 from loadtests.options import LoadOptions
+from loadtests.shape_math import Stage
 from loadtests.target_profile import TargetError, ceiling_problem, held_rate, peak_rate
 from targets.profiles import Profile
 
@@ -23,7 +24,7 @@ LOCAL = Profile("emulator", "http://127.0.0.1:9", "ds-3")
 @pytest.mark.parametrize(("options", "peak"), [
     pytest.param(LoadOptions(target_rps=50), 50.0, id="constant"),
     pytest.param(LoadOptions(target_rps=50, shape="spike", spike_factor=3), 150.0, id="spike"),
-    pytest.param(LoadOptions(target_rps=50, stages="10s:20,30s:80,10s:0"), 80.0, id="stages"),
+    pytest.param(LoadOptions(target_rps=50, stages=(Stage(10, 20), Stage(30, 80), Stage(10, 0))), 80.0, id="stages"),
     pytest.param(LoadOptions(target_rps=50, shape="step"), 50.0, id="step"),
     pytest.param(LoadOptions(), 0.0, id="closed-model"),
 ])
@@ -116,10 +117,11 @@ def test_apply_refuses_a_non_local_target_without_a_ceiling():
         target_profile.apply(environment, state, prime=False)
 
 
-def test_apply_max_rps_becomes_the_held_rate_of_options_and_namespace():
+def test_apply_max_rps_becomes_the_held_rate_of_the_settings_not_of_the_namespace():
     environment, state = locust_environment("https://edge.adobedc.net", datastream_id="ds-9", max_rps=25.0)
     target_profile.apply(environment, state, prime=False)
-    assert (state.options.target_rps, environment.parsed_options.target_rps) == (25.0, 25.0)
+    # The settings travel typed: nothing reads the namespace again, so it keeps what was given.
+    assert (state.options.target_rps, environment.parsed_options.target_rps) == (25.0, 0.0)
 
 
 def test_apply_sends_the_profiles_headers_and_the_emulators_default_datastream():

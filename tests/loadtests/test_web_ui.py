@@ -25,8 +25,10 @@ from locust.env import Environment
 from loadtests import listeners  # noqa: F401  (registers our options on Locust's parser)
 from loadtests.options import LoadOptions
 from loadtests.process_state import ProcessState, set_state
+from loadtests.run_settings import RunSettings
 from loadtests.users import ServerForwarder
 from loadtests.web_ui import LIVE_PATH, TAB_KEY, URL_LINE, embedded_emulator, install
+from targets.profiles import Overrides
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,7 +39,7 @@ def web_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     environment = Environment(user_classes=[ServerForwarder], parsed_options=get_parser().parse_args([]))
     environment.create_local_runner()
     environment.create_web_ui(host="127.0.0.1", port=0, delayed_start=True)
-    set_state(environment, ProcessState(environment, replace(LoadOptions(), gates=("p99<5ms",))))
+    set_state(environment, ProcessState(environment, RunSettings(load=replace(LoadOptions(), gates=("p99<5ms",)))))
     announcer = install(environment)
     yield environment
     announcer.kill()  # it waits for a server this test never starts
@@ -73,7 +75,7 @@ def test_live_route_serves_the_whole_document(web_environment: Any) -> None:
 
 def test_embedded_emulator_is_not_started_when_a_host_is_given(web_environment: Any) -> None:
     web_environment.host = "http://127.0.0.1:9"
-    assert embedded_emulator(web_environment) is None
+    assert embedded_emulator(web_environment, Overrides()) is None
 
 
 @pytest.mark.slow
