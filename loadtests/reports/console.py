@@ -66,6 +66,10 @@ def format_summary(summary: RunSummary) -> str:
     if summary.total_failures_by_category:
         lines.append("failures by category (whole run): " + ", ".join(
             f"{category} {n}" for category, n in summary.total_failures_by_category.items()))
+        # Which rule each broke, from its first example (the reports show the whole exchange).
+        lines += [f"  {example['rule']} (on {example['operation']})"
+                  for category in summary.total_failures_by_category
+                  if (example := summary.examples.get(category)) is not None and "rule" in example]
     contract = contract_counts(summary)
     if contract:
         lines.append(contract)
