@@ -22,6 +22,7 @@ from contracts.redaction import MASK, is_secret_name, redact
 TOKEN_VARIABLE = "EDGELOAD_BEARER_TOKEN"
 API_KEY_VARIABLE = "EDGELOAD_API_KEY"
 USERINFO_VARIABLE = "EDGELOAD_URL_USERINFO"
+BASIC_VARIABLE = "EDGELOAD_BASIC_CREDENTIALS"  # base64 of user:password (RFC 7617), e.g. from URL userinfo
 # curl computes these from the URL and the body; copying them could only contradict it.
 _COMPUTED = frozenset({"host", "content-length", "connection", "transfer-encoding"})
 BODY_LIMIT = 256 * 1024  # bytes shown; a larger body (no Edge request is one: 64 KB is its limit) is left out
@@ -80,9 +81,10 @@ def _header(name: str, value: str) -> str:
     if not _is_secret(name, value):
         return f"-H {shlex.quote(f'{name}: {value}')}"
     scheme = value.split(" ", 1)[0] if value.lower().startswith(("bearer ", "basic ")) else ""
+    variable = BASIC_VARIABLE if scheme.lower() == "basic" else _variable(name)
     # No space between the colon and the quote: `redact` masks "-H 'authorization: <anything>'", and HTTP allows
     # none there (RFC 9110 §5.6.3: OWS).
-    expanded = f'"{scheme} ${_variable(name)}"' if scheme else _expanded(_variable(name))
+    expanded = f'"{scheme} ${variable}"' if scheme else _expanded(variable)
     # Single-quoted even where shlex would not: redaction's "-H authorization:" pattern stops at a quote, and in the
     # JSON summary the double quote that follows reads \".
     return f"-H '{name}:'{expanded}" if shlex.quote(name) == name else f"-H {shlex.quote(f'{name}:')}{expanded}"

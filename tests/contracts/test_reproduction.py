@@ -115,6 +115,12 @@ def test_setup_note_names_each_variable_once_and_is_empty_without_any():
     assert setup_note(curl_command("POST", URL, {}, b"{}")) == ""
 
 
+def test_curl_command_gives_basic_credentials_a_variable_of_their_own():
+    command = curl_command("POST", URL, {"Authorization": "Basic dXNlcjpwYXNzd29yZA=="}, b"{}")
+    assert "dXNlcjpwYXNzd29yZA==" not in command
+    assert "Authorization:Basic $EDGELOAD_BASIC_CREDENTIALS" in argv(command)
+
+
 def test_curl_command_names_a_body_it_cannot_show():
     command = curl_command("POST", URL, {}, b"\xff\xfe{}")
     assert command.splitlines()[0] == "# the body (4 bytes) is not UTF-8 text: save it as body.bin"
