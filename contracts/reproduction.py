@@ -82,8 +82,8 @@ def _header(name: str, value: str) -> str:
         return f"-H {shlex.quote(f'{name}: {value}')}"
     scheme = value.split(" ", 1)[0] if value.lower().startswith(("bearer ", "basic ")) else ""
     variable = BASIC_VARIABLE if scheme.lower() == "basic" else _variable(name)
-    # No space between the colon and the quote: `redact` masks "-H 'authorization: <anything>'", and HTTP allows
-    # none there (RFC 9110 §5.6.3: OWS).
+    # No space between the colon and the quote: `redact` masks "-H 'authorization: <anything>'", and HTTP needs
+    # none there (RFC 9112 §5.1: field-name ":" OWS field-value, the whitespace optional).
     expanded = f'"{scheme} ${variable}"' if scheme else _expanded(variable)
     # Single-quoted even where shlex would not: redaction's "-H authorization:" pattern stops at a quote, and in the
     # JSON summary the double quote that follows reads \".
