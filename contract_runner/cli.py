@@ -76,11 +76,13 @@ def parser() -> argparse.ArgumentParser:
                    help="authentication: none, bearer or oauth; secrets come only from environment variables "
                         "(default: the profile's)")
     p.add_argument("--location-hint", help="put /ee/HINT/ in the suite's paths, e.g. or2 (default: the profile's)")
-    p.add_argument("--header", action="append", default=[], help="extra request header 'Name: value', repeatable")
+    p.add_argument("--header", action="append", default=[],
+                   help="extra request header 'Name: value', repeatable (default: none)")
     p.add_argument("--insecure", action="store_true",
                    help="do not verify TLS certificates of the target (prints a warning)")
     p.add_argument("--max-rps", type=int, default=0, metavar="N",
-                   help="send at most N requests per second, in both runners (required against a non-local target)")
+                   help="send at most N requests per second, in both runners (default 0: no ceiling; required "
+                        "against a non-local target)")
     p.add_argument("--max-response-bytes", type=int, default=DEFAULT_MAX_RESPONSE_BYTES, metavar="N",
                    help="both runners read at most N bytes of a response body; a larger one fails as "
                         "response_too_large (default %(default)s)")

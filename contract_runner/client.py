@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import math
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
@@ -30,14 +31,38 @@ DEFAULT_MAX_RESPONSE_BYTES: Final = 4 * 1024 * 1024
 _NO_BODY: Final = object()
 
 
+@dataclass(frozen=True, slots=True)
+class SentRequest:
+    """A request as it went on the wire (headers as sent, body bytes): what a reproduction replays."""
+
+    method: str
+    url: str
+    headers: Mapping[str, str]
+    body: bytes
+
+
 class TransportFailure(Exception):
     """A request got no complete answer; `str()` is its stable message, `category` and `detail` say what and why."""
 
-    def __init__(self, category: str, operation: str, detail: str) -> None:
+    def __init__(self, category: str, operation: str, detail: str, request: SentRequest | None = None) -> None:
         super().__init__(f"{category}: {RULES[category]}")
         self.category = category
         self.operation = operation
         self.detail = detail
+        self.request = request
+
+
+class SentLog:
+    """The requests behind the last exchanges a client returned, found by the exchange itself (identity)."""
+
+    def __init__(self, keep: int = 16) -> None:
+        self._pairs: deque[tuple[Exchange, SentRequest]] = deque(maxlen=keep)
+
+    def remember(self, exchange: Exchange, request: SentRequest) -> None:
+        self._pairs.append((exchange, request))
+
+    def request_of(self, exchange: Exchange) -> SentRequest | None:
+        return next((request for seen, request in reversed(self._pairs) if seen is exchange), None)
 
 
 def declared_length(value: str | None) -> int | None:
@@ -86,6 +111,7 @@ class Edge:
     tally: Tally = field(default_factory=Tally, compare=False)
     throttle: Throttle | None = None  # the ceiling on the request rate against a non-local target
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    sent: SentLog = field(default_factory=SentLog, compare=False)  # for the report's curl reproductions
 
     def post(
         self,
@@ -120,8 +146,15 @@ class Edge:
             request_body = None if body is _NO_BODY else body
         else:
             request_body = _parsed(raw)
-        status, response_headers, response_body = self.send("POST", f"{path}?{urlencode(params)}", raw, sent_headers)
-        return Exchange(operation, params, sent_headers, request_body, status, response_headers, response_body)
+        target = f"{path}?{urlencode(params)}"
+        status, response_headers, response_body = self.send("POST", target, raw, sent_headers)
+        exchange = Exchange(operation, params, sent_headers, request_body, status, response_headers, response_body)
+        self.sent.remember(exchange, self.request("POST", target, raw, sent_headers))
+        return exchange
+
+    def request(self, method: str, target: str, body: bytes, headers: Mapping[str, str]) -> SentRequest:
+        """What `send` puts on the wire for these arguments."""
+        return SentRequest(method, f"{self.url}{target}", dict(headers), body)
 
     def send(
         self, method: str, target: str, body: bytes, headers: Mapping[str, str]
@@ -148,7 +181,7 @@ class Edge:
             category = category_of(error)
             cause = f"{type(error).__name__}: {error}"
             self.tally.failure(operation, category, cause)
-            raise TransportFailure(category, operation, cause) from error
+            raise TransportFailure(category, operation, cause, self.request(method, target, body, headers)) from error
         finally:
             connection.close()
         status, _, content = answer

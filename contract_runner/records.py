@@ -26,8 +26,10 @@ class CaseRecord(TypedDict):
     case: str  # pytest node id, or schemathesis case id
     checks: list[str]  # the checks that judged this case
     violations: list[Violation]
-    status: NotRequired[int]  # the HTTP status answered (the suite's records)
+    status: NotRequired[int]  # the HTTP status answered
     codes: NotRequired[list[str]]  # EXEG codes of a 207's errors[]/warnings[] items (contracts.multistatus)
+    # a failing case's request as a curl command, secrets as variables (contract_runner.reproduction)
+    curl: NotRequired[str]
 
 
 def write(path: Path, records: Iterable[CaseRecord]) -> None:

@@ -4,7 +4,8 @@ JUnit has one test case per (operation, check) and runner, named `<operation lab
 which rule broke on which operation. Each failing row keeps its messages (the rules) and its causes (the
 concrete errors at their place) apart. A transport category (`connection_reset` ...) is a row like a check. The
 run's accounting (requests sent and answered, transport failures, 207 answers and their EXEG codes) comes from
-each runner's `Tally`. The HTML rendering lives in contract_runner/report_html.py.
+each runner's `Tally`. Every kept failing case carries the curl command that sends its request again, secrets as
+variables (contract_runner.reproduction). The HTML rendering lives in contract_runner/report_html.py.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import orjson
 
 from contract_runner import records
 from contract_runner.report_html import FILES, render_html
+from contract_runner.reproduction import setup_note
 from contract_runner.runs import RunResult
 from contracts.checks import REGISTRY, describe
 from contracts.exit_codes import ExitCode
@@ -43,6 +45,11 @@ class Row:
     messages: Counter[str] = field(default_factory=Counter)
     causes: Counter[str] = field(default_factory=Counter)  # the violations' details
     failed_cases: list[str] = field(default_factory=list)
+    curls: dict[str, str] = field(default_factory=dict)  # failed case -> the curl command reproducing it
+
+    @property
+    def first_curl(self) -> str | None:
+        return next(iter(self.curls.values()), None)
 
     @property
     def name(self) -> str:
@@ -73,6 +80,8 @@ def rows(case_records: Iterable[records.CaseRecord]) -> list[Row]:
                     row.causes[failed[check]["detail"]] += 1
                 if len(row.failed_cases) < _KEPT_CASES:
                     row.failed_cases.append(record["case"])
+                    if "curl" in record:
+                        row.curls[record["case"]] = record["curl"]
     return sorted(table.values(), key=lambda row: (row.operation, _check_order(row.check), row.runner))
 
 
@@ -140,7 +149,8 @@ class Report:
                 {"runner": row.runner, "operation": row.operation, "check": row.check, "rule": row.rule,
                  "failures": row.failures,
                  "cases": row.cases, "messages": dict(row.messages),
-                 "causes": dict(row.causes.most_common(_KEPT_CAUSES)), "failed_cases": row.failed_cases}
+                 "causes": dict(row.causes.most_common(_KEPT_CAUSES)), "failed_cases": row.failed_cases,
+                 "reproductions": row.curls}
                 for row in failing
             ],
             "operations": {
@@ -188,6 +198,9 @@ def console_summary(report: Report, written: Path) -> list[str]:
         cause = row.causes.most_common(1)[0][0] if row.causes else ""
         lines.append(f"  {row.name} ({row.runner}): {row.failures} of {row.cases}: {message}"
                      + (f"; cause: {cause}" if cause else ""))
+        curl = row.first_curl
+        if curl is not None:  # the first failing case, to paste; report.html has one per kept case
+            lines += [f"    {line}" for line in [setup_note(curl), *curl.splitlines()] if line]
     return lines
 
 
@@ -209,6 +222,9 @@ def junit(report: Report) -> ET.ElementTree[ET.Element | None]:
                 causes = [f"{cause} (x{n})" for cause, n in row.causes.most_common(_KEPT_CAUSES)]
                 failure.text = ("causes:\n" + "\n".join(causes) + "\n" if causes else "") + "failing cases:\n" + (
                     "\n".join(row.failed_cases))
+                curl = row.first_curl
+                if curl is not None:
+                    failure.text += "\nreproduce the first one:\n" + "\n".join(filter(None, [setup_note(curl), curl]))
     tree = ET.ElementTree(suites)
     ET.indent(tree)
     return tree

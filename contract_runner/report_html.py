@@ -13,6 +13,8 @@ from collections.abc import Collection, Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
+from contract_runner.reproduction import setup_note
+
 if TYPE_CHECKING:
     from contract_runner.report import Report, Row
 
@@ -124,7 +126,23 @@ def _failure(row: Row) -> str:
             f"<small class=muted>({escape(row.runner)}, {row.failures} of {row.cases} cases)</small></h3>"
             f"<ul>{messages}</ul>" + (f"<p class=muted>Causes:</p><ul class=causes>{causes}</ul>" if causes else "")
             + "<p class=muted>Failing cases (test ids, or schemathesis' case ids in its own "
-            f"report):</p><pre>{cases}</pre>")
+            f"report):</p><pre>{cases}</pre>" + _reproductions(row))
+
+
+def _reproductions(row: Row) -> str:
+    """One curl command per kept failing case, folded under its case id; the first one open."""
+    if not row.curls:
+        return ""
+    # Quotes stay as they are (escape(quote=False)): the command is pasted, and the report's redaction pass reads
+    # them to leave the command's variables alone (contract_runner.reproduction).
+    parts = [f"<details class=curl{' open' if index == 0 else ''}><summary>Reproduce <code>{escape(case)}</code>"
+             f"</summary><pre>{escape(_with_note(curl), quote=False)}</pre></details>"
+             for index, (case, curl) in enumerate(row.curls.items())]
+    return "<p class=muted>Reproduce with curl (secrets are variables to set first):</p>" + "".join(parts)
+
+
+def _with_note(curl: str) -> str:
+    return "\n".join(filter(None, [setup_note(curl), curl]))
 
 
 def render_html(report: Report, files: Collection[str] = ()) -> str:

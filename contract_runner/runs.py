@@ -6,6 +6,7 @@ must run with its own options and conftest, whatever the calling process has imp
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
@@ -22,6 +23,7 @@ import yaml
 from contract_runner import records
 from contract_runner.client import DEFAULT_MAX_RESPONSE_BYTES
 from contract_runner.progress import INTERVAL_S, SchemathesisWatcher, SuiteWatcher, Watcher
+from contract_runner.reproduction import curl_command
 from contract_runner.st_config import render
 from contracts.operations import label_for
 from contracts.schemas import CONTRACT_PATH
@@ -150,7 +152,7 @@ def run_schemathesis(
                            lambda _output: SchemathesisWatcher(ndjson, operations, test_phases), report)
     result = RunResult("schemathesis", exit_code, output_tail=tail, tally=Tally.read(exchanges))
     if ndjson.exists():
-        result.records.extend(schemathesis_records(ndjson))
+        result.records.extend(schemathesis_records(ndjson, insecure=not tls_verify))
         ndjson.unlink()  # tens of MB with every interaction; the records and the JUnit file keep what matters
     if result.tally is not None:
         result.records.extend(transport_records("schemathesis", result.tally))
@@ -169,8 +171,9 @@ def transport_records(runner: str, tally: Tally) -> Iterator[records.CaseRecord]
                                      checks=[category], violations=[violation])
 
 
-def schemathesis_records(ndjson: Path) -> Iterator[records.CaseRecord]:
-    """One record per schemathesis test case, from its NDJSON event stream."""
+def schemathesis_records(ndjson: Path, insecure: bool = False) -> Iterator[records.CaseRecord]:
+    """One record per schemathesis test case, from its NDJSON event stream; a failing one with the curl command
+    of the request schemathesis recorded for it (after its auth hook: what went on the wire)."""
     with ndjson.open("rb") as handle:
         for line in handle:
             if not line.startswith(b'{"ScenarioFinished"'):
@@ -181,8 +184,30 @@ def schemathesis_records(ndjson: Path) -> Iterator[records.CaseRecord]:
             for case_id, checks in recorder.get("checks", {}).items():
                 violations = [_violation(check) for check in checks if check["status"] == "failure"]
                 names = list(dict.fromkeys(check["name"] for check in checks))
-                yield records.CaseRecord(runner="schemathesis", operation=operation, case=case_id, checks=names,
-                                         violations=violations)
+                record = records.CaseRecord(runner="schemathesis", operation=operation, case=case_id, checks=names,
+                                            violations=violations)
+                interaction = recorder.get("interactions", {}).get(case_id) or {}
+                response, request = interaction.get("response"), interaction.get("request")
+                if isinstance(response, dict) and isinstance(response.get("status_code"), int):
+                    record["status"] = response["status_code"]
+                if violations and isinstance(request, dict):
+                    record["curl"] = _curl(request, insecure)
+                yield record
+
+
+def _curl(request: dict[str, object], insecure: bool) -> str:
+    """The curl command of a request as schemathesis serialises it: headers as lists, the body base64-encoded
+    (`schemathesis.engine.recorder.Request`)."""
+    headers = request.get("headers")
+    pairs = [(str(name), str(value)) for name, values in (headers.items() if isinstance(headers, dict) else ())
+             for value in (values if isinstance(values, list) else [values])]
+    body = request.get("body")
+    if isinstance(body, dict) and isinstance(body.get("$base64"), str):
+        raw: bytes | None = base64.b64decode(body["$base64"])
+    else:
+        raw = body.encode() if isinstance(body, str) else None
+    return curl_command(str(request.get("method") or "GET"), str(request.get("uri") or ""), pairs, raw,
+                        insecure=insecure)
 
 
 def _violation(check: dict[str, object]) -> records.Violation:

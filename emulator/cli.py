@@ -68,8 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--location-hint", choices=LOCATION_HINTS,
                         help="cluster answered on hint-less paths (default or2)")
     parser.add_argument("--log-level", choices=LOG_LEVELS, help="server log level on stderr (default warning)")
-    parser.add_argument("--certfile", type=Path, help="PEM certificate: serve HTTPS (with --keyfile)")
-    parser.add_argument("--keyfile", type=Path, help="PEM private key of --certfile")
+    parser.add_argument("--certfile", type=Path, help="PEM certificate: serve HTTPS (with --keyfile; default: none, "
+                        "plain HTTP)")
+    parser.add_argument("--keyfile", type=Path, help="PEM private key of --certfile (default: none)")
     parser.add_argument("--token-ttl", type=float, help="seconds a token of POST /ims/token/v3 lives (default 86399)")
     parser.add_argument("--server-host", action="store_true", default=None,
                         help="answer as server.adobedc.net: mixed datastreams require credentials too")
@@ -80,14 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
                         help="processes serving the one port, rate limit and admin state shared (default 1)")
     defaults = Limits()
     parser.add_argument("--max-header-bytes", type=int, metavar="N",
-                        help=f"request line and headers at most this size, else 431 ({defaults.max_header_bytes})")
+                        help=f"request line and headers at most this size, else 431 "
+                             f"(default {defaults.max_header_bytes})")
     parser.add_argument("--head-timeout", type=float, metavar="S",
-                        help=f"seconds to send a whole request head, else closed ({defaults.head_timeout_s:g})")
+                        help=f"seconds to send a whole request head, else closed (default {defaults.head_timeout_s:g})")
     parser.add_argument("--body-timeout", type=float, metavar="S",
-                        help=f"seconds from a head to its whole body, else 408 ({defaults.body_timeout_s:g})")
+                        help=f"seconds from a head to its whole body, else 408 (default {defaults.body_timeout_s:g})")
     parser.add_argument("--max-connections", type=int, metavar="N",
                         help=f"connections at once; past it the one waiting longest for its client is closed "
-                             f"({defaults.max_connections}, lowered to fit the file-descriptor limit)")
+                             f"(default {defaults.max_connections}, lowered to fit the file-descriptor limit)")
     return parser
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
 from contracts.exit_codes import ExitCode
-from loadtests.cli_errors import UsageError, closest, one_line
+from loadtests.cli_errors import UsageError, closest, deprecated_spellings, one_line
 
 
 @dataclass(frozen=True)
@@ -89,10 +89,15 @@ def _resolve(target: str) -> Callable[..., object]:
 
 def check_arguments(sub: Subcommand, args: list[str]) -> None:
     """Parse the arguments with the subcommand's own parser; raises UsageError (one line) where argparse would
-    print its usage and exit 2. `--help` prints and exits here, as it would in the subcommand."""
+    print its usage and exit 2. `--help` prints and exits here, as it would in the subcommand. A former spelling
+    of a flag (a hidden alias) still works and gets one line on stderr naming the current one, once: the
+    subcommand parses the arguments again, silently."""
     parser = _resolve(sub.parser)()
     assert isinstance(parser, argparse.ArgumentParser)
     one_line(parser, f"edgeload {sub.name}").parse_args(args)
+    for old, canonical in deprecated_spellings(parser, args):
+        print(f"edgeload {sub.name}: {old} is deprecated, spell it {canonical} (the old spelling still works)",
+              file=sys.stderr)
 
 
 def _dispatch(args: list[str]) -> int:

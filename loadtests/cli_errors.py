@@ -55,6 +55,28 @@ def explain(message: str, parser: argparse.ArgumentParser) -> str:
     return message
 
 
+def deprecated_spellings(parser: argparse.ArgumentParser, args: Iterable[str]) -> list[tuple[str, str]]:
+    """(old, canonical) for each hidden alias in `args`, once each, in order.
+
+    A hidden alias is an option with help=SUPPRESS sharing its `dest` with a listed option: the flag's former
+    spelling, kept working for old scripts (`generate --batch` for `--batch-size`).
+    """
+    listed: dict[str, str] = {}
+    for action in parser._actions:
+        if action.help != argparse.SUPPRESS and action.option_strings:
+            longs = [flag for flag in action.option_strings if flag.startswith("--")]
+            listed.setdefault(action.dest, (longs or action.option_strings)[0])
+    found: dict[str, str] = {}
+    for arg in args:
+        if arg == "--":
+            break
+        flag = arg.partition("=")[0]
+        alias = parser._option_string_actions.get(flag)
+        if alias is not None and alias.help == argparse.SUPPRESS and alias.dest in listed:
+            found.setdefault(flag, listed[alias.dest])
+    return list(found.items())
+
+
 def one_line(parser: argparse.ArgumentParser, prog: str) -> argparse.ArgumentParser:
     """The parser, raising UsageError with one line where it would print its usage and exit 2."""
 

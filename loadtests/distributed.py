@@ -98,7 +98,8 @@ def run_parser() -> argparse.ArgumentParser:
                        help="address the master listens on (default 0.0.0.0: every interface)")
     group.add_argument("--master-bind-port", type=int, metavar="PORT",
                        help=f"port the master listens on (default {DEFAULT_MASTER_PORT})")
-    group.add_argument("--expect-workers", type=int, metavar="N", help="workers to wait for before the load starts")
+    group.add_argument("--expect-workers", type=int, metavar="N",
+                       help="workers to wait for before the load starts (no default: required with --master)")
     group.add_argument("--expect-workers-max-wait", type=float, metavar="S",
                        help=f"how long to wait for them, in seconds (default {DEFAULT_WAIT_S:g})")
     return parser

@@ -24,6 +24,7 @@ from locust.exception import CatchResponseError
 
 from contracts.exchange import Exchange
 from contracts.verdict import judge
+from contracts.violations import ContractViolation
 from targets.transport import OTHER as TRANSPORT
 from targets.transport import REFUSED, RESET, TIMEOUT, TOO_LARGE, TRUNCATED, ResponseTooLarge
 
@@ -39,11 +40,12 @@ class CheckFailed(CatchResponseError):
     """
 
     def __init__(self, categories: tuple[str, ...], exchange: Exchange | None = None,
-                 causes: tuple[str, ...] = ()) -> None:
+                 causes: tuple[str, ...] = (), violations: tuple[ContractViolation, ...] = ()) -> None:
         super().__init__(categories[0])
         self.categories = categories
         self.exchange = exchange
         self.causes = causes  # "<check>: <concrete cause>" per violation with one, for the example exchange
+        self.violations = violations  # what each failed check raised: the rule an example names
 
     def __repr__(self) -> str:
         return self.categories[0]
@@ -134,7 +136,7 @@ def judge_exchange(exchange: Exchange) -> CheckFailed | None:
     if not categories:
         return None
     causes = tuple(f"{violation.check}: {violation.detail}" for violation in violations if violation.detail)
-    return CheckFailed(tuple(categories), exchange, causes)
+    return CheckFailed(tuple(categories), exchange, causes, tuple(violations))
 
 
 def retry_after_seconds(headers: Mapping[str, str], now: float) -> float | None:

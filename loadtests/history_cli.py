@@ -52,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
         "REPORT_DIR/history.html, charting p50/p95/p99, rate and error rate per operation over the runs."),
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--report-dir", default="reports", help="folder holding the history (default: reports)")
-    parser.add_argument("--operation", default=None, help="list one operation's figures, e.g. 'POST /ee/v2/interact'")
+    parser.add_argument("--operation", default=None, help="list one operation's figures, e.g. 'POST /ee/v2/interact' "
+                        "(default: every operation)")
     parser.add_argument("--last", type=int, default=0, help="only the last N runs (default: all)")
     parser.add_argument("--no-page", action="store_true", help="do not write history.html")
     return parser

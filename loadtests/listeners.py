@@ -175,8 +175,11 @@ def on_request(name: str, response_time: float, exception: BaseException | None,
     state.requests_seen += 1
     state.measurements.record(name, int(response_time * 1000.0), failure, at,
                               None if schedule is None else int(schedule * 1000.0))
-    if failure is not None and state.measurements.wants_example(failure[0]):
-        state.measurements.record_example(failure[0], run_end.example_of(name, exception, kwargs))
+    # One example per category, each naming its own rule: a request failing two checks may be the only example
+    # of the second one.
+    for category in failure or ():
+        if state.measurements.wants_example(category):
+            state.measurements.record_example(category, run_end.example_of(name, exception, kwargs, category))
 
 
 @events.report_to_master.add_listener

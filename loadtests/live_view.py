@@ -128,11 +128,13 @@ def live_rows(document: LiveDocument) -> list[LiveRow]:
 
 
 def compact_example(example: ExampleExchange | None) -> str:
-    """An example exchange for a table cell: request line, headers on one line, body cut; then the response."""
+    """An example exchange for a table cell: the rule it broke; the request line, headers on one line, body cut;
+    then the response."""
     if example is None:
         return "(no example: this check always failed together with another one, whose example is kept)"
     cause = f"\ncause: {example['cause']}" if "cause" in example else ""
-    return f"{_compact(example['request'])}\n→ {_compact(example['response'])}{cause}"
+    rule = f"{example['rule']}\n" if "rule" in example else ""  # which check failed and why, first
+    return f"{rule}{_compact(example['request'])}\n→ {_compact(example['response'])}{cause}"
 
 
 def _compact(text: str) -> str:

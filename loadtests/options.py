@@ -54,7 +54,8 @@ OPTIONS: tuple[CustomOption, ...] = (
     CustomOption("--auth", "authentication: none, bearer or oauth; secrets come only from environment variables "
                  "(default: the profile's)", "", ui_help="none, bearer or oauth; secrets only from the environment"),
     CustomOption("--location-hint", "put /ee/HINT/ in request paths, e.g. or2 (default: the profile's)", ""),
-    CustomOption("--header", "extra request header 'Name: value', repeatable", "", web_ui=False, repeat=True),
+    CustomOption("--header", "extra request header 'Name: value', repeatable (default: none)", "", web_ui=False,
+                 repeat=True),
     CustomOption("--insecure", "do not verify TLS certificates of the target (prints a warning)", False),
     CustomOption("--target-rps", "global target rate in requests/s, held whatever the user count and split across "
                  "workers; 0 = closed model, users send as fast as they can", 0.0,
@@ -93,7 +94,8 @@ OPTIONS: tuple[CustomOption, ...] = (
                  "that takes (--run-time stays a ceiling); 0: run for --run-time", 0,
                  ui_help="end the run after this many requests; 0: run for the run time"),
     CustomOption("--respect-retry-after", "users wait for Retry-After on 429/503 before their next request", False),
-    CustomOption("--gate", "pass/fail gate, repeatable, e.g. 'p95<200ms', 'error_rate<1%', 'rps>=95%'",
+    CustomOption("--gate", "pass/fail gate, repeatable, e.g. 'p95<200ms', 'error_rate<1%', 'rps>=95%' (default: the "
+                 "default gates; one on the same metric replaces its default)",
                  "", web_ui=False, repeat=True),
     # The web UI has no repeatable text field (a list option becomes a multi-select of fixed choices): its gates
     # are one text, added to any --gate. No percent sign in the help: the UI shows it as argparse's '%%'.

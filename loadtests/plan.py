@@ -108,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"request body size in bytes (default {DEFAULT_EVENT_BYTES}, a page view)")
     parser.add_argument("--services", type=int, default=DEFAULT_SERVICES,
                         help=f"services (upstreams) configured on the datastream (default {DEFAULT_SERVICES})")
-    parser.add_argument("--endpoint", choices=sorted(ORG_LIMITS), default="interact", help="interact or collect")
+    parser.add_argument("--endpoint", choices=sorted(ORG_LIMITS), default="interact",
+                        help="interact or collect (default interact)")
     parser.add_argument("--org-limit", type=int, help="the org's request units/s if Adobe raised it "
                                                       "(default 4000 interact, 6000 collect)")
     parser.add_argument("--per-core-rps", type=float, default=PER_CORE_RPS,

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import locust
+import orjson
 
+from contracts.exchange import Exchange
 from loadtests.baseline import BaselineError
 from loadtests.baseline import resolve as resolve_baseline
 from loadtests.exchange_adapter import CheckFailed
@@ -28,6 +30,7 @@ from loadtests.run_settings import rate_profile
 from loadtests.run_summary import ExampleExchange, RunSummary
 from loadtests.verdict import verdict
 from targets.atomic import write_atomic
+from targets.transport import RULES as TRANSPORT_RULES
 
 ON_TIME_S = 0.5  # a run that ended within this of its run time ran its course (Locust's own quit takes ~0.5 s)
 LOCUST_HTML = "locust.html"
@@ -53,14 +56,16 @@ def apply_persona_weights(environment: Any, options: LoadOptions) -> None:
     environment.user_classes[:] = keep
 
 
-def example_of(operation: str, exception: BaseException | None, request: dict[str, Any]) -> ExampleExchange:
-    """The rendered, redacted example exchange of one failed request (once per failure category)."""
+def example_of(operation: str, exception: BaseException | None, request: dict[str, Any],
+               category: str = "") -> ExampleExchange:
+    """The rendered, redacted example exchange of one failed request, kept for `category` (one per category)."""
     method = str(request.get("request_type") or "POST")
     url = str(request.get("url") or operation)
     exchange = exception.exchange if isinstance(exception, CheckFailed) else None
+    rule = broken_rule(category, exception) if category else ""
     if exchange is None:
         return format_exchange(operation, method=method, url=url, request_headers={}, request_body=None, status=None,
-                               response_headers={}, response_body=None, note=repr(exception))
+                               response_headers={}, response_body=None, note=repr(exception), rule=rule)
     transport = exchange.status == 0
     return format_exchange(
         operation, method=method, url=url, request_headers=exchange.request_headers,
@@ -68,7 +73,38 @@ def example_of(operation: str, exception: BaseException | None, request: dict[st
         response_headers=exchange.response_headers, response_body=exchange.response_body,
         note=f"{exception!r}: no complete response" if transport else "",
         cause="\n".join(getattr(exception, "causes", ())),  # the concrete cause of each broken rule
+        rule=rule,
     )
+
+
+def broken_rule(category: str, failure: BaseException | None) -> str:
+    """Which check or category failed and why, in one line: "request_id_echo: sent 'x', the body's ... is 'y'".
+
+    A violation's concrete cause when it has one, else its rule (contracts.violations); a transport category's rule
+    (targets.transport); a status category's status and problem type.
+    """
+    if isinstance(failure, CheckFailed):
+        violation = next((v for v in failure.violations if v.check == category), None)
+        if violation is not None:
+            return f"{category}: {violation.detail}" if violation.detail else str(violation)
+        if category in TRANSPORT_RULES:
+            return f"{category}: {TRANSPORT_RULES[category]}"
+        if failure.exchange is not None and failure.exchange.status:
+            return f"{category}: the target answered HTTP {failure.exchange.status}{_problem(failure.exchange)}"
+    return f"{category}: {failure!r}"  # a user of one's own raised it: what it raised is all there is
+
+
+def _problem(exchange: Exchange) -> str:
+    """" (EXEG-0003-400: title)" from a problem+json body (RFC 9457 `type` and `title`), else ""."""
+    try:
+        body = orjson.loads(exchange.response_body)
+    except orjson.JSONDecodeError:
+        return ""
+    if not isinstance(body, dict):
+        return ""
+    code = str(body.get("type") or "").rsplit("/", 1)[-1]
+    title = str(body.get("title") or "")
+    return f" ({code}: {title})" if code and title else f" ({code or title})" if code or title else ""
 
 
 def run_settings(environment: Any, state: ProcessState) -> dict[str, Any]:

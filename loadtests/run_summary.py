@@ -45,6 +45,7 @@ class ExampleExchange(TypedDict):
     request: str  # request line, headers and body as text
     response: str  # status line, headers and body as text
     cause: NotRequired[str]  # the concrete cause of each broken rule, one "<check>: <detail>" per line
+    rule: NotRequired[str]  # the check or category this example is kept for and why it failed: "<check>: <cause>"
 
 
 class OperationSummary(TypedDict):

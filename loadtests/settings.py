@@ -89,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--workers", type=int, metavar="N",
                         help="Locust worker processes on this machine (default 0: one process); each uses one core")
     parser.add_argument("--emulator-arg", action="append", dest="emulator_args", metavar="ARG",
-                        help="argument for the embedded emulator, repeatable, e.g. --emulator-arg=--fault=stall:0.01")
+                        help="argument for the embedded emulator, repeatable, e.g. --emulator-arg=--fault=stall:0.01 "
+                             "(default: none)")
     parser.add_argument("--config", metavar="FILE",
                         help=f"TOML file with a [run] table (default: ./{DEFAULT_CONFIG} if present)")
     parser.add_argument("--web", action="store_true", default=None,

@@ -41,6 +41,19 @@ _STYLE = ("<style>table:has(th[data-sortkey=example]) td{vertical-align:top}"
           "font:12px/1.35 ui-monospace,monospace;min-width:28rem}</style>")
 
 
+class _OneAddress(logging.Filter):
+    """Drops Locust's "Starting web interface at http://127.0.0.1:0" (locust/main.py logs the port asked for, 0
+    with `--web-port 0`, before anything listens): `_announce` prints the one address to open, the bound one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Starting web interface at ")
+
+
+# On the logger itself, at import (the locustfile's): Locust's dictConfig keeps existing loggers and their filters
+# ("disable_existing_loggers": False in locust/log.py), and it logs the line before the `init` event.
+logging.getLogger("locust.main").addFilter(_OneAddress())
+
+
 def install(environment: Any) -> gevent.Greenlet:
     """Add our tab, its route and its rows to the web UI of `environment` (before the UI starts serving).
 

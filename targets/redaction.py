@@ -45,8 +45,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?i)([?&;](?:[\w.-]*(?:secret|token|passw|pwd|api[-_]?key|access[-_]?key|private[-_]?key|"
                 r"signature|credential|session)[\w.-]*|key|sig|code|auth)=)([^&#\s\"'<>]+)"), rf"\g<1>{MASK}"),
     # URL userinfo (RFC 3986 §3.2.1: "user:password@host" is deprecated precisely because it leaks): the whole
-    # userinfo, as a user name alone may be a token. Up to the last @ before the path, as URL parsers read it.
-    (re.compile(r"(?i)([a-z][a-z0-9+.-]*://)[^/\s?#\"'<>]+@"), rf"\g<1>{MASK}@"),
+    # userinfo, as a user name alone may be a token. Up to the last @ before the path, as URL parsers read it. The
+    # scheme starts where no scheme character precedes it and is at most 32 characters: unanchored, a long run of
+    # letters (a 70 KB body of padding) was rescanned from each of its characters, in quadratic time.
+    (re.compile(r"(?i)(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}://)[^/\s?#\"'<>]+@"), rf"\g<1>{MASK}@"),
     # curl's -H 'Authorization: Bearer x' (schemathesis' reproduction lines) and "-H x-api-key: x" in one line.
     (re.compile(rf"(?i)(-H\s+[\"']?{_SECRET_KEY}\s*:\s*)([^\"'\n]+)"), rf"\g<1>{MASK}"),
     # Bearer / Basic credentials anywhere in free text.

@@ -20,7 +20,8 @@ import orjson
 import pytest
 
 from contract_runner import records
-from contract_runner.client import DEFAULT_MAX_RESPONSE_BYTES, Edge, Throttle, TransportFailure, reachable
+from contract_runner.client import DEFAULT_MAX_RESPONSE_BYTES, Edge, SentRequest, Throttle, TransportFailure, reachable
+from contract_runner.reproduction import curl_command
 from contracts.checks import REGISTRY
 from contracts.exchange import Exchange
 from contracts.multistatus import MULTI_STATUS, accepts, nonfatal_codes
@@ -124,8 +125,9 @@ def authenticated_datastream(pytestconfig: pytest.Config, spawned: bool) -> str:
 
 
 @pytest.fixture
-def verdict(request: pytest.FixtureRequest) -> Verdict:
-    """Judge an exchange, record it, and fail with every violation (and a wrong status or EXEG code)."""
+def verdict(request: pytest.FixtureRequest, edge: Edge) -> Verdict:
+    """Judge an exchange, record it, and fail with every violation (and a wrong status or EXEG code); a failing
+    case's record carries the curl command that sends its request again."""
 
     def judge_and_record(exchange: Exchange, *, status: int | None = None, code: str | None = None) -> Exchange:
         violations = [_violation(v.check, str(v), v.detail) for v in judge(exchange)]
@@ -140,6 +142,9 @@ def verdict(request: pytest.FixtureRequest) -> Verdict:
                                     checks=checks, violations=violations, status=exchange.status)
         if exchange.status == MULTI_STATUS:
             record["codes"] = nonfatal_codes(exchange.response_body)
+        sent = edge.sent.request_of(exchange)
+        if violations and sent is not None:
+            record["curl"] = _curl(sent, edge)
         _RECORDS.append(record)
         if violations:
             lines = "\n".join(f"  {v['message']}" + (f" ({v['detail']})" if "detail" in v else "") for v in violations)
@@ -163,9 +168,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     yield
     error = call.excinfo.value if call.excinfo is not None else None
     if isinstance(error, TransportFailure):
-        _RECORDS.append(records.CaseRecord(
+        record = records.CaseRecord(
             runner="pytest", operation=error.operation, case=item.nodeid, checks=[error.category],
-            violations=[_violation(error.category, str(error), error.detail)]))
+            violations=[_violation(error.category, str(error), error.detail)])
+        edge = getattr(item, "funcargs", {}).get("edge")
+        if error.request is not None:
+            record["curl"] = _curl(error.request, edge if isinstance(edge, Edge) else None)
+        _RECORDS.append(record)
+
+
+def _curl(sent: SentRequest, edge: Edge | None) -> str:
+    insecure = edge is not None and not edge.verify_tls
+    return curl_command(sent.method, sent.url, sent.headers, sent.body, insecure=insecure)
 
 
 def _problem_code(exchange: Exchange) -> str | None:

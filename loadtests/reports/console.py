@@ -66,9 +66,14 @@ def format_summary(summary: RunSummary) -> str:
     if summary.total_failures_by_category:
         lines.append("failures by category (whole run): " + ", ".join(
             f"{category} {n}" for category, n in summary.total_failures_by_category.items()))
-        # Which rule each one broke, from the check registry (contracts.checks) or the transport categories.
-        lines += [f"  {category}: {rule_of(category)}" for category in summary.total_failures_by_category
-                  if rule_of(category)]
+        # Which rule each broke: the first example's concrete cause, else the rule from the check registry
+        # (contracts.checks) or the transport categories.
+        for category in summary.total_failures_by_category:
+            example = summary.examples.get(category)
+            if example is not None and "rule" in example:
+                lines.append(f"  {example['rule']} (on {example['operation']})")
+            elif rule_of(category):
+                lines.append(f"  {category}: {rule_of(category)}")
     contract = contract_counts(summary)
     if contract:
         lines.append(contract)

@@ -26,10 +26,12 @@ def format_exchange(
     response_body: bytes | str | None,
     note: str = "",
     cause: str = "",
+    rule: str = "",
     redact: Redactor = redact_secrets,
 ) -> ExampleExchange:
     """Render and redact one exchange; `status=None` for a transport failure (`note` says what happened), `cause`
-    the violations' concrete causes (contracts.violations: `detail`)."""
+    the violations' concrete causes (contracts.violations: `detail`), `rule` the one line naming the check this
+    example is kept for and why it failed."""
     request = "\n".join([f"{method} {url}", *_headers(request_headers), "", _body(request_body)])
     if status is None:
         response = note or "(no response)"
@@ -41,6 +43,8 @@ def format_exchange(
                               response=redact(response).rstrip())
     if cause:
         example["cause"] = redact(cause)
+    if rule:
+        example["rule"] = redact(rule)
     return example
 
 
@@ -50,6 +54,8 @@ def redact_example(example: ExampleExchange, redact: Redactor) -> ExampleExchang
                                response=redact(example["response"]))
     if "cause" in example:
         redacted["cause"] = redact(example["cause"])
+    if "rule" in example:
+        redacted["rule"] = redact(example["rule"])
     return redacted
 
 

@@ -88,7 +88,8 @@ def _failures(summary: RunSummary) -> str:
     for category, example in summary.examples.items():
         parts.append(f"<h3 id='example-{escape(category)}'>Example: <code>{escape(category)}</code> on "
                      f"<code>{escape(example['operation'])}</code></h3>"
-                     f"<p>Request</p><pre>{escape(example['request'])}</pre>"
+                     + (f"<p class=rule>{escape(example['rule'])}</p>" if "rule" in example else "")
+                     + f"<p>Request</p><pre>{escape(example['request'])}</pre>"
                      f"<p>Response</p><pre>{escape(example['response'])}</pre>"
                      + (f"<p>Cause</p><pre class=cause>{escape(example['cause'])}</pre>" if "cause" in example else ""))
     return "".join(parts)

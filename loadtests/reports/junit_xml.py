@@ -63,8 +63,11 @@ def render(summary: RunSummary, gate_results: Sequence[GateResult]) -> str:
                       f"--- response ---\n{example['response']}"
             if "cause" in example:
                 detail += f"\n--- cause ---\n{example['cause']}"
-        _case(checks, f"edgeload.{'checks' if is_contract_violation(category) else 'failures'}", category,
-              f"{category}: {count} failure{'s' if count != 1 else ''}", detail)
+        message = f"{category}: {count} failure{'s' if count != 1 else ''}"
+        if example is not None and "rule" in example:
+            message += f"; e.g. {example['rule']}"
+        _case(checks, f"edgeload.{'checks' if is_contract_violation(category) else 'failures'}", category, message,
+              detail)
     root.set("tests", str(sum(int(s.get("tests", "0")) for s in root)))
     root.set("failures", str(sum(int(s.get("failures", "0")) for s in root)))
     root.set("errors", "0")

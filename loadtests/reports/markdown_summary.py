@@ -34,6 +34,14 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[object]], align: str =
             *(f"| {' | '.join(_cell(c) for c in row)} |" for row in rows)]
 
 
+def _rule(summary: RunSummary, category: str) -> str:
+    """The example's "<check>: <cause>" and where it happened; "-" without an example."""
+    example = summary.examples.get(category)
+    if example is None or "rule" not in example:
+        return "-"
+    return f"{example['rule']} (on `{example['operation']}`)"
+
+
 def render(summary: RunSummary, gate_results: Sequence[GateResult]) -> str:
     outcome = verdict(summary, gate_results)
     lines = [f"# {ICONS[outcome.outcome]} edgeload: {outcome.headline}", ""]
@@ -65,10 +73,10 @@ def render(summary: RunSummary, gate_results: Sequence[GateResult]) -> str:
         lines += ["## Failures by check", ""]
         contract = contract_counts(summary)
         lines += [contract, ""] if contract else []
-        lines += _table(("check or category", "kind", "rule", "count"),
+        lines += _table(("check or category", "kind", "rule", "count", "first failure"),
                         [(f"`{category}`", "contract" if is_contract_violation(category) else "transport/HTTP",
-                          rule_of(category), n)
-                         for category, n in summary.total_failures_by_category.items()], "lllr")
+                          rule_of(category), n, _rule(summary, category))
+                         for category, n in summary.total_failures_by_category.items()], "lllrl")
         lines.append("")
     cpu = summary.cpu
     if cpu["max"] is not None and cpu["mean"] is not None:

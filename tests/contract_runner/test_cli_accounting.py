@@ -76,6 +76,10 @@ def test_edgeload_contract_fails_naming_a_reset_in_the_suite_under_its_category(
     assert (row["runner"], row["check"], row["failures"]) == ("pytest", "connection_reset", 1)
     assert list(row["causes"]) == ["ConnectionResetError: [Errno 104] Connection reset by peer"]
     assert summary["exchanges"]["sent"] == summary["exchanges"]["answered"] + 1
+    [(case, curl)] = row["reproductions"].items()  # the request that got no answer, to send again
+    assert case == row["failed_cases"][0]
+    assert curl.split()[:5] == ["curl", "-sS", "-i", "-X", "POST"]
+    assert f"{emulator.url}/ee/" in curl.splitlines()[0]
 
 
 @pytest.mark.slow

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import xml.etree.ElementTree as ET
 from html import escape
@@ -10,8 +11,10 @@ import orjson
 
 from contract_runner import records
 from contract_runner.report import Report, console_summary, rows, write
+from contract_runner.reproduction import curl_command, setup_note
 from contract_runner.runs import RunResult, schemathesis_records
 from contracts.checks import REGISTRY
+from targets.redaction import redact_tree
 
 OK = records.CaseRecord(runner="pytest", operation="POST /ee/v2/interact", case="test_a", checks=["content_type",
                         "request_id_echo"], violations=[])
@@ -110,3 +113,55 @@ def test_console_summary_falls_back_to_the_rule_when_a_failure_carries_no_messag
                               violations=[records.Violation(check="retry_after", message="")])
     lines = console_summary(report(bare), tmp_path)
     assert lines[-1].endswith(f"1 of 1: {REGISTRY['retry_after'].description}")
+
+
+CURL = curl_command("POST", "http://127.0.0.1:1/ee/v2/interact?datastreamId=ds",
+                    {"authorization": "Bearer abcdefgh12345678", "content-type": "application/json"}, b'{"a":"<b>"}')
+BAD_WITH_CURL = records.CaseRecord(
+    runner="pytest", operation="POST /ee/v2/interact", case="test_c", checks=["request_id_echo"], curl=CURL,
+    violations=[records.Violation(check="request_id_echo", message="request_id_echo: rule")])
+
+
+def test_report_files_show_the_curl_of_each_failing_case(tmp_path):
+    write(report(OK, BAD, BAD_WITH_CURL), tmp_path)
+    failing = json.loads((tmp_path / "summary.json").read_text())["failing_checks"]
+    assert failing[0]["reproductions"] == {"test_c": CURL}
+    html = (tmp_path / "report.html").read_text()
+    shown = f"{setup_note(CURL)}\n{CURL}".replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert f"<summary>Reproduce <code>test_c</code></summary><pre>{shown}</pre>" in html
+    failure = ET.parse(tmp_path / "junit.xml").getroot().find("./testsuite/testcase/failure")
+    assert failure is not None
+    assert failure.text is not None
+    assert failure.text.endswith(f"reproduce the first one:\n{setup_note(CURL)}\n{CURL}")
+
+
+def test_report_files_with_curls_are_left_unchanged_by_the_redaction_pass(tmp_path):
+    write(report(OK, BAD_WITH_CURL), tmp_path)
+    assert redact_tree(tmp_path) == []
+
+
+def test_console_summary_prints_the_first_curl_under_its_failing_row(tmp_path):
+    lines = console_summary(report(OK, BAD_WITH_CURL), tmp_path / "report.html")
+    row = next(i for i, line in enumerate(lines) if line.startswith("  POST /ee/v2/interact :: request_id_echo"))
+    assert lines[row + 1:] == [f"    {line}" for line in [setup_note(CURL), *CURL.splitlines()]]
+
+
+def test_schemathesis_records_carry_the_status_and_the_curl_of_a_failing_case(tmp_path):
+    request = {"method": "POST", "uri": "http://127.0.0.1:1/ee/v2/interact?datastreamId=ds",
+               "headers": {"Content-Type": ["application/json"], "Authorization": ["[Filtered]"]},
+               "body": {"$base64": base64.b64encode(b'{"event":{}}').decode()}}
+    failed = [{"name": "request_id_echo", "status": "failure", "failure_info": {"failure": {
+        "code": "ST901", "title": "Custom check failed", "message": "request_id_echo: the rule"}}}]
+    event = {"ScenarioFinished": {"recorder": {"label": "POST /ee/v2/interact", "checks": {
+        "bad": failed, "good": [{"name": "request_id_echo", "status": "success"}]},
+        "interactions": {"bad": {"request": request, "response": {"status_code": 200}},
+                         "good": {"request": request, "response": {"status_code": 200}}}}}}
+    path = tmp_path / "events.ndjson"
+    path.write_bytes(orjson.dumps(event) + b"\n")
+    bad, good = schemathesis_records(path, insecure=True)
+    assert bad["curl"] == curl_command("POST", request["uri"], [("Content-Type", "application/json"),
+                                                                ("Authorization", "[Filtered]")],
+                                       b'{"event":{}}', insecure=True)
+    assert "[Filtered]" not in bad["curl"]
+    assert (bad["status"], good["status"]) == (200, 200)
+    assert "curl" not in good

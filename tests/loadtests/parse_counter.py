@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import os
 import sys
+from pathlib import Path
 
 from gevent import monkey
 
@@ -19,7 +20,7 @@ from locust.main import main  # noqa: E402  (after the patch)
 
 from loadtests import run_settings  # noqa: E402
 
-LOCUSTFILE = os.path.join(os.path.dirname(__file__), "..", "..", "loadtests", "locustfile.py")
+LOCUSTFILE = str(Path(__file__).resolve().parents[2] / "loadtests" / "locustfile.py")
 
 
 def _count() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
+import orjson
 import pytest
 from geventhttpclient._parser import HTTPParseError
 from geventhttpclient.response import HTTPConnectionClosed
@@ -12,6 +13,7 @@ from geventhttpclient.useragent import RetriesExceeded
 from locust.stats import StatsError
 
 from contracts.exchange import Exchange
+from contracts.violations import ContentTypeMismatch
 from loadtests.exchange_adapter import (
     CheckFailed,
     judge_exchange,
@@ -20,7 +22,7 @@ from loadtests.exchange_adapter import (
     transport_category,
     transport_failure,
 )
-from loadtests.run_end import example_of
+from loadtests.run_end import broken_rule, example_of
 
 
 @pytest.mark.parametrize(
@@ -92,3 +94,37 @@ def test_retry_after_reads_seconds_and_http_dates() -> None:
     assert retry_after_seconds({"retry-after": date}, now) == pytest.approx(30.0)
     assert retry_after_seconds({"retry-after": "soon"}, now) is None
     assert retry_after_seconds({}, now) is None
+
+
+def test_example_of_names_the_rule_of_the_category_it_is_kept_for() -> None:
+    body = b'{"requestId": "r-0123456789abcdef", "handle": {"type": "state:store"}}'
+    failed = judge_exchange(Exchange("POST /ee/v2/interact", {"datastreamId": "d", "requestId": "r"}, {}, {"event": {}},
+                                     200, {"content-type": "application/json"}, body))
+    request = {"request_type": "POST", "url": "http://x/ee/v2/interact"}
+    handle = example_of("POST /ee/v2/interact", failed, request, "handle_shape")
+    schema = example_of("POST /ee/v2/interact", failed, request, "response_schema")
+    assert handle.get("rule") == "handle_shape: `handle` is an object, not an array"
+    assert schema.get("rule", "").startswith("response_schema: ")
+    assert schema.get("rule", "").endswith(" at $.handle")
+
+
+@pytest.mark.parametrize(
+    ("category", "failure", "rule"),
+    [
+        pytest.param("content_type", CheckFailed(("content_type",), violations=(ContentTypeMismatch("the rule"),)),
+                     "content_type: the rule", id="violation-without-cause"),
+        pytest.param("connection_refused", CheckFailed(("connection_refused",), Exchange(
+            "POST /ee/v2/interact", {}, {}, None, 0, {}, b"")),
+                     "connection_refused: the connection was refused", id="transport"),
+        pytest.param("http_4xx", CheckFailed(("http_4xx",), Exchange(
+            "POST /ee/v2/interact", {}, {}, None, 400, {}, orjson.dumps(
+                {"type": "https://ns.adobe.com/aep/errors/EXEG-0003-400", "title": "Datastream not found"}))),
+                     "http_4xx: the target answered HTTP 400 (EXEG-0003-400: Datastream not found)", id="status"),
+        pytest.param("http_5xx", CheckFailed(("http_5xx",), Exchange(
+            "POST /ee/v2/interact", {}, {}, None, 503, {}, b"busy")),
+                     "http_5xx: the target answered HTTP 503", id="status-without-problem"),
+        pytest.param("http_error", RuntimeError("boom"), "http_error: RuntimeError('boom')", id="own-user"),
+    ],
+)
+def test_broken_rule_says_which_check_failed_and_why(category: str, failure: BaseException, rule: str) -> None:
+    assert broken_rule(category, failure) == rule

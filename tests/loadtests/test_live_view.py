@@ -159,3 +159,16 @@ def test_live_document_of_a_finished_run_says_the_reports_verdict() -> None:
     document = live_document(state, STARTED + 2.0)
     assert document["verdict"] == state.verdict
     assert live_rows(document)[0]["result"] == state.verdict
+
+
+def test_compact_example_opens_with_the_rule_it_broke_redacted_again() -> None:
+    example = format_exchange(INTERACT, method="POST", url="/ee/v2/interact", request_headers={}, request_body=None,
+                              status=200, response_headers={}, response_body=b"{}",
+                              rule=f"request_id_echo: sent '{SECRET}', the body's `requestId` is 'b'")
+    register_secret(SECRET)  # registered after the example was recorded
+    try:
+        cell = compact_example(redact_example(example, redact))
+    finally:
+        forget_secrets()
+    assert cell.splitlines()[:2] == ["request_id_echo: sent '[REDACTED]', the body's `requestId` is 'b'",
+                                     "POST /ee/v2/interact"]

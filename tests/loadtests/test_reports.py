@@ -11,16 +11,18 @@ import pytest
 from contracts.checks import REGISTRY as CHECKS
 from loadtests.gates import evaluate, parse_gates
 from loadtests.measurements import Measurements
-from loadtests.reports import format_exchange, write_reports
+from loadtests.reports import format_exchange, format_summary, write_reports
 from loadtests.reports import writer as report_writer
 from loadtests.run_summary import RunSummary
-from targets.transport import RULES
+from targets.transport import RULES as TRANSPORT_RULES
 
 INTERACT = "POST /ee/v2/interact"
 COLLECT = "POST /ee/v2/collect"
 STARTED = 1_700_000_000.0
 SECRET = "FAKE-s3cr3t-9f8e7d6c5b4a"  # must never appear in any written file
 HEADLINE = "FAIL: 3 of 8 gates failed (POST /ee/v2/collect: p99<1ms, violations==0, error_rate<1%)"
+RULES = {"request_id_echo": "request_id_echo: sent 'sent-id', the body's `requestId` is 'other'",
+         "timeout": "timeout: no complete response within the client's timeout"}
 FILES = ["summary.json", "junit.xml", "summary.md", "rps.png", "latency.png", "errors.png", "index.html"]
 
 
@@ -40,7 +42,7 @@ def _run() -> RunSummary:
                 status=200 if failure != "timeout" else None, note="no response within 5 s",
                 response_headers={"x-request-id": "abc"}, response_body=b'{"requestId": "other"}',
                 cause=f"request_id_echo: sent 'sent-id', the body's `requestId` is 'other' api_key={SECRET}"
-                if failure == "request_id_echo" else ""))
+                if failure == "request_id_echo" else "", rule=RULES[failure]))
     m.record_late(2, STARTED + 3.5)
     for second in range(7):
         m.record_cpu(STARTED + second, 30.0 + second)
@@ -126,8 +128,10 @@ def test_write_reports_markdown_opens_with_verdict_and_lists_gates(report):
             "(request_id_echo 12) | ❌ fail |") in text
     assert "Default gates: `violations==0`, `error_rate<1%`, `late<=1%`, `cpu<90%`, `trust<=100%`" in text
     assert "| `p95<10ms` | < 10 ms |" in text
-    assert f"| `request_id_echo` | contract | {_md(CHECKS['request_id_echo'].description)} | 12 |" in text
-    assert f"| `timeout` | transport/HTTP | {RULES['timeout']} | 5 |" in text
+    assert f"| `request_id_echo` | contract | {_md(CHECKS['request_id_echo'].description)} | 12 | " in text
+    timeout_row = (f"| `timeout` | transport/HTTP | {TRANSPORT_RULES['timeout']} | 5 | {RULES['timeout']} "
+                   f"(on `{INTERACT}`) |")
+    assert timeout_row in text
 
 
 def _md(text: str) -> str:
@@ -238,3 +242,25 @@ def test_write_reports_name_responses_that_broke_the_contract_apart_from_check_f
     assert f"\n{counts}\n" in (directory / "summary.md").read_text()
     summary = json.loads((directory / "summary.json").read_text())
     assert (summary["broken_responses"], summary["violations"]) == (12, 12)
+
+
+def test_write_reports_name_the_rule_each_example_broke(report):
+    directory, *_ = report
+    echo, timeout = RULES["request_id_echo"], RULES["timeout"]
+    html = (directory / "index.html").read_text()
+    assert f"<p class=rule>{escape(echo)}</p>" in html
+    assert f"<p class=rule>{escape(timeout)}</p>" in html
+    markdown = (directory / "summary.md").read_text()
+    rule = _md(CHECKS["request_id_echo"].description)
+    assert f"| `request_id_echo` | contract | {rule} | 12 | {echo} (on `{INTERACT}`) |" in markdown
+    summary = json.loads((directory / "summary.json").read_text())
+    assert summary["examples"]["timeout"]["rule"] == timeout
+    messages = [failure.get("message") for failure in ET.parse(directory / "junit.xml").getroot().iter("failure")]
+    assert f"request_id_echo: 12 failures; e.g. {echo}" in messages
+
+
+def test_console_summary_names_the_rule_each_example_broke():
+    lines = format_summary(_run()).splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("failures by category"))
+    assert lines[at + 1:at + 3] == [f"  {RULES['request_id_echo']} (on {INTERACT})",
+                                    f"  {RULES['timeout']} (on {INTERACT})"]

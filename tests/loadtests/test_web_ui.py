@@ -5,8 +5,10 @@ The browser test (tests/ui) shows the same tab rendered."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -125,3 +127,35 @@ def test_plain_locust_web_ui_without_a_host_runs_against_the_embedded_emulator(t
     assert failures == 0, stats["errors"]
     with pytest.raises(ConnectionRefusedError):  # the embedded emulator left with Locust
         socket.create_connection(("127.0.0.1", int(host.rsplit(":", 1)[1])), timeout=2).close()
+
+
+def test_locusts_own_web_interface_line_is_dropped_for_ours() -> None:
+    logger = logging.getLogger("locust.main")
+    starting = logger.makeRecord("locust.main", logging.INFO, __file__, 1, "Starting web interface at "
+                                 "http://127.0.0.1:0, press enter to open your default browser.", (), None)
+    other = logger.makeRecord("locust.main", logging.INFO, __file__, 1, "Starting Locust %s", ("2.47.0",), None)
+    assert (logger.filter(starting), bool(logger.filter(other))) == (False, True)
+
+
+@pytest.mark.slow
+def test_edgeload_run_web_prints_one_address_to_open_even_when_verbose(tmp_path: Path) -> None:
+    log = tmp_path / "stderr.log"
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "loadtests.cli", "run", "--web", "--verbose", "--report-dir", str(tmp_path)],
+            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, stderr=stderr,
+            stdin=subprocess.DEVNULL)
+    try:
+        assert process.stdout is not None
+        first = next((line.decode() for line in process.stdout if line.startswith(URL_LINE.encode())), "")
+        assert first, log.read_text()[-2000:]
+        url = first.split()[-1]
+        assert urllib.request.urlopen(url, timeout=5).status == 200  # the address printed is the one listening
+    finally:
+        process.send_signal(signal.SIGINT)
+        rest, _ = process.communicate(timeout=60)
+    printed = first + rest.decode(errors="replace") + log.read_text(errors="replace")
+    addresses = re.findall(r"https?://\S+:(\d+)", printed)
+    assert "0" not in addresses, printed
+    assert "web interface at" not in printed
+    assert printed.count(URL_LINE) == 1

@@ -22,7 +22,7 @@ from loadtests import target_profile
 from loadtests.options import LoadOptions
 from targets.defaults import AUTHENTICATED_DATASTREAM_ID, DEFAULT_DATASTREAM_ID
 from targets.guard import credentials_needed, refusal
-from targets.profiles import Profile
+from targets.profiles import Overrides, Profile
 from tests.contracts.reference import CHECKOUT
 
 SERVER = Profile("adobe-server", "https://server.adobedc.net", "ds-1", auth="oauth", org_id="O@AdobeOrg")
@@ -179,7 +179,8 @@ def test_plain_locust_refuses_the_emulators_datastream_for_a_non_local_host(no_n
     parsed = SimpleNamespace(profile=None, datastream_id=DEFAULT_DATASTREAM_ID, auth="", location_hint="",
                              header=[], insecure=False, target_rps=5.0, host="https://edge.adobedc.net")
     environment = SimpleNamespace(parsed_options=parsed, host="https://edge.adobedc.net", user_classes=[])
-    state = SimpleNamespace(options=LoadOptions(target_rps=5.0), target_headers={}, location_hint=None)
+    options = LoadOptions(target_rps=5.0, target=Overrides(datastream_id=DEFAULT_DATASTREAM_ID))
+    state = SimpleNamespace(options=options, target_headers={}, location_hint=None)
     with pytest.raises(target_profile.TargetError, match="is the embedded emulator's"):
         target_profile.apply(environment, state, prime=True)
     assert no_network == []

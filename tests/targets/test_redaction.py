@@ -96,3 +96,9 @@ def test_redact_masks_a_secret_query_value_escaped_in_html():
 
 def test_redact_keeps_the_values_of_command_line_flags_that_name_a_secret_word():
     assert redact("--emulator-arg=--token-ttl=2") == "--emulator-arg=--token-ttl=2"
+
+
+def test_redact_masks_userinfo_after_a_long_run_of_letters():
+    # A long run of letters before a URL (a padded body) once took quadratic time in the userinfo pattern.
+    text = f'{{"padding": "{"x" * 100_000}"}} https://user:pass@host/ edgeload+https://token@host/'
+    assert redact(text).endswith(" https://[REDACTED]@host/ edgeload+https://[REDACTED]@host/")

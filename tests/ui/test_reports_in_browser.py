@@ -72,6 +72,8 @@ def test_load_test_report_opens_with_the_verdict_then_gates_charts_failures_sett
     assert [src for src, _ in widths] == ["rps.png", "latency.png", "errors.png"]
     assert all(width > 0 for _, width in widths), widths
     expect(page.locator("#example-request_id_echo")).to_be_visible()  # an example request and response
+    rule = summary["examples"]["request_id_echo"]["rule"]  # "request_id_echo: sent ..., the body's ... is ..."
+    expect(page.locator("#example-request_id_echo + p.rule")).to_have_text(rule)
     expect(page.get_by_role("cell", name="target_rps", exact=True)).to_be_visible()
     links = page.locator("h2#files + ul a").evaluate_all("links => links.map(link => link.getAttribute('href'))")
     assert {"locust.html", "junit.xml", "summary.json"} <= set(links)
