@@ -11,7 +11,7 @@ from typing import NotRequired, TypedDict
 
 import orjson
 
-from contracts.atomic import write_atomic
+from reporting.atomic import write_atomic
 
 
 class Violation(TypedDict):

@@ -17,7 +17,7 @@ from typing import Final
 
 import orjson
 
-from contracts.atomic import write_atomic
+from reporting.atomic import write_atomic
 
 # Names the file schemathesis' process writes its tally to (contracts/st_exchanges.py); set by contracts.runs.
 EXCHANGE_LOG_ENV: Final = "EDGELOAD_EXCHANGE_LOG"

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from loadtests.atomic import write_atomic
 from loadtests.baseline import BaselineError, resolve
 from loadtests.latency import LatencyHistogram
 from loadtests.significance import Difference, latency, proportion, rate
+from reporting.atomic import write_atomic
 
 EXIT_OK, EXIT_NOT_RUN = 0, 2
 PERCENTILES = (("p50", 50.0), ("p95", 95.0), ("p99", 99.0))

@@ -20,11 +20,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from loadtests.atomic import write_atomic
 from loadtests.gates import GateResult
 from loadtests.reports.redaction import redact, redact_settings
 from loadtests.run_summary import OVERALL, OperationSummary, RunSummary
 from loadtests.verdict import verdict
+from reporting.atomic import write_atomic
 
 HISTORY_FILE = "history.jsonl"
 SCHEMA_VERSION = 1

@@ -9,9 +9,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from loadtests.atomic import write_atomic
 from loadtests.history import HISTORY_FILE, HistoryError, load
 from loadtests.reports import history_page
+from reporting.atomic import write_atomic
 
 EXIT_OK, EXIT_NOT_RUN = 0, 2
 

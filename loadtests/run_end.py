@@ -14,7 +14,6 @@ from typing import Any
 
 import locust
 
-from loadtests.atomic import write_atomic
 from loadtests.baseline import BaselineError
 from loadtests.baseline import resolve as resolve_baseline
 from loadtests.exchange_adapter import CheckFailed
@@ -27,6 +26,7 @@ from loadtests.reports import format_exchange, format_gate_table, format_summary
 from loadtests.run_summary import ExampleExchange, RunSummary
 from loadtests.shapes import rate_profile, run_time_of, shape_name_of
 from loadtests.verdict import verdict
+from reporting.atomic import write_atomic
 
 ON_TIME_S = 0.5  # a run that ended within this of its run time ran its course (Locust's own quit takes ~0.5 s)
 LOCUST_HTML = "locust.html"

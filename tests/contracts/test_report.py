@@ -64,7 +64,8 @@ def test_summary_and_html_lead_with_the_verdict(tmp_path):
 def test_html_says_pass_when_every_check_passed(tmp_path):
     write(report(OK, exit_code=0), tmp_path)
     html = (tmp_path / "report.html").read_text()
-    verdict = '<section class="verdict pass" id="verdict">\n<h1>Verdict: pass (every check passed on every case)</h1>'
+    verdict = ('<section class="verdict pass" id="verdict" data-verdict="pass">\n'
+               '<h1>Verdict: pass (every check passed on every case)</h1>')
     assert verdict in html
 
 

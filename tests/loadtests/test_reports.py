@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import pytest
@@ -18,7 +19,7 @@ COLLECT = "POST /ee/v2/collect"
 STARTED = 1_700_000_000.0
 SECRET = "FAKE-s3cr3t-9f8e7d6c5b4a"  # must never appear in any written file
 HEADLINE = "FAIL: 3 of 8 gates failed (POST /ee/v2/collect: p99<1ms, violations==0, error_rate<1%)"
-FILES = ["summary.json", "junit.xml", "summary.md", "rps.png", "latency.png", "errors.png", "index.html"]
+FILES = ["junit.xml", "summary.json", "summary.md", "rps.png", "latency.png", "errors.png", "index.html"]
 
 
 def _run() -> RunSummary:
@@ -185,10 +186,12 @@ def test_write_reports_never_writes_a_secret(report):
 
 
 def test_write_reports_a_failing_writer_does_not_stop_the_others(tmp_path, monkeypatch):
-    def broken(summary):
+    def broken(run, folder):
         raise RuntimeError(f"renderer exploded near client_secret={SECRET}")
 
-    monkeypatch.setitem(__import__("loadtests.reports.charts", fromlist=["RENDERERS"]).RENDERERS, "rps.png", broken)
+    reports = [replace(report, render=broken) if report.file_name == "rps.png" else report
+               for report in report_writer.REPORTS]
+    monkeypatch.setattr(report_writer, "REPORTS", tuple(reports))
     errors: list[str] = []
     written = write_reports(tmp_path, _run(), [], on_error=errors.append)
     assert [path.name for path in written] == [name for name in FILES if name != "rps.png"]
@@ -196,7 +199,7 @@ def test_write_reports_a_failing_writer_does_not_stop_the_others(tmp_path, monke
     assert errors[0].startswith(f"edgeload: could not write {tmp_path / 'rps.png'}: RuntimeError: renderer exploded")
     assert SECRET not in errors[0]
     assert "rps.png" not in [url for url in re.findall(r"src='([^']+)'", (tmp_path / "index.html").read_text())]
-    assert report_writer.REPORT_FILES.keys() == set(FILES)
+    assert [report.file_name for report in report_writer.REPORTS] == FILES
 
 
 def test_write_reports_applies_the_given_redact_function(tmp_path):

@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from contracts import atomic
-from contracts.atomic import write_atomic
+from reporting import atomic
+from reporting.atomic import write_atomic
 
 
 class _Crash(BaseException):
