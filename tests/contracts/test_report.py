@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import orjson
 
 from contracts import records
+from contracts import report as contract_report
 from contracts.report import Report, rows, write
 from contracts.runs import RunResult, schemathesis_records
 
@@ -94,3 +97,27 @@ def test_rows_put_our_checks_first_in_registry_order_then_built_ins():
                                 violations=[])
     assert [row.check for row in rows([record])] == ["content_type", "retry_after", "expected_response",
                                                      "not_a_server_error"]
+
+
+def test_write_a_report_that_fails_costs_only_itself(tmp_path, monkeypatch):
+    def broken(report, folder):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(contract_report, "REPORTS", tuple(
+        dataclasses.replace(entry, render=broken) if entry.name == "junit" else entry
+        for entry in contract_report.REPORTS))
+    errors: list[str] = []
+    written = write(report(OK, BAD), tmp_path, on_error=errors.append)
+    assert [path.name for path in written] == ["summary.json", "report.html"]
+    assert errors == [f"edgeload contract: could not write {tmp_path / 'junit.xml'}: OSError: disk full"]
+    html = (tmp_path / "report.html").read_text()
+    assert "<a href='summary.json'>" in html
+    assert "junit.xml" not in html
+
+
+def test_write_links_the_runners_own_files_present_after_the_reports(tmp_path):
+    (tmp_path / "schemathesis").mkdir()
+    (tmp_path / "schemathesis" / "junit.xml").write_text("<testsuites/>")
+    write(report(OK, exit_code=0), tmp_path)
+    links = re.findall(r"<a href='([^']+)'>", (tmp_path / "report.html").read_text())
+    assert links == ["summary.json", "junit.xml", "schemathesis/junit.xml"]

@@ -13,6 +13,7 @@ from loadtests.measurements import Measurements
 from loadtests.reports import format_exchange, write_reports
 from loadtests.reports import writer as report_writer
 from loadtests.run_summary import RunSummary
+from reporting import ReportFormat
 
 INTERACT = "POST /ee/v2/interact"
 COLLECT = "POST /ee/v2/collect"
@@ -231,3 +232,16 @@ def test_write_reports_name_responses_that_broke_the_contract_apart_from_check_f
     assert f"\n{counts}\n" in (directory / "summary.md").read_text()
     summary = json.loads((directory / "summary.json").read_text())
     assert (summary["broken_responses"], summary["violations"]) == (12, 12)
+
+
+def test_write_reports_links_a_format_added_to_the_registry_from_the_page(tmp_path, monkeypatch):
+    extra = ReportFormat("requests", "requests.txt", "Requests per operation",
+                         lambda run, _: f"{run.summary.total_requests}\n")
+    reports = report_writer.REPORTS
+    monkeypatch.setattr(report_writer, "REPORTS", (*reports[:-1], extra, reports[-1]))
+    written = write_reports(tmp_path, _run(), [], locust_html=None, on_error=pytest.fail)
+    assert [path.name for path in written] == [*FILES[:-1], "requests.txt", "index.html"]
+    assert (tmp_path / "requests.txt").read_text() == "600\n"
+    page = (tmp_path / "index.html").read_text()
+    assert ("<li><a href='summary.md'>Markdown summary</a> <code>summary.md</code></li>"
+            "<li><a href='requests.txt'>Requests per operation</a> <code>requests.txt</code></li>") in page
