@@ -21,7 +21,7 @@ h3{font-size:1rem;margin:1.2rem 0 .4rem}
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid #d0d7de;padding:.3rem .5rem;
 text-align:left;vertical-align:top}th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
 td.pass,.ok{color:#1a7f37;font-weight:600}td.fail,.ko{color:#cf222e;font-weight:600}td.skip{color:#59636e}
-img{max-width:100%;height:auto;border:1px solid #d0d7de;margin:.3rem 0}
+img{max-width:100%;height:auto;border:1px solid #d0d7de;margin:.3rem 0}svg{display:block;margin:.4rem 0}
 pre{background:#f6f8fa;padding:.6rem;overflow:auto;font-size:.8rem;white-space:pre-wrap;word-break:break-all;
 max-height:22rem}
 code{font-size:.85rem}.muted{color:#59636e}details{margin:.3rem 0}summary{cursor:pointer}
@@ -36,18 +36,23 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Collect
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def render(*, title: str, verdict: str, kind: str, headline: str, reasons: Sequence[str], body: str,
-         files: Sequence[tuple[str, str]]) -> str:
-    """The whole page: `verdict` is the word, `kind` its class; `body` is HTML; `files` are (file name, label)."""
-    items = "".join(f"<li>{escape(reason)}</li>" for reason in reasons)
-    links = "".join(f"<li><a href='{escape(name)}'>{escape(label)}</a> <code>{escape(name)}</code></li>"
-                    for name, label in files) or "<li class=muted>none</li>"
+def document(title: str, body: str) -> str:
+    """A page with the one stylesheet: `body` is HTML. Pages without a verdict (a comparison, a history) use it."""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>{escape(title)}</title><style>{CSS}</style></head><body>
-<section class="verdict {escape(kind)}" id="verdict" data-verdict="{escape(verdict)}">
-<h1>{escape(headline)}</h1>{f'<ul>{items}</ul>' if items else ''}</section>
 {body}
-<h2 id="files">Files</h2><ul>{links}</ul>
 </body></html>
 """
+
+
+def render(*, title: str, verdict: str, kind: str, headline: str, reasons: Sequence[str], body: str,
+           files: Sequence[tuple[str, str]]) -> str:
+    """A report page: `verdict` is the word, `kind` its class; `body` is HTML; `files` are (file name, label)."""
+    items = "".join(f"<li>{escape(reason)}</li>" for reason in reasons)
+    links = "".join(f"<li><a href='{escape(name)}'>{escape(label)}</a> <code>{escape(name)}</code></li>"
+                    for name, label in files) or "<li class=muted>none</li>"
+    return document(title, f"""<section class="verdict {escape(kind)}" id="verdict" data-verdict="{escape(verdict)}">
+<h1>{escape(headline)}</h1>{f'<ul>{items}</ul>' if items else ''}</section>
+{body}
+<h2 id="files">Files</h2><ul>{links}</ul>""")

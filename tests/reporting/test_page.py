@@ -47,3 +47,11 @@ def test_page_table_escapes_headers_and_right_aligns_numeric_columns() -> None:
     assert page.table(("a<b", "n"), [("<code>x</code>", "3")], numeric=(1,)) == (
         "<table><thead><tr><th>a&lt;b</th><th>n</th></tr></thead>"
         "<tbody><tr><td><code>x</code></td><td class=n>3</td></tr></tbody></table>")
+
+
+def test_page_document_is_the_skeleton_without_a_verdict() -> None:
+    html = page.document("edgeload run <history>", "<h1>runs</h1>")
+    assert html.startswith("<!DOCTYPE html>\n")
+    assert "<title>edgeload run &lt;history&gt;</title>" in html
+    assert html.endswith(f"<style>{page.CSS}</style></head><body>\n<h1>runs</h1>\n</body></html>\n")
+    assert 'id="verdict"' not in html
