@@ -213,7 +213,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.COULD_NOT_RUN
     written = report.write(outcome, args.report_dir)
     redact_tree(args.report_dir)
-    print(redact("\n".join(report.console_summary(outcome, written[-1]))))
+    # The page when it was written (it comes last), else whatever was: a failed write was reported on stderr.
+    print(redact("\n".join(report.console_summary(outcome, written[-1] if written else args.report_dir))))
     return outcome.exit_code
 
 

@@ -11,7 +11,7 @@ from typing import NotRequired, TypedDict
 
 import orjson
 
-from targets.atomic import write_atomic
+from reporting.atomic import write_atomic
 
 
 class Violation(TypedDict):

@@ -5,15 +5,16 @@ which rule broke on which operation. Each failing row keeps its messages (the ru
 concrete errors at their place) apart. A transport category (`connection_reset` ...) is a row like a check. The
 run's accounting (requests sent and answered, transport failures, 207 answers and their EXEG codes) comes from
 each runner's `Tally`. Every kept failing case carries the curl command that sends its request again, secrets as
-variables (contract_runner.reproduction). The HTML rendering lives in contract_runner/report_html.py.
+variables (contract_runner.reproduction). The HTML rendering lives in contract_runner/report_html.py. The files
+are the registry `REPORTS`, written by `reporting.write_folder`: each atomically, and one that fails costs only
+itself.
 """
 
 from __future__ import annotations
 
-import io
-import xml.etree.ElementTree as ET
+import sys
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,12 +22,13 @@ from typing import Any
 import orjson
 
 from contract_runner import records
-from contract_runner.report_html import FILES, render_html
+from contract_runner.report_html import render_html
 from contract_runner.reproduction import setup_note
 from contract_runner.runs import RunResult
 from contracts.checks import REGISTRY, describe
 from contracts.exit_codes import ExitCode
-from targets.atomic import write_atomic
+from reporting import ReportFormat, junit, write_folder
+from targets.redaction import redact
 from targets.transport import CATEGORIES, RULES, Tally
 
 _KEPT_CASES = 20  # failing case ids kept per row: enough to reproduce, small enough to read
@@ -204,41 +206,44 @@ def console_summary(report: Report, written: Path) -> list[str]:
     return lines
 
 
-def junit(report: Report) -> ET.ElementTree[ET.Element | None]:
-    suites = ET.Element("testsuites", name="edgeload contract", tests=str(len(report.rows)),
-                        failures=str(sum(1 for row in report.rows if not row.passed)))
+def junit_xml(report: Report) -> str:
+    """One test suite per runner, one test case per (operation, check) row, its causes and failing cases."""
+    suites = []
     for runner in dict.fromkeys(row.runner for row in report.rows):
-        runner_rows = [row for row in report.rows if row.runner == runner]
-        suite = ET.SubElement(suites, "testsuite", name=f"contract.{runner}", tests=str(len(runner_rows)),
-                              failures=str(sum(1 for row in runner_rows if not row.passed)), errors="0", skipped="0")
-        for row in runner_rows:
-            case = ET.SubElement(suite, "testcase", classname=f"contract.{runner}", name=row.name)
-            ET.SubElement(case, "properties").extend(
-                [ET.Element("property", name="cases", value=str(row.cases))]
-            )
+        cases = []
+        for row in (row for row in report.rows if row.runner == runner):
+            failure = None
             if not row.passed:
-                message = "; ".join(row.messages)
-                failure = ET.SubElement(case, "failure", message=f"{row.failures} of {row.cases} cases: {message}")
                 causes = [f"{cause} (x{n})" for cause, n in row.causes.most_common(_KEPT_CAUSES)]
-                failure.text = ("causes:\n" + "\n".join(causes) + "\n" if causes else "") + "failing cases:\n" + (
+                text = ("causes:\n" + "\n".join(causes) + "\n" if causes else "") + "failing cases:\n" + (
                     "\n".join(row.failed_cases))
                 curl = row.first_curl
                 if curl is not None:
-                    failure.text += "\nreproduce the first one:\n" + "\n".join(filter(None, [setup_note(curl), curl]))
-    tree = ET.ElementTree(suites)
-    ET.indent(tree)
-    return tree
+                    text += "\nreproduce the first one:\n" + "\n".join(filter(None, [setup_note(curl), curl]))
+                failure = junit.Failure(f"{row.failures} of {row.cases} cases: {'; '.join(row.messages)}", text)
+            cases.append(junit.Case(f"contract.{runner}", row.name, failure, properties=[("cases", str(row.cases))]))
+        suites.append(junit.Suite(f"contract.{runner}", cases))
+    return junit.render("edgeload contract", suites)
 
 
-def write(report: Report, report_dir: Path) -> list[Path]:
-    """summary.json, junit.xml and report.html in `report_dir`."""
-    report_dir.mkdir(parents=True, exist_ok=True)
-    summary, junit_path, html = report_dir / "summary.json", report_dir / "junit.xml", report_dir / "report.html"
-    # Atomic writes: a run killed while writing leaves the previous report or the new one, never half.
-    write_atomic(summary, orjson.dumps(report.summary(), option=orjson.OPT_INDENT_2) + b"\n")
-    xml = io.BytesIO()
-    junit(report).write(xml, encoding="utf-8", xml_declaration=True)
-    write_atomic(junit_path, xml.getvalue())
-    present = {name for name, _ in FILES if (report_dir / name).is_file()}  # linked from the page
-    write_atomic(html, render_html(report, present))
-    return [summary, junit_path, html]
+# Written in this order; report.html comes last so that it links only the files written.
+REPORTS: tuple[ReportFormat[Report], ...] = (
+    ReportFormat("json", "summary.json", "JSON summary",
+                 lambda report, _: orjson.dumps(report.summary(), option=orjson.OPT_INDENT_2) + b"\n"),
+    ReportFormat("junit", "junit.xml", "JUnit XML, one test case per operation and check",
+                 lambda report, _: junit_xml(report)),
+    ReportFormat("html", "report.html", "report page", render_html),
+)
+
+
+def _print_error(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def write(report: Report, report_dir: Path, *, on_error: Callable[[str], None] = _print_error) -> list[Path]:
+    """Every file of `REPORTS` in `report_dir` (created if needed); returns the files written.
+
+    A report that fails to write goes to `on_error` as one line (default: stderr) and costs no other.
+    """
+    return write_folder(report_dir, REPORTS, report, on_error=on_error, redact=redact,
+                        program="edgeload contract")

@@ -9,40 +9,19 @@ the other files.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
 from contract_runner.reproduction import setup_note
+from reporting import Folder, page
 
 if TYPE_CHECKING:
     from contract_runner.report import Report, Row
 
-# The load-test report's look (loadtests/reports/index_page.py), so both read alike.
-_CSS = """
-body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:960px;padding:1.5rem;
-color:#1f2328;background:#fff}
-h1{font-size:1.6rem;margin:0 0 .3rem}h2{font-size:1.15rem;margin:2rem 0 .6rem;border-bottom:1px solid #d0d7de}
-h3{font-size:1rem;margin:1.2rem 0 .4rem}
-.verdict{border-radius:8px;padding:1rem 1.2rem;color:#fff}.verdict.pass{background:#1a7f37}
-.verdict.fail{background:#cf222e}.verdict ul{margin:.4rem 0 0;padding-left:1.2rem}
-table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid #d0d7de;padding:.3rem .5rem;
-text-align:left;vertical-align:top}th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
-td.pass,.ok{color:#1a7f37;font-weight:600}td.fail,.ko{color:#cf222e;font-weight:600}td.skip{color:#59636e}
-pre{background:#f6f8fa;padding:.6rem;overflow:auto;max-height:20rem;font-size:.8rem}
-code{font-size:.85rem}.muted{color:#59636e}details{margin:.3rem 0}summary{cursor:pointer}
-"""
-FILES = (("summary.json", "JSON summary"), ("junit.xml", "JUnit XML, one test case per operation and check"),
-         ("suite-junit.xml", "the pytest suite's own JUnit XML"), ("suite-verdicts.jsonl", "the suite's verdicts"),
-         ("schemathesis/junit.xml", "schemathesis' own JUnit XML"))
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Collection[int] = ()) -> str:
-    """Cells are HTML already (callers escape); header cells are plain text."""
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td{' class=n' if i in numeric else ''}>{c}</td>" for i, c in enumerate(row))
-                   + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+# Files the runners write into the report folder, linked after the report's own when present.
+RUNNER_FILES = (("suite-junit.xml", "the pytest suite's own JUnit XML"),
+                ("suite-verdicts.jsonl", "the suite's verdicts"),
+                ("schemathesis/junit.xml", "schemathesis' own JUnit XML"))
 
 
 def _result(failing: int) -> str:
@@ -80,7 +59,7 @@ def _operations(report: Report) -> str:
         failing = sum(1 for row in mine if not row.passed)
         rows.append((f"<code>{escape(operation)}</code>", str(len({row.check for row in mine})), str(cases),
                      str(failing), _result(failing)))
-    return _table(("operation", "checks", "cases judged", "failing checks", "result"), rows, numeric=(1, 2, 3))
+    return page.table(("operation", "checks", "cases judged", "failing checks", "result"), rows, numeric=(1, 2, 3))
 
 
 def _checks(report: Report) -> str:
@@ -91,8 +70,8 @@ def _checks(report: Report) -> str:
         rows.append((f"<code>{escape(check)}</code>", escape(mine[0].rule), str(len({row.operation for row in mine})),
                      escape(", ".join(dict.fromkeys(row.runner for row in mine))), str(sum(row.cases for row in mine)),
                      str(failures), _result(failures)))
-    return _table(("check", "rule", "operations", "runners", "cases", "failures", "result"), rows,
-                  numeric=(2, 4, 5))
+    return page.table(("check", "rule", "operations", "runners", "cases", "failures", "result"), rows,
+                      numeric=(2, 4, 5))
 
 
 def _cell(row: Row | None) -> str:
@@ -145,14 +124,13 @@ def _with_note(curl: str) -> str:
     return "\n".join(filter(None, [setup_note(curl), curl]))
 
 
-def render_html(report: Report, files: Collection[str] = ()) -> str:
-    """The page; `files` names the report folder's files present, linked at the end."""
+def render_html(report: Report, folder: Folder) -> str:
+    """The page; it links the report's files written so far in `folder`, then the runners' files present."""
     runners = [result.runner for result in report.results]
     failing = [row for row in report.rows if not row.passed]
     passed = report.verdict == "pass"
     headline = (f"Verdict: {report.verdict} (every check passed on every case)" if passed else
                 f"Verdict: {report.verdict} ({len(failing)} of {len(report.rows)} operation checks failed)")
-    reasons = "".join(f"<li>{escape(_reason(row))}</li>" for row in failing)
     cases = sum(len(result.records) for result in report.results)
     facts = (f"{cases} cases judged by {' and '.join(runners) or 'no runner'} against <code>{escape(report.target)}"
              f"</code>, datastream <code>{escape(report.datastream_id)}</code>.")
@@ -162,24 +140,19 @@ def render_html(report: Report, files: Collection[str] = ()) -> str:
         for operation in operations
     )
     failures = "".join(_failure(row) for row in failing) or "<p class=ok>None: every check passed on every case.</p>"
-    settings = _table(("setting", "value"), [
+    settings = page.table(("setting", "value"), [
         ("<code>target</code>", escape(report.target)), ("<code>datastream_id</code>", escape(report.datastream_id)),
         ("<code>exit_code</code>", str(report.exit_code)),
         *((f"<code>{escape(result.runner)}</code>", f"exit code {result.exit_code}, {len(result.records)} cases")
           for result in report.results)])
-    links = "".join(f"<li><a href='{escape(name)}'>{escape(label)}</a> <code>{escape(name)}</code></li>"
-                    for name, label in FILES if name in files) or "<li class=muted>none</li>"
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>edgeload contract: {escape(report.verdict)}</title><style>{_CSS}</style></head><body>
-<section class="verdict {'pass' if passed else 'fail'}" id="verdict">
-<h1>{escape(headline)}</h1>{f'<ul>{reasons}</ul>' if reasons else ''}</section>
-<p>{facts}</p>{_accounting(report)}
-<h2 id="operations">Per operation</h2>{_operations(report)}
-<h2 id="checks">Per check</h2>{_checks(report)}
-<h2 id="failures">Failing checks</h2>{failures}
-<h2 id="details">Every check on every operation</h2>{details}
-<h2 id="settings">Settings</h2>{settings}
-<h2 id="files">Files</h2><ul>{links}</ul>
-</body></html>
-"""
+    files = [(own.file_name, own.label) for own in folder.formats if own.file_name in folder.written]
+    files += [(name, label) for name, label in RUNNER_FILES if folder.exists(name)]
+    body = (f"<p>{facts}</p>{_accounting(report)}\n"
+            f'<h2 id="operations">Per operation</h2>{_operations(report)}\n'
+            f'<h2 id="checks">Per check</h2>{_checks(report)}\n'
+            f'<h2 id="failures">Failing checks</h2>{failures}\n'
+            f'<h2 id="details">Every check on every operation</h2>{details}\n'
+            f'<h2 id="settings">Settings</h2>{settings}')
+    return page.render(title=f"edgeload contract: {report.verdict}", verdict=report.verdict,
+                       kind=report.verdict.replace(" ", "_"), headline=headline,  # pass, fail, could_not_run
+                       reasons=[_reason(row) for row in failing], body=body, files=files)

@@ -23,7 +23,7 @@ from typing import Any
 from loadtests.gates import GateResult
 from loadtests.run_summary import OVERALL, OperationSummary, RunSummary
 from loadtests.verdict import verdict
-from targets.atomic import write_atomic
+from reporting.atomic import write_atomic
 from targets.redaction import redact, redact_settings
 
 HISTORY_FILE = "history.jsonl"

@@ -13,7 +13,7 @@ from typing import Any
 from contracts.exit_codes import ExitCode
 from loadtests.history import HISTORY_FILE, HistoryError, load
 from loadtests.reports import history_page
-from targets.atomic import write_atomic
+from reporting.atomic import write_atomic
 
 
 def _ms(value: Any) -> str:

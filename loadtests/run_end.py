@@ -29,7 +29,7 @@ from loadtests.reports import format_exchange, format_gate_table, format_summary
 from loadtests.run_settings import rate_profile
 from loadtests.run_summary import ExampleExchange, RunSummary
 from loadtests.verdict import verdict
-from targets.atomic import write_atomic
+from reporting.atomic import write_atomic
 from targets.transport import RULES as TRANSPORT_RULES
 
 ON_TIME_S = 0.5  # a run that ended within this of its run time ran its course (Locust's own quit takes ~0.5 s)

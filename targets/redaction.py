@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
 
-from targets.atomic import write_atomic
+from reporting.atomic import write_atomic
 
 MASK = "[REDACTED]"
 Redactor = Callable[[str], str]

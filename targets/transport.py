@@ -17,7 +17,7 @@ from typing import Final
 
 import orjson
 
-from targets.atomic import write_atomic
+from reporting.atomic import write_atomic
 
 # Names the file schemathesis' process writes its tally to (contract_runner/st_exchanges.py); set by
 # contract_runner.runs.

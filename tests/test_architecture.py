@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("generators", "contracts", "targets", "xdm", "emulator", "contract_runner", "loadtests")
+PACKAGES = ("generators", "reporting", "contracts", "targets", "xdm", "emulator", "contract_runner", "loadtests")
 STDLIB = sys.stdlib_module_names
 
 # What each package may import besides the standard library and itself (top-level distribution names). The layers,
@@ -18,11 +18,14 @@ STDLIB = sys.stdlib_module_names
 # targets is what every command needs to reach a target; the runners (contract_runner, loadtests) sit on top.
 ALLOWED: dict[str, frozenset[str]] = {
     "generators": frozenset({"faker"}),
-    "contracts": frozenset({"jsonschema_rs", "orjson", "yaml", "referencing"}),
-    "targets": frozenset({"contracts", "orjson"}),
+    # One report stack for every command (reporting/__init__.py): the lowest layer that writes files.
+    "reporting": frozenset({"orjson"}),
+    "contracts": frozenset({"reporting", "jsonschema_rs", "orjson", "yaml", "referencing"}),
+    "targets": frozenset({"contracts", "reporting", "orjson"}),
     "xdm": frozenset({"contracts", "jsonschema_rs"}),  # contracts: the one set of exit codes (contracts.exit_codes)
     "emulator": frozenset({"uvicorn", "orjson"}),
-    "contract_runner": frozenset({"contracts", "targets", "generators", "orjson", "yaml", "schemathesis", "pytest"}),
+    "contract_runner": frozenset({"contracts", "targets", "reporting", "generators", "orjson", "yaml", "schemathesis",
+                                  "pytest"}),
     # flask: Locust's web UI is a Flask app; loadtests/web_ui.py adds our tab's route to it.
     "loadtests": frozenset(PACKAGES) | {"locust", "gevent", "geventhttpclient", "orjson", "hdrh", "psutil",
                                         "matplotlib", "yaml", "jsonschema_rs", "flask",

@@ -1,8 +1,8 @@
 """Reports of one run, written into `reports/<run>/` (docs/reports.md).
 
-`write_reports()` writes every file; each writer is independent (a chart that fails does not cost the JUnit file
-CI needs) and every file is written atomically (`targets.atomic`). Every example exchange and every setting
-goes through a redactor first: secrets never reach a report.
+`write_reports()` writes every format of the registry `REPORTS` through `reporting.write_folder`: each is
+independent (a chart that fails does not cost the JUnit file CI needs) and every file is written atomically.
+Every example exchange and every setting goes through a redactor first: secrets never reach a report.
 
 | file | for |
 | `summary.json` | machines: settings, per-operation counts, exact percentiles, failures by check, gates, cpu, late |
@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from loadtests.reports.console import format_gate_table, format_summary
 from loadtests.reports.exchange import format_exchange
-from loadtests.reports.writer import REPORT_FILES, write_reports
 from targets.redaction import redact, redact_settings
+from loadtests.reports.writer import REPORTS, write_reports
 
 __all__ = [
-    "REPORT_FILES",
+    "REPORTS",
     "format_exchange",
     "format_gate_table",
     "format_summary",

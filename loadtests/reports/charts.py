@@ -8,7 +8,6 @@ pays for it. Data come from the summary's per-second timeline; the warm-up is sh
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from typing import Any
 
 from loadtests.run_summary import RunSummary
@@ -96,9 +95,3 @@ def errors_chart(summary: RunSummary) -> bytes:
     axes.set_ylim(bottom=0)
     return _png(figure, axes)
 
-
-RENDERERS: dict[str, Callable[[RunSummary], bytes]] = {
-    "rps.png": rps_chart,
-    "latency.png": latency_chart,
-    "errors.png": errors_chart,
-}

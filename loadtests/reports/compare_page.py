@@ -14,6 +14,7 @@ from typing import Any
 
 from loadtests.compare import HEADER, Row
 from loadtests.latency import LatencyHistogram
+from reporting import page
 
 WIDTH, HEIGHT, PAD = 640, 240, 44
 SPECTRUM = (0.0, 25.0, 50.0, 75.0, 90.0, 95.0, 99.0, 99.5, 99.9, 99.99)
@@ -62,10 +63,8 @@ def render(a: Mapping[str, Any], b: Mapping[str, Any], rows: Sequence[Row]) -> s
     scopes = list(dict.fromkeys(row.scope for row in rows))
     overlays = "".join(_overlay(scope, {"A": _hist(a, scope), "B": _hist(b, scope)}) for scope in scopes)
     title = f"edgeload compare: {a.get('run_id')} (A) vs {b.get('run_id')} (B)"
-    return ("<!doctype html><html><head><meta charset='utf-8'>"
-            f"<title>{html.escape(title)}</title><style>body{{font-family:sans-serif;margin:2em}}"
-            "td,th{padding:2px 8px;text-align:left}svg{display:block;margin:8px 0}</style></head><body>"
-            f"<h1>{html.escape(title)}</h1><p>A: {html.escape(str(a.get('target')))}; B: "
-            f"{html.escape(str(b.get('target')))}. Bold: significant (90 % interval of B - A excludes 0).</p>"
-            "<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in HEADER) + f"</tr>{body}</table>"
-            f"<h2>Latency distributions</h2>{overlays}</body></html>\n")
+    return page.document(title, (
+        f"<h1>{html.escape(title)}</h1><p>A: {html.escape(str(a.get('target')))}; B: "
+        f"{html.escape(str(b.get('target')))}. Bold: significant (90 % interval of B - A excludes 0).</p>"
+        "<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in HEADER) + f"</tr>{body}</table>"
+        f"<h2>Latency distributions</h2>{overlays}"))

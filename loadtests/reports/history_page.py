@@ -10,6 +10,8 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from reporting import page
+
 WIDTH, HEIGHT, PAD = 640, 180, 40
 COLOURS = ("#1f77b4", "#ff7f0e", "#d62728")
 # (chart title, unit, [(label, figure key, scale)]) drawn for each operation.
@@ -72,8 +74,7 @@ def render(records: Sequence[Mapping[str, Any]]) -> str:
                     for name, key, scale in series], labels)
             for title, unit, series in CHARTS)
         sections.append(f"<h2>{html.escape(scope)}</h2>{charts}")
-    return ("<!doctype html><html><head><meta charset='utf-8'><title>edgeload run history</title>"
-            "<style>body{font-family:sans-serif;margin:2em}td,th{padding:2px 8px;text-align:left}"
-            "svg{display:block;margin:6px 0}</style></head><body><h1>edgeload run history</h1>"
-            f"<table><tr><th>run</th><th>started (UTC)</th><th>verdict</th><th>target</th><th>requests</th></tr>"
-            f"{rows}</table>{''.join(sections)}</body></html>\n")
+    return page.document("edgeload run history", (
+        "<h1>edgeload run history</h1>"
+        f"<table><tr><th>run</th><th>started (UTC)</th><th>verdict</th><th>target</th><th>requests</th></tr>"
+        f"{rows}</table>{''.join(sections)}"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from html import escape
 
 from loadtests.gates import GateResult
@@ -18,37 +18,13 @@ from loadtests.reports.clock_lines import latency_line, schedule_line, trust_lin
 from loadtests.reports.contract_counts import contract_counts
 from loadtests.run_summary import RunSummary, is_contract_violation, rule_of
 from loadtests.verdict import verdict
+from reporting import Folder, page
 
-_CSS = """
-body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:960px;padding:1.5rem;
-color:#1f2328;background:#fff}
-h1{font-size:1.6rem;margin:0 0 .3rem}h2{font-size:1.15rem;margin:2rem 0 .6rem;border-bottom:1px solid #d0d7de}
-.verdict{border-radius:8px;padding:1rem 1.2rem;color:#fff}.pass{background:#1a7f37}.fail{background:#cf222e}
-.not_trustworthy{background:#9a6700}.interrupted{background:#6e40c9}.could_not_run{background:#57606a}
-.verdict ul{margin:.4rem 0 0;padding-left:1.2rem}
-table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid #d0d7de;padding:.3rem .5rem;
-text-align:left;vertical-align:top}th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
-.ok{color:#1a7f37;font-weight:600}.ko{color:#cf222e;font-weight:600}
-img{max-width:100%;height:auto;border:1px solid #d0d7de;margin:.3rem 0}
-pre{background:#f6f8fa;padding:.6rem;overflow:auto;font-size:.8rem;white-space:pre-wrap;word-break:break-all;
-max-height:22rem}
-code{font-size:.85rem}.muted{color:#59636e}
-"""
-_CHARTS = (("rps.png", "Requests per second"), ("latency.png", "Latency percentiles (p50, p95, p99)"),
-           ("errors.png", "Failures per second by check or category"))
-_OWN_FILES = (("junit.xml", "JUnit XML"), ("summary.json", "JSON summary"), ("summary.md", "Markdown summary"))
+_IMAGES = (".png", ".svg")  # shown on the page as figures; every other format is linked
 
 
 def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}" if value < 10 else f"{value:.1f}"
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Collection[int] = ()) -> str:
-    """Cells are HTML already (callers escape); header cells are plain text."""
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td{' class=n' if i in numeric else ''}>{c}</td>" for i, c in enumerate(row))
-                   + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _gates(results: Sequence[GateResult]) -> str:
@@ -57,7 +33,7 @@ def _gates(results: Sequence[GateResult]) -> str:
     rows = [(f"<code>{escape(r.name)}</code>" + (" <span class=muted>default</span>" if r.gate.default else ""),
              escape(r.threshold), escape(r.measured),
              "<span class=ok>pass</span>" if r.passed else "<span class=ko>fail</span>") for r in results]
-    return _table(("gate", "threshold", "measured", "result"), rows)
+    return page.table(("gate", "threshold", "measured", "result"), rows)
 
 
 def _defaults(results: Sequence[GateResult]) -> str:
@@ -72,13 +48,13 @@ def _operations(summary: RunSummary) -> str:
             for name, s in [*summary.operations.items(), ("overall", summary.overall)]]
     header = ("operation", "requests", "failures", "req/s", "p50", "p90", "p95", "p99", "max", "mean")
     return ("<p class=muted>Latency in milliseconds, exact (HDR histogram), after the warm-up.</p>"
-            + _table(header, rows, numeric=range(1, 10)))
+            + page.table(header, rows, numeric=range(1, 10)))
 
 
 def _failures(summary: RunSummary) -> str:
     if not summary.total_failures_by_category:
         return "<p class=ok>No failures.</p>"
-    parts = [_table(("check or category", "kind", "rule", "count"), [
+    parts = [page.table(("check or category", "kind", "rule", "count"), [
         (f"<code>{escape(c)}</code>", "contract check" if is_contract_violation(c) else "transport / HTTP",
          escape(rule_of(c)), str(n))
         for c, n in summary.total_failures_by_category.items()], numeric=(3,))]
@@ -101,15 +77,14 @@ def _settings(summary: RunSummary) -> str:
     rows = [(f"<code>{escape(str(key))}</code>",
              escape(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)))
             for key, value in summary.settings.items()]
-    return _table(("setting", "value"), rows)
+    return page.table(("setting", "value"), rows)
 
 
-def render(summary: RunSummary, gate_results: Sequence[GateResult], *, present: Collection[str] = (),
-           extra: Sequence[tuple[str, str]] = ()) -> str:
-    """The page; `present` names the report files written (charts and links only for those), `extra` adds
-    (file, label) links such as Locust's own report."""
+def render(summary: RunSummary, gate_results: Sequence[GateResult], folder: Folder, *,
+           locust_html: str | None = None) -> str:
+    """The page: a figure for each image format of the folder (a line saying so for one not written), a link for
+    each other file written so far, then Locust's own files present (`locust_html`, CSV files)."""
     outcome = verdict(summary, gate_results)
-    reasons = "".join(f"<li>{escape(reason)}</li>" for reason in outcome.reasons)
     warmup = summary.overall["warmup_requests"]
     started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(summary.started))
     target, run_id = summary.settings.get("target"), summary.settings.get("run_id")
@@ -122,24 +97,29 @@ def render(summary: RunSummary, gate_results: Sequence[GateResult], *, present: 
         facts += f"; generator CPU max {cpu['max']:.0f}%, mean {cpu['mean']:.0f}% of one core"
     clock = "".join(f"<p>{escape(line[0].upper() + line[1:])}.</p>"
                     for line in (schedule_line(summary), latency_line(summary), trust_line(summary)) if line)
+    images = [report for report in folder.formats if report.file_name.endswith(_IMAGES)]
     charts = "".join(
         # No caption: each chart carries its own title; the alt text names it for readers without images.
-        f"<figure><img src='{escape(name)}' alt='{escape(label)}' width=800 height=300></figure>" if name in present
-        else f"<p class=muted>{escape(label)}: chart not written.</p>" for name, label in _CHARTS)
-    links = [(name, label) for name, label in _OWN_FILES if name in present] + list(extra)
-    link_items = "".join(f"<li><a href='{escape(name)}'>{escape(label)}</a> <code>{escape(name)}</code></li>"
-                         for name, label in links)
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>edgeload {outcome.word}: {escape(outcome.headline)}</title><style>{_CSS}</style></head><body>
-<section class="verdict {outcome.outcome.slug}" id="verdict" data-verdict="{escape(outcome.word)}">
-<h1>{escape(outcome.headline)}</h1>{f'<ul>{reasons}</ul>' if reasons else ''}</section>
-<p>{escape(facts)}.</p>{clock}
-<h2 id="gates">Gates</h2>{_gates(gate_results)}<p class=muted>{escape(_defaults(gate_results))}</p>
-<h2 id="charts">Charts</h2>{charts}
-<h2 id="operations">Operations</h2>{_operations(summary)}
-<h2 id="failures">Failures by check</h2>{_failures(summary)}
-<h2 id="settings">Settings</h2>{_settings(summary)}
-<h2 id="files">Files</h2><ul>{link_items}</ul>
-</body></html>
-"""
+        f"<figure><img src='{escape(report.file_name)}' alt='{escape(report.label)}' width=800 height=300></figure>"
+        if report.file_name in folder.written else f"<p class=muted>{escape(report.label)}: chart not written.</p>"
+        for report in images)
+    links = [(report.file_name, report.label) for report in folder.formats
+             if report.file_name in folder.written and report not in images]
+    body = (f"<p>{escape(facts)}.</p>{clock}\n"
+            f'<h2 id="gates">Gates</h2>{_gates(gate_results)}<p class=muted>{escape(_defaults(gate_results))}</p>\n'
+            f'<h2 id="charts">Charts</h2>{charts}\n'
+            f'<h2 id="operations">Operations</h2>{_operations(summary)}\n'
+            f'<h2 id="failures">Failures by check</h2>{_failures(summary)}\n'
+            f'<h2 id="settings">Settings</h2>{_settings(summary)}')
+    return page.render(title=f"edgeload {outcome.word}: {outcome.headline}", verdict=outcome.word,
+                       kind=outcome.outcome.slug, headline=outcome.headline, reasons=outcome.reasons, body=body,
+                       files=[*links, *_locust_files(folder, locust_html)])
+
+
+def _locust_files(folder: Folder, locust_html: str | None) -> list[tuple[str, str]]:
+    """(file name, label) of Locust's own files present in the folder."""
+    links: list[tuple[str, str]] = []
+    if locust_html and folder.exists(locust_html):
+        links.append((locust_html, "Locust's own HTML report"))
+    links += [(path.name, "Locust CSV") for path in sorted(folder.path.glob("*.csv"))]
+    return links

@@ -10,28 +10,18 @@ from loadtests.reports.clock_lines import latency_line, schedule_line, trust_lin
 from loadtests.reports.contract_counts import contract_counts
 from loadtests.run_summary import RunSummary, is_contract_violation, rule_of
 from loadtests.verdict import Outcome, verdict
+from reporting import markdown
 
 ICONS = {Outcome.PASS: "✅", Outcome.FAIL: "❌", Outcome.NOT_TRUSTWORTHY: "⚠️", Outcome.INTERRUPTED: "⏹️",
          Outcome.COULD_NOT_RUN: "🚫"}
 
 
-def _cell(text: object) -> str:
-    # A pipe or a newline would end the table cell early.
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
 def _sentence(line: str) -> str:
-    return _cell(line[0].upper() + line[1:] + ".")
+    return markdown.cell(line[0].upper() + line[1:] + ".")
 
 
 def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}" if value < 10 else f"{value:.1f}"
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[object]], align: str = "") -> list[str]:
-    marks = [("---:" if align[i:i + 1] == "r" else "---") for i in range(len(header))]
-    return [f"| {' | '.join(header)} |", f"| {' | '.join(marks)} |",
-            *(f"| {' | '.join(_cell(c) for c in row)} |" for row in rows)]
 
 
 def _rule(summary: RunSummary, category: str) -> str:
@@ -45,14 +35,14 @@ def _rule(summary: RunSummary, category: str) -> str:
 def render(summary: RunSummary, gate_results: Sequence[GateResult]) -> str:
     outcome = verdict(summary, gate_results)
     lines = [f"# {ICONS[outcome.outcome]} edgeload: {outcome.headline}", ""]
-    lines += [f"- {_cell(reason)}" for reason in outcome.reasons]
+    lines += [f"- {markdown.cell(reason)}" for reason in outcome.reasons]
     warmup = summary.overall["warmup_requests"]
     lines += ["", f"{summary.total_requests} requests in {summary.duration_s:.1f} s"
                   + (f", {warmup} of them in the warm-up (excluded from the gates)" if warmup else "")
                   + (f"; {summary.late} could not be sent on time" if summary.late else "") + ".", ""]
     if gate_results:
         lines += ["## Gates", ""]
-        lines += _table(("gate", "threshold", "measured", "result"),
+        lines += markdown.table(("gate", "threshold", "measured", "result"),
                         [(f"`{r.name}`" + (" (default)" if r.gate.default else ""), r.threshold, r.measured,
                           "✅ pass" if r.passed else "❌ fail") for r in gate_results])
         lines.append("")
@@ -66,17 +56,17 @@ def render(summary: RunSummary, gate_results: Sequence[GateResult]) -> str:
     rows = [(f"`{name}`", s["requests"], s["failures"], "-" if s["rps"] is None else f"{s['rps']:.1f}",
              _ms(s["p50_ms"]), _ms(s["p90_ms"]), _ms(s["p95_ms"]), _ms(s["p99_ms"]), _ms(s["max_ms"]))
             for name, s in [*summary.operations.items(), ("overall", summary.overall)]]
-    lines += _table(("operation", "requests", "failures", "req/s", "p50", "p90", "p95", "p99", "max"), rows,
+    lines += markdown.table(("operation", "requests", "failures", "req/s", "p50", "p90", "p95", "p99", "max"), rows,
                     "lrrrrrrrr")
     lines.append("")
     if summary.total_failures_by_category:
         lines += ["## Failures by check", ""]
         contract = contract_counts(summary)
         lines += [contract, ""] if contract else []
-        lines += _table(("check or category", "kind", "rule", "count", "first failure"),
-                        [(f"`{category}`", "contract" if is_contract_violation(category) else "transport/HTTP",
-                          rule_of(category), n, _rule(summary, category))
-                         for category, n in summary.total_failures_by_category.items()], "lllrl")
+        lines += markdown.table(("check or category", "kind", "rule", "count", "first failure"),
+                                [(f"`{category}`", "contract" if is_contract_violation(category) else "transport/HTTP",
+                                  rule_of(category), n, _rule(summary, category))
+                                 for category, n in summary.total_failures_by_category.items()], "lllrl")
         lines.append("")
     cpu = summary.cpu
     if cpu["max"] is not None and cpu["mean"] is not None:

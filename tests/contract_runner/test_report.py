@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
+import re
 import xml.etree.ElementTree as ET
 from html import escape
 
 import orjson
 
 from contract_runner import records
+from contract_runner import report as contract_report
 from contract_runner.report import Report, console_summary, rows, write
 from contract_runner.reproduction import curl_command, setup_note
 from contract_runner.runs import RunResult, schemathesis_records
@@ -70,7 +73,8 @@ def test_summary_and_html_lead_with_the_verdict(tmp_path):
 def test_html_says_pass_when_every_check_passed(tmp_path):
     write(report(OK, exit_code=0), tmp_path)
     html = (tmp_path / "report.html").read_text()
-    verdict = '<section class="verdict pass" id="verdict">\n<h1>Verdict: pass (every check passed on every case)</h1>'
+    verdict = ('<section class="verdict pass" id="verdict" data-verdict="pass">\n'
+               '<h1>Verdict: pass (every check passed on every case)</h1>')
     assert verdict in html
 
 
@@ -165,3 +169,27 @@ def test_schemathesis_records_carry_the_status_and_the_curl_of_a_failing_case(tm
     assert "[Filtered]" not in bad["curl"]
     assert (bad["status"], good["status"]) == (200, 200)
     assert "curl" not in good
+
+
+def test_write_a_report_that_fails_costs_only_itself(tmp_path, monkeypatch):
+    def broken(report, folder):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(contract_report, "REPORTS", tuple(
+        dataclasses.replace(entry, render=broken) if entry.name == "junit" else entry
+        for entry in contract_report.REPORTS))
+    errors: list[str] = []
+    written = write(report(OK, BAD), tmp_path, on_error=errors.append)
+    assert [path.name for path in written] == ["summary.json", "report.html"]
+    assert errors == [f"edgeload contract: could not write {tmp_path / 'junit.xml'}: OSError: disk full"]
+    html = (tmp_path / "report.html").read_text()
+    assert "<a href='summary.json'>" in html
+    assert "junit.xml" not in html
+
+
+def test_write_links_the_runners_own_files_present_after_the_reports(tmp_path):
+    (tmp_path / "schemathesis").mkdir()
+    (tmp_path / "schemathesis" / "junit.xml").write_text("<testsuites/>")
+    write(report(OK, exit_code=0), tmp_path)
+    links = re.findall(r"<a href='([^']+)'>", (tmp_path / "report.html").read_text())
+    assert links == ["summary.json", "junit.xml", "schemathesis/junit.xml"]

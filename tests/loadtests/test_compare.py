@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+import reporting
 from loadtests import compare, history
 from loadtests.latency import LatencyHistogram
 from loadtests.run_summary import OVERALL
@@ -54,9 +55,11 @@ def test_compare_cli_prints_the_table_and_writes_markdown_and_html(tmp_path: Pat
     markdown = (tmp_path / "compare" / "compare.md").read_text()
     assert markdown.startswith("# edgeload compare: main (A) vs branch (B)")
     assert f"| {INTERACT} | p95 |" in markdown
+    assert "\n| scope | metric | A | B | B vs A | difference |\n| --- | --- | --- | --- | --- | --- |\n" in markdown
     page = (tmp_path / "compare" / "compare.html").read_text()
     assert page.count("<svg") == 3  # overall and two operations
     assert page.count("<polyline") == 6  # A and B in each
+    assert f"<style>{reporting.page.CSS}</style>" in page  # the one stylesheet of every report
 
 
 def test_compare_cli_exits_2_with_one_line_on_an_unknown_run(tmp_path: Path,

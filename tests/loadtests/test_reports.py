@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from html import escape
 from html.parser import HTMLParser
 
@@ -14,6 +15,7 @@ from loadtests.measurements import Measurements
 from loadtests.reports import format_exchange, format_summary, write_reports
 from loadtests.reports import writer as report_writer
 from loadtests.run_summary import RunSummary
+from reporting import ReportFormat
 from targets.transport import RULES as TRANSPORT_RULES
 
 INTERACT = "POST /ee/v2/interact"
@@ -23,7 +25,7 @@ SECRET = "FAKE-s3cr3t-9f8e7d6c5b4a"  # must never appear in any written file
 HEADLINE = "FAIL: 3 of 8 gates failed (POST /ee/v2/collect: p99<1ms, violations==0, error_rate<1%)"
 RULES = {"request_id_echo": "request_id_echo: sent 'sent-id', the body's `requestId` is 'other'",
          "timeout": "timeout: no complete response within the client's timeout"}
-FILES = ["summary.json", "junit.xml", "summary.md", "rps.png", "latency.png", "errors.png", "index.html"]
+FILES = ["junit.xml", "summary.json", "summary.md", "rps.png", "latency.png", "errors.png", "index.html"]
 
 
 def _run() -> RunSummary:
@@ -199,10 +201,12 @@ def test_write_reports_never_writes_a_secret(report):
 
 
 def test_write_reports_a_failing_writer_does_not_stop_the_others(tmp_path, monkeypatch):
-    def broken(summary):
+    def broken(run, folder):
         raise RuntimeError(f"renderer exploded near client_secret={SECRET}")
 
-    monkeypatch.setitem(__import__("loadtests.reports.charts", fromlist=["RENDERERS"]).RENDERERS, "rps.png", broken)
+    reports = [replace(report, render=broken) if report.file_name == "rps.png" else report
+               for report in report_writer.REPORTS]
+    monkeypatch.setattr(report_writer, "REPORTS", tuple(reports))
     errors: list[str] = []
     written = write_reports(tmp_path, _run(), [], on_error=errors.append)
     assert [path.name for path in written] == [name for name in FILES if name != "rps.png"]
@@ -210,7 +214,7 @@ def test_write_reports_a_failing_writer_does_not_stop_the_others(tmp_path, monke
     assert errors[0].startswith(f"edgeload: could not write {tmp_path / 'rps.png'}: RuntimeError: renderer exploded")
     assert SECRET not in errors[0]
     assert "rps.png" not in [url for url in re.findall(r"src='([^']+)'", (tmp_path / "index.html").read_text())]
-    assert report_writer.REPORT_FILES.keys() == set(FILES)
+    assert [report.file_name for report in report_writer.REPORTS] == FILES
 
 
 def test_write_reports_applies_the_given_redact_function(tmp_path):
@@ -264,3 +268,16 @@ def test_console_summary_names_the_rule_each_example_broke():
     at = next(i for i, line in enumerate(lines) if line.startswith("failures by category"))
     assert lines[at + 1:at + 3] == [f"  {RULES['request_id_echo']} (on {INTERACT})",
                                     f"  {RULES['timeout']} (on {INTERACT})"]
+
+
+def test_write_reports_links_a_format_added_to_the_registry_from_the_page(tmp_path, monkeypatch):
+    extra = ReportFormat("requests", "requests.txt", "Requests per operation",
+                         lambda run, _: f"{run.summary.total_requests}\n")
+    reports = report_writer.REPORTS
+    monkeypatch.setattr(report_writer, "REPORTS", (*reports[:-1], extra, reports[-1]))
+    written = write_reports(tmp_path, _run(), [], locust_html=None, on_error=pytest.fail)
+    assert [path.name for path in written] == [*FILES[:-1], "requests.txt", "index.html"]
+    assert (tmp_path / "requests.txt").read_text() == "600\n"
+    page = (tmp_path / "index.html").read_text()
+    assert ("<li><a href='summary.md'>Markdown summary</a> <code>summary.md</code></li>"
+            "<li><a href='requests.txt'>Requests per operation</a> <code>requests.txt</code></li>") in page

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from emulator.config import DEFAULT_DATASTREAM_ID
 from emulator.server import RunningEmulator, spawn
+from loadtests.reports import REPORTS
 from tests.edgeload_runs import ROOT, admin, edgeload_run, finish, summary_of
 
 INTERACT_PATH = f"/ee/v2/interact?datastreamId={DEFAULT_DATASTREAM_ID}"
@@ -60,8 +61,8 @@ def run_against(url: str, report_dir: Path, run_id: str, *args: str) -> tuple[in
     return code, summary_of(report_dir / run_id), err
 
 
-REPORT_FILES = ("index.html", "summary.json", "summary.md", "junit.xml", "rps.png", "latency.png", "errors.png",
-                "locust.html")
+# Every format of the load test's registry, and Locust's own page: a format added there is checked here too.
+REPORT_FILES = (*(report.file_name for report in REPORTS), "locust.html")
 
 
 def missing_reports(directory: Path) -> list[str]:

@@ -2,7 +2,7 @@
 writing reports leaves each file whole, old or new; every report writer writes atomically.
 
 Interrupted runs (SIGINT, SIGTERM) and a target that goes away mid-run are tested in tests/loadtests/test_run.py;
-the atomic write itself in tests/contracts/test_atomic.py.
+the atomic write itself in tests/reporting/test_atomic.py.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def test_reports_killed_mid_write_are_each_whole_old_or_new(
 
 # Files written in place on purpose, with the reason.
 IN_PLACE = {
-    "targets/atomic.py": "the atomic write itself",
+    "reporting/atomic.py": "the atomic write itself",
     "contract_runner/runs.py": "schemathesis.toml: schemathesis' input, rendered before it runs, not a report",
 }
 _WRITE_METHODS = {"write_text", "write_bytes"}
@@ -148,7 +148,7 @@ def _direct_writes(path: Path, root: Path = ROOT) -> list[str]:
 
 
 def test_every_report_writer_writes_atomically() -> None:
-    modules = sorted(path for package in ("contracts", "targets", "contract_runner", "xdm", "loadtests")
+    modules = sorted(path for package in ("contracts", "targets", "contract_runner", "xdm", "reporting", "loadtests")
                      for path in (ROOT / package).rglob("*.py"))
     offenders = [hit for path in modules if path.relative_to(ROOT).as_posix() not in IN_PLACE
                  for hit in _direct_writes(path)]

@@ -1,11 +1,11 @@
-"""Atomic file writes for every report: the load test's (loadtests.reports) and the contract run's
-(contract_runner.report).
+"""Atomic file writes for every report and every file a run leaves behind (records, tallies, histories).
 
 A run interrupted by Ctrl-C, SIGTERM or a dying target still writes its reports; a report read by CI
 while it is being rewritten, or left behind by a crash mid-write, must be the old file or the new one, never half
-of either. It lives here, in the lowest layer that writes reports, so that both can use it. POSIX
-`rename(2)` replaces a file atomically within one file system, so the data goes to a temporary file in the same
-directory, is flushed to disk, then replaces the target.
+of either. It lives in `reporting`, the lowest layer that writes files (standard library only), so that every
+command can use it. POSIX `rename(2)` replaces a file atomically within one file system
+(https://pubs.opengroup.org/onlinepubs/9699919799/functions/rename.html), so the data goes to a temporary file in
+the same directory, is flushed to disk, then replaces the target.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from targets import atomic
-from targets.atomic import write_atomic
+from reporting import atomic
+from reporting.atomic import write_atomic
 
 
 class _Crash(BaseException):
