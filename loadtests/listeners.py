@@ -36,7 +36,7 @@ from locust.runners import STATE_RUNNING, STATE_SPAWNING, WORKER_REPORT_INTERVAL
 from emulator.lifeline import inherited_lifeline
 from loadtests import progress, rebalance, run_end, target_profile, web_ui
 from loadtests.exchange_adapter import CheckFailed, status_category, transport_category
-from loadtests.gates import GateError, parse_gates, run_gates, validate_gates
+from loadtests.gates import GateError, run_gates
 from loadtests.options import LoadOptions, add_locust_options
 from loadtests.pacing import GlobalRate
 from loadtests.preload import preload
@@ -62,15 +62,15 @@ def on_init_command_line_parser(parser: Any, **kwargs: Any) -> None:
 def on_init(environment: Any, **kwargs: Any) -> None:
     runner = environment.runner
     try:
-        options = LoadOptions.from_namespace(environment.parsed_options)
+        options = LoadOptions.from_namespace(environment.parsed_options)  # gates parsed and checked here, once
         if not isinstance(runner, WorkerRunner):
-            validate_gates(run_gates(options), options.target_rps or None, options.baseline)
             run_end.apply_persona_weights(environment, options)
     except (ValueError, GateError) as error:
         # Bad input: one line naming the problem, no traceback; 2 = could not run.
         print(f"edgeload: {error}", file=sys.stderr)
         sys.exit(2)
     state = set_state(environment, ProcessState(environment, options))
+    state.options_read = _namespace(environment)
     embedded = web_ui.embedded_emulator(environment)  # plain `locust` with a web UI and no --host
     if embedded is not None:
         environment.host = embedded
@@ -110,8 +110,9 @@ def on_test_start(environment: Any, **kwargs: Any) -> None:
     state = process_state(environment)
     runner = environment.runner
     try:  # the web UI may have changed the options, the host or the profile: a value it cannot use stops the run
-        state.options = LoadOptions.from_namespace(environment.parsed_options)
-        validate_gates(run_gates(state.options), state.options.target_rps or None, state.options.baseline)
+        if _namespace(environment) != state.options_read:  # read anew only what the web UI or the master changed
+            state.options = LoadOptions.from_namespace(environment.parsed_options)
+            state.options_read = _namespace(environment)
         target_profile.apply(environment, state, prime=not isinstance(runner, MasterRunner))
     except (ValueError, GateError) as error:  # TargetError is a ValueError
         state.stop_reason = f"not started: {error}"  # our web UI tab shows it (loadtests.live_view)
@@ -219,6 +220,11 @@ def on_quitting(environment: Any, **kwargs: Any) -> None:
 
 # --- helpers ----------------------------------------------------------------------------------------------------
 
+def _namespace(environment: Any) -> dict[str, Any]:
+    """Locust's parsed options as a plain mapping, to tell whether they changed since they were read."""
+    return dict(vars(environment.parsed_options)) if environment.parsed_options is not None else {}
+
+
 def _headless(environment: Any) -> bool:
     return bool(getattr(environment.parsed_options, "headless", False))
 
@@ -273,7 +279,7 @@ def _probe_lag(state: ProcessState, run_number: int) -> None:
 
 
 def _watch_abort_gates(environment: Any, state: ProcessState, run_number: int) -> None:
-    gates = [gate for gate in parse_gates(state.options.gates) if gate.abort]
+    gates = [gate for gate in run_gates(state.options) if gate.abort]
     watch = AbortWatch(gates)  # remembers since when each gate fails, for `!abort after 30s`
     while gates and state.run_number == run_number and state.running:
         gevent.sleep(ABORT_CHECK_S)

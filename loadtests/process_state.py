@@ -45,6 +45,8 @@ class ProcessState:
     def __init__(self, environment: Any, options: LoadOptions) -> None:
         self._environment = weakref.ref(environment)
         self.options = options
+        # Locust's parsed options `options` were read from: a run start re-reads only what changed since.
+        self.options_read: dict[str, Any] = {}
         self.measurements: Measurements | None = None
         self.rate: GlobalRate | None = None
         self.schedule: Schedule | None = None  # a worker's part of the run, from the master

@@ -98,7 +98,7 @@ def test_parse_gates_adds_the_rate_gate_for_an_open_model_run_only():
 
 
 def test_run_gates_drops_the_defaults_with_no_default_gates():
-    options = LoadOptions(gates=("p99<50ms",), target_rps=100.0, no_default_gates=True)
+    options = LoadOptions(gates=(parse_gate("p99<50ms"),), target_rps=100.0, no_default_gates=True)
     assert [g.text for g in run_gates(options)] == ["p99<50ms"]
     assert [g.text for g in run_gates(LoadOptions(target_rps=100.0))] == [*DEFAULT_GATES, "rps>=95%"]
 
