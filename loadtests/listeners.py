@@ -70,7 +70,7 @@ def on_init(environment: Any, **kwargs: Any) -> None:
         print(f"edgeload: {error}", file=sys.stderr)
         sys.exit(2)
     state = set_state(environment, ProcessState(environment, options))
-    state.options_read = _namespace(environment)
+    state.options_read = dict(vars(environment.parsed_options)) if environment.parsed_options is not None else {}
     embedded = web_ui.embedded_emulator(environment)  # plain `locust` with a web UI and no --host
     if embedded is not None:
         environment.host = embedded
@@ -110,9 +110,7 @@ def on_test_start(environment: Any, **kwargs: Any) -> None:
     state = process_state(environment)
     runner = environment.runner
     try:  # the web UI may have changed the options, the host or the profile: a value it cannot use stops the run
-        if _namespace(environment) != state.options_read:  # read anew only what the web UI or the master changed
-            state.options = LoadOptions.from_namespace(environment.parsed_options)
-            state.options_read = _namespace(environment)
+        state.read_options(environment.parsed_options)
         target_profile.apply(environment, state, prime=not isinstance(runner, MasterRunner))
     except (ValueError, GateError) as error:  # TargetError is a ValueError
         state.stop_reason = f"not started: {error}"  # our web UI tab shows it (loadtests.live_view)
@@ -219,11 +217,6 @@ def on_quitting(environment: Any, **kwargs: Any) -> None:
 
 
 # --- helpers ----------------------------------------------------------------------------------------------------
-
-def _namespace(environment: Any) -> dict[str, Any]:
-    """Locust's parsed options as a plain mapping, to tell whether they changed since they were read."""
-    return dict(vars(environment.parsed_options)) if environment.parsed_options is not None else {}
-
 
 def _headless(environment: Any) -> bool:
     return bool(getattr(environment.parsed_options, "headless", False))

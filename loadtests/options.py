@@ -98,7 +98,8 @@ OPTIONS: tuple[CustomOption, ...] = (
     # The metrics and their units come from their registry (loadtests.gate_metrics).
     CustomOption("--gate", "pass/fail gate [OPERATION:] METRIC OP VALUE [over DURATION] [!abort[=GRACE] [after "
                  "DURATION]], repeatable, e.g. 'p95<200ms', 'error_rate<1%', 'rps>=95%'; OP is one of < <= > >= ==; "
-                 f"METRIC {'; '.join(gate_metrics.grammar())}; VALUE may be baseline[+|-MARGIN] with --baseline",
+                 f"METRIC is one of {'; '.join(gate_metrics.grammar())}; "
+                 "VALUE may be baseline[+|-MARGIN] with --baseline",
                  "", web_ui=False, repeat=True),
     # The web UI has no repeatable text field (a list option becomes a multi-select of fixed choices): its gates
     # are one text, added to any --gate. No percent sign in the help: the UI shows it as argparse's '%%'.

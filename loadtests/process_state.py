@@ -100,6 +100,15 @@ class ProcessState:
         assert self._traffic is not None
         return self._traffic
 
+    def read_options(self, namespace: Any) -> LoadOptions:
+        """The options of Locust's parsed `namespace` (a web UI start or the master may have changed it), read and
+        checked again, gates included, only if it changed since they were last read; raises ValueError."""
+        current = dict(vars(namespace)) if namespace is not None else {}
+        if current != self.options_read:
+            self.options = LoadOptions.from_namespace(namespace)
+            self.options_read = current
+        return self.options
+
     def prepare_traffic(self) -> None:
         """Build the seeded traffic source (about half a second: its pools) unless the one built still fits.
 

@@ -74,14 +74,19 @@ class EdgeShape(LoadTestShape):
     def tick(self) -> tuple[int, float] | None:
         environment = self.runner.environment if self.runner is not None else None
         parsed = getattr(environment, "parsed_options", None)
-        options = LoadOptions.from_namespace(parsed)
+        state = process_state(environment) if environment is not None else None
+        try:  # read again only if a web UI start changed them: the gates are parsed with them
+            options = state.read_options(parsed) if state is not None else LoadOptions.from_namespace(parsed)
+        except ValueError:
+            if state is None:
+                raise
+            options = state.options  # the start listener refuses the new ones, says why and stops the run
         users = int(getattr(parsed, "num_users", None) or 1)
         spawn_rate = float(getattr(parsed, "spawn_rate", None) or users)
         rate_mode = options.target_rps > 0
         name = self.shape_name or options.shape
         profile = shape_profile(name, options, options.target_rps if rate_mode else users, run_time_of(environment))
         # Seconds since this run's load started (on a master: since its last worker started, loadtests.listeners).
-        state = process_state(environment) if environment is not None else None
         now = time.time() - state.start_at if state is not None and state.start_at else (
             time.perf_counter() - self.start_time)  # what get_run_time() returns (untyped in Locust)
         if profile.end is not None:

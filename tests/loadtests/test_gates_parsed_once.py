@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from loadtests import gates, run_end
-from loadtests.gates import Gate, run_gates
+from loadtests.gates import Gate, GateError, run_gates
 from loadtests.live_view import live_document
 from loadtests.measurements import Measurements
 from loadtests.options import LoadOptions
@@ -84,3 +84,18 @@ def test_locust_process_parses_each_gate_once_from_its_options_to_the_reports(
     assert [row["gate"] for row in document["gates"]][:3] == GATES
     assert document["settings"]["gates"] == GATES
     assert "p95<40ms !abort" in capsys.readouterr().out
+
+
+def test_a_run_start_reads_the_options_again_only_when_they_changed(parsed: list[str]) -> None:
+    environment = _Environment()
+    state = ProcessState(environment, LoadOptions())
+    namespace = argparse.Namespace(gate=["p99<50ms"], gates="")
+    state.read_options(namespace)
+    state.read_options(namespace)  # a headless run's start, or a shape's tick: the same options
+    assert parsed == ["p99<50ms"]
+    namespace.gates = "p95<40ms"  # the web UI's field, changed before a start
+    assert [gate.text for gate in state.read_options(namespace).gates] == ["p99<50ms", "p95<40ms"]
+    namespace.gates = "p95 under 40ms"
+    with pytest.raises(GateError, match="p95 under 40ms"):
+        state.read_options(namespace)
+    assert [gate.text for gate in state.options.gates] == ["p99<50ms", "p95<40ms"]  # the last good ones stay
