@@ -301,19 +301,6 @@ def passed(results: Iterable[GateResult]) -> bool:
     return all(result.passed for result in results)
 
 
-def should_abort(
-    gates: Sequence[Gate], live_summary: RunSummary, elapsed_s: float, target_rps: float | None = None
-) -> Gate | None:
-    """The first `!abort` gate that has clearly failed: past its grace (`elapsed_s` = run time so far) and failing
-    on a measured value (a gate with nothing measured yet never aborts)."""
-    for gate in gates:
-        if gate.abort and not gate.baseline and elapsed_s >= gate.abort_grace_s:
-            result = _evaluate(gate, live_summary, target_rps)
-            if not result.passed and result.value is not None:
-                return gate
-    return None
-
-
 def _evaluate(gate: Gate, summary: RunSummary, target_rps: float | None) -> GateResult:
     value, measured, message = gate.definition.extract(gate, summary, target_rps)
     ok = value is not None and _OPERATORS[gate.op](value, gate.threshold)

@@ -12,12 +12,12 @@ from loadtests.gates import (
     parse_gates,
     passed,
     run_gates,
-    should_abort,
     validate_gates,
 )
 from loadtests.measurements import Measurements
 from loadtests.options import LoadOptions
 from loadtests.run_summary import RunSummary, SlotSummary
+from loadtests.windows import AbortWatch
 
 INTERACT = "POST /ee/v2/interact"
 COLLECT = "POST /ee/v2/collect"
@@ -205,20 +205,20 @@ def test_passed_is_the_conjunction_of_results():
     assert not passed(evaluate(parse_gates(["p95<0.5ms"]), summary, None))
 
 
-def test_should_abort_waits_for_the_grace_period_then_aborts():
+def test_abort_watch_waits_for_the_grace_period_then_aborts():
     gates = parse_gates(["p95<2ms !abort=10s", "p99<1ms"], defaults=False)
     slow = _summary([5_000] * 100)
-    assert should_abort(gates, slow, elapsed_s=9.99) is None
-    aborting = should_abort(gates, slow, elapsed_s=10.0)
+    assert AbortWatch(gates).check(slow, elapsed_s=9.99) is None
+    aborting = AbortWatch(gates).check(slow, elapsed_s=10.0)
     assert isinstance(aborting, Gate)
     assert aborting.text == "p95<2ms !abort=10s"
-    assert should_abort(gates, _summary([1_000] * 100), elapsed_s=60.0) is None  # passing: no abort
+    assert AbortWatch(gates).check(_summary([1_000] * 100), elapsed_s=60.0) is None  # passing: no abort
 
 
-def test_should_abort_never_fires_without_measured_data():
+def test_abort_watch_never_fires_without_measured_data():
     gates = parse_gates(["p95<2ms !abort=0s"], defaults=False)
     empty = Measurements(STARTED, warmup_until=STARTED + 30).summary(STARTED + 5, timeline=False)
-    assert should_abort(gates, empty, elapsed_s=5.0) is None
+    assert AbortWatch(gates).check(empty, elapsed_s=5.0) is None
 
 
 def test_evaluate_trust_passes_while_the_lag_stays_within_2_ms_or_10_percent_of_the_p50():
