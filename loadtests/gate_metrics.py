@@ -112,12 +112,22 @@ def names_where(has: Callable[[GateMetric], object]) -> tuple[str, ...]:
     return tuple(name for name, entry in _REGISTRY.items() if has(entry))
 
 
-def grammar() -> list[str]:
-    """The metrics part of the gate grammar, one line per help text: 'p50 p90 ...: latency in ms, s or us ...'."""
+def _by_help() -> dict[str, list[str]]:
+    """The metric names grouped by their help line, in registration order."""
     groups: dict[str, list[str]] = {}
     for entry in _REGISTRY.values():
         groups.setdefault(entry.help, []).append(entry.name)
-    return [f"{' '.join(group)}: {help}" for help, group in groups.items()]
+    return groups
+
+
+def grammar() -> list[str]:
+    """The metrics part of the gate grammar, one line per help text: 'p50 p90 ...: latency in ms, s or us ...'."""
+    return [f"{' '.join(group)}: {help}" for help, group in _by_help().items()]
+
+
+def short_names() -> str:
+    """The metrics on one short line, runs of one kind as first..last: 'p50..max send_p50..send_max error_rate ...'."""
+    return " ".join(f"{group[0]}..{group[-1]}" if len(group) > 2 else " ".join(group) for group in _by_help().values())
 
 
 # --- how values are read ------------------------------------------------------------------------------------------
@@ -319,10 +329,3 @@ register(GateMetric("trust", Percent("of the bound (e.g. trust<=100%)"), _trust,
                     "e.g. trust<=100%", clock=True, trust=True,
                     no_scope="trust is measured per process, not per operation"))
 
-
-def short_names() -> str:
-    """The metrics on one short line, runs of one kind as first..last: 'p50..max send_p50..send_max error_rate ...'."""
-    groups: dict[str, list[str]] = {}
-    for entry in _REGISTRY.values():
-        groups.setdefault(entry.help, []).append(entry.name)
-    return " ".join(f"{group[0]}..{group[-1]}" if len(group) > 2 else " ".join(group) for group in groups.values())
