@@ -19,14 +19,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from loadtests.gates import LATENCY_METRICS, Gate, GateResult, baseline_text
+from loadtests.gates import Gate, GateResult, baseline_text
 from loadtests.history import HISTORY_FILE, HistoryError, find, latest_pass, load
-from loadtests.latency import LatencyHistogram
 from loadtests.run_summary import OVERALL, RunSummary
-from loadtests.significance import Difference, latency, proportion, rate
 
 LATEST_PASS = "latest-pass"
-_PERCENTILES = {"p50": 50.0, "p90": 90.0, "p95": 95.0, "p99": 99.0, "avg": None}
 
 
 class BaselineError(ValueError):
@@ -96,15 +93,6 @@ def _limit(gate: Gate) -> tuple[float, float]:
     return (1.0 + gate.threshold, 0.0) if gate.margin_relative else (1.0, gate.threshold)
 
 
-def _describe(gate: Gate, diff: Difference, then: float, unit: str) -> str:
-    change = f"{100 * (diff.current / then - 1):+.1f}%" if then else "new"
-    if gate.metric == "error_rate":
-        return (f"{100 * diff.current:.2f}% vs baseline {100 * then:.2f}%, limit {100 * diff.allowed:.2f}% "
-                f"(difference past it {100 * diff.low:+.2f}..{100 * diff.high:+.2f} points)")
-    return (f"{diff.current:.3f}{unit} vs baseline {then:.3f}{unit} ({change}), limit {diff.allowed:.3f}{unit} "
-            f"(difference past it {diff.low:+.3f}..{diff.high:+.3f}{unit})")
-
-
 def judge(gate: Gate, summary: RunSummary, baseline: Mapping[str, Any] | str | None) -> GateResult:
     """One baseline gate: passed unless past the limit and significantly so."""
     limit = f"{gate.op} {baseline_text(gate)}"
@@ -121,26 +109,13 @@ def judge(gate: Gate, summary: RunSummary, baseline: Mapping[str, Any] | str | N
         return unmeasured(f"no requests{'' if gate.scope is None else ' for ' + gate.scope} after the warm-up")
     if not then or not then.get("requests"):
         return unmeasured(f"baseline {name} has no requests{'' if gate.scope is None else ' for ' + gate.scope}")
-    factor, offset = _limit(gate)
-    unit = " ms"
-    if gate.metric in LATENCY_METRICS:
-        encoded = summary.histograms.get(OVERALL if gate.scope is None else gate.scope)
-        if not encoded or not then.get("hist"):
-            return unmeasured(f"no latency histogram in {'this run' if not encoded else name}")
-        diff = latency(LatencyHistogram.decode(encoded), LatencyHistogram.decode(then["hist"]),
-                       _PERCENTILES[gate.metric], factor, offset)
-        reference = float(then[LATENCY_METRICS[gate.metric]])
-    elif gate.metric == "error_rate":
-        diff = proportion(now["failures"], now["requests"], int(then["failures"]), int(then["requests"]), offset)
-        reference, unit = float(then["failures"]) / float(then["requests"]), "%"
-    else:
-        base_seconds = float(baseline.get("measured_s") or 0)
-        if summary.measured_s <= 0 or base_seconds <= 0:
-            return unmeasured("no measured time to take a rate from")
-        diff = rate(now["requests"], summary.measured_s, int(then["requests"]), base_seconds, factor)
-        reference, unit = float(then["requests"]) / base_seconds, "/s"
+    compare = gate.definition.baseline
+    assert compare is not None  # refused at parse time (loadtests.gates)
+    reading = compare(gate, summary, now, then, baseline, *_limit(gate))
+    if isinstance(reading, str):
+        return unmeasured(reading)
+    diff, measured = reading
     breached = diff.above if gate.op in ("<", "<=") else diff.below
-    measured = _describe(gate, diff, reference, unit)
     significant = "significant" if breached else (
         "within noise" if (diff.current > diff.allowed if gate.op in ("<", "<=") else diff.current < diff.allowed)
         else "within the limit")

@@ -6,18 +6,9 @@ Grammar, one gate per expression (`--gate` is repeatable; spaces are optional):
 
 - OPERATION scopes the gate to one operation label, e.g. `POST /ee/v2/interact: p95<200ms`; without it the gate
   reads the whole run.
-- METRIC and VALUE:
-  | metric | value | example |
-  | p50 p90 p95 p99 avg max | latency with unit ms, s or us (ms if none); in open-model runs counted from
-  |                         | each request's scheduled time | `p99<=0.5s` |
-  | send_p50 ... send_max | the same counted from the moment each request was sent | `send_p99<300ms` |
-  | error_rate | percent or a fraction | `error_rate<1%`, `error_rate<0.01` |
-  | rps | percent of --target-rps, or an absolute rate | `rps>=95%`, `rps>=800` |
-  | violations | count of contract violations (whole run, warm-up included) | `violations==0` |
-  | cpu | percent of one core, the generator's highest sample (whole run only) | `cpu<90%` |
-  | trust | the generator's scheduling lag or run-queue wait, in percent of the bound its figures can bear
-  |       | (loadtests.trust; whole run only) | `trust<=100%` |
-  | late | percent of the scheduled requests not sent on time (open model, whole run), or a count | `late<=1%` |
+- METRIC and VALUE: each metric, its unit, how it is read and shown, are entries of loadtests.gate_metrics
+  (`edgeload run --help` lists them): p50 ... max and send_p50 ... send_max (latency), error_rate, rps,
+  violations, cpu, late, trust.
 - OP is one of < <= > >= ==.
 - VALUE may be `baseline[+|-MARGIN]`, relative to the run named by --baseline (loadtests.baseline), e.g.
   `p95<=baseline+10%`, `error_rate<=baseline+0.5%`, `rps>=baseline-5%`: such a gate fails only when the breach is
@@ -26,6 +17,9 @@ Grammar, one gate per expression (`--gate` is repeatable; spaces are optional):
   e.g. `p99<200ms over 30s`; `!abort after DURATION` aborts only once the gate has failed that long.
 - `!abort` stops the run as soon as the gate fails once the grace period (default 10 s of run time) has passed,
   like k6's abortOnFail with delayAbortEval; `!abort=30s` sets the grace.
+
+A gate is parsed once per process into a typed `Gate` (loadtests.options reads the run's own gates; the defaults
+below are parsed at import) and travels as such to the live checks, the web UI tab, the verdict and the reports.
 
 Gates read the statistics after the warm-up. The defaults (`default_gate_texts`) apply unless a gate on the
 same metric and scope replaces them, or `--no-default-gates` drops them all (docs/gates.md#default-gates):
@@ -43,15 +37,15 @@ same metric and scope replaces them, or `--no-default-gates` drops them all (doc
 
 from __future__ import annotations
 
-import math
 import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from loadtests.run_summary import OperationSummary, RunSummary
-from loadtests.trust import describe
+from loadtests import gate_metrics
+from loadtests.gate_metrics import GateMetric
+from loadtests.run_summary import RunSummary
 
 if TYPE_CHECKING:
     from loadtests.options import LoadOptions
@@ -60,15 +54,8 @@ DEFAULT_GATES: tuple[str, ...] = ("violations==0", "error_rate<1%", "late<=1%", 
 OPEN_MODEL_DEFAULT_GATES: tuple[str, ...] = ("rps>=95%",)  # only with a target rate to compare with
 DEFAULT_ABORT_GRACE_S = 10.0
 
-# In open-model runs p50 ... max count from each request's scheduled time (loadtests.measurements); send_* count
-# from the moment it was sent, in every run.
-LATENCY_METRICS = {"p50": "p50_ms", "p90": "p90_ms", "p95": "p95_ms", "p99": "p99_ms", "avg": "mean_ms",
-                   "max": "max_ms", "send_p50": "send_p50_ms", "send_p90": "send_p90_ms", "send_p95": "send_p95_ms",
-                   "send_p99": "send_p99_ms", "send_avg": "send_mean_ms", "send_max": "send_max_ms"}
-METRICS = (*LATENCY_METRICS, "error_rate", "rps", "violations", "cpu", "late", "trust")
 _OPERATORS: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq}
-_LATENCY_UNITS = {"ms": 1.0, "s": 1000.0, "us": 0.001, "µs": 0.001, "": 1.0}
 _DURATION_UNITS = {"s": 1.0, "ms": 0.001, "m": 60.0, "": 1.0}
 
 _GATE = re.compile(
@@ -87,8 +74,6 @@ _BASELINE_GATE = re.compile(
     r"(?P<metric>[A-Za-z_][A-Za-z0-9_]*)\s*(?P<op><=|>=|==|<|>|=)\s*baseline\s*"
     r"(?:(?P<sign>[+-])\s*(?P<number>[0-9]*\.?[0-9]+)\s*(?P<unit>[A-Za-zµ%]*))?"
     r"(?:\s*!abort(?:=(?P<grace>[0-9]*\.?[0-9]+)(?P<grace_unit>[a-z]*))?)?\s*$", re.IGNORECASE)
-# Percentiles and the mean have a bootstrap; max is one request, which no test can tell from noise.
-BASELINE_METRICS = ("p50", "p90", "p95", "p99", "avg", "error_rate", "rps")
 _EXAMPLE = "for example 'p95<200ms', 'POST /ee/v2/interact: p99<=0.5s', 'error_rate<1%', 'rps>=95%'"
 
 
@@ -99,9 +84,9 @@ class GateError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Gate:
     text: str  # the expression as written, stripped
-    metric: str  # one of METRICS
+    metric: str  # the name of a loadtests.gate_metrics entry (an alias is read as its metric)
     op: str  # one of < <= > >= ==
-    threshold: float  # ms for latency; a fraction for error_rate and relative rps; requests/s; count; percent
+    threshold: float  # in the metric's unit (loadtests.gate_units): ms, a fraction, requests/s, a count, percent
     scope: str | None = None  # operation label, None for the whole run
     relative: bool = False  # rps as a percentage of the target rate; late as a percentage of scheduled requests
     abort: bool = False
@@ -117,12 +102,15 @@ class Gate:
         """What a gate is about: two gates with the same key are the same gate with different thresholds."""
         return (self.metric, self.scope)
 
+    @property
+    def definition(self) -> GateMetric:
+        """The metric's registry entry: its unit, reader and properties."""
+        return gate_metrics.metric(self.metric)
+
     def threshold_text(self) -> str:
         if self.baseline:
             return f"{self.op} {baseline_text(self)}"
-        if self.metric in LATENCY_METRICS:
-            return f"{self.op} {self.threshold:g} ms"  # as written, not padded: "< 200 ms"
-        return f"{self.op} {_format_value(self.metric, self.threshold, self.relative)}"
+        return f"{self.op} {self.definition.unit.limit(self.threshold, self.relative)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +126,10 @@ class GateResult:
 
 def parse_gate(text: str) -> Gate:
     """Parse one gate expression; raises GateError with a one-line reason and fix."""
+    return _parse(text)
+
+
+def _parse(text: str) -> Gate:
     if _BASELINE_GATE.match(text):
         return _parse_baseline_gate(text)
     over, after = _OVER.search(text), _AFTER.search(text)
@@ -146,64 +138,39 @@ def parse_gate(text: str) -> Gate:
     match = _GATE.match(text)
     if match is None:
         raise GateError(f"gate {text!r} is not METRIC OP VALUE; write it as {_EXAMPLE}")
-    metric, op, unit = match["metric"].lower(), match["op"], match["unit"]
-    number = float(match["number"])
-    if metric not in METRICS:
-        raise GateError(f"gate {text!r}: unknown metric {match['metric']!r}; use one of {', '.join(METRICS)}")
+    op, unit = match["op"], match["unit"]
+    metric = _metric(text, match["metric"])
     if op == "=":
         raise GateError(f"gate {text!r}: '=' is not a comparison; write '==' (e.g. 'violations==0')")
-    scope = " ".join(match["scope"].split()) if match["scope"] else None
-    if scope is not None:
-        method, _, path = scope.partition(" ")
-        scope = f"{method.upper()} {path}"
-    relative = False
-    if metric in LATENCY_METRICS:
-        if unit not in _LATENCY_UNITS:
-            raise GateError(f"gate {text!r}: unit {unit!r} is not a latency unit; use ms, s or us "
-                            f"(e.g. {metric}<200ms)")
-        threshold = number * _LATENCY_UNITS[unit]
-    elif metric == "error_rate":
-        if unit not in ("%", ""):
-            raise GateError(f"gate {text!r}: error_rate takes a percentage or a fraction (e.g. error_rate<1%)")
-        threshold = number / 100.0 if unit == "%" else number
-        if threshold > 1.0:
-            raise GateError(f"gate {text!r}: an error rate above 100% can never be measured; write e.g. error_rate<1%")
-    elif metric == "rps":
-        if unit not in ("%", "", "/s", "rps"):
-            raise GateError(f"gate {text!r}: rps takes a percentage of --target-rps or a rate "
-                            f"(e.g. rps>=95%, rps>=800)")
-        relative = unit == "%"
-        threshold = number / 100.0 if relative else number
-        if relative and scope is not None:
-            raise GateError(f"gate {text!r}: a percentage compares the whole run with --target-rps; for one operation "
-                            f"give an absolute rate (e.g. '{scope}: rps>=400')")
-    elif metric == "late":
-        if unit not in ("%", ""):
-            raise GateError(f"gate {text!r}: late takes a percentage of the scheduled requests or a count "
-                            f"(e.g. late<=1%, late==0)")
-        if scope is not None:
-            raise GateError(f"gate {text!r}: late is counted for the whole run's schedule; drop the scope")
-        relative = unit == "%"
-        threshold = number / 100.0 if relative else number
-    elif metric == "violations":
-        if unit or not number.is_integer():
-            raise GateError(f"gate {text!r}: violations is a whole count with no unit (e.g. violations==0)")
-        threshold = number
-    else:  # cpu, trust
-        if unit not in ("%", ""):
-            what = "of one core (e.g. cpu<90%)" if metric == "cpu" else "of the bound (e.g. trust<=100%)"
-            raise GateError(f"gate {text!r}: {metric} is a percentage {what}")
-        if scope is not None:
-            raise GateError(f"gate {text!r}: {metric} is measured per process, not per operation; drop the scope")
-        threshold = number
+    scope = _scope(match["scope"])
+    try:
+        threshold, relative = metric.unit.threshold(metric.name, float(match["number"]), unit, scope)
+    except ValueError as error:
+        raise GateError(f"gate {text!r}: {error}") from None
+    if scope is not None and metric.no_scope is not None:
+        raise GateError(f"gate {text!r}: {metric.no_scope}; drop the scope")
     grace = DEFAULT_ABORT_GRACE_S
     if match["grace"] is not None:
         if match["grace_unit"] not in _DURATION_UNITS:
             raise GateError(f"gate {text!r}: abort grace unit {match['grace_unit']!r} unknown; use s, ms or m "
                             f"(e.g. !abort=30s)")
         grace = float(match["grace"]) * _DURATION_UNITS[match["grace_unit"]]
-    return Gate(text=text.strip(), metric=metric, op=op, threshold=threshold, scope=scope, relative=relative,
+    return Gate(text=text.strip(), metric=metric.name, op=op, threshold=threshold, scope=scope, relative=relative,
                 abort="!abort" in text, abort_grace_s=grace)
+
+
+def _metric(text: str, name: str) -> GateMetric:
+    metric = gate_metrics.find(name)
+    if metric is None:
+        raise GateError(f"gate {text!r}: unknown metric {name!r}; use one of {', '.join(gate_metrics.names())}")
+    return metric
+
+
+def _scope(matched: str | None) -> str | None:
+    if not matched:
+        return None
+    method, _, path = " ".join(matched.split()).partition(" ")
+    return f"{method.upper()} {path}"
 
 
 def _duration(text: str, number: str, unit: str, example: str) -> float:
@@ -224,7 +191,7 @@ def _parse_suffixes(text: str, over: re.Match[str] | None, after: re.Match[str] 
         core = core[:after.start()] + after.group(1)
     if over is not None:
         core = core[:over.start()] + " " + core[over.end():]
-    gate = parse_gate(core)
+    gate = _parse(core)
     window = None
     if over is not None:
         from loadtests.windows import check_windowed  # lazy: loadtests.windows reads Gate from this module
@@ -237,35 +204,21 @@ def _parse_suffixes(text: str, over: re.Match[str] | None, after: re.Match[str] 
 def _parse_baseline_gate(text: str) -> Gate:
     match = _BASELINE_GATE.match(text)
     assert match is not None
-    metric, op, unit = match["metric"].lower(), match["op"], match["unit"] or ""
-    if metric not in BASELINE_METRICS:
-        raise GateError(f"gate {text!r}: {metric} cannot be compared with a baseline; use one of "
-                        f"{', '.join(BASELINE_METRICS)} (e.g. p95<=baseline+10%)")
+    op, unit = match["op"], match["unit"] or ""
+    metric = gate_metrics.find(match["metric"])
+    if metric is None or metric.baseline is None:
+        raise GateError(f"gate {text!r}: {match['metric'].lower()} cannot be compared with a baseline; use one of "
+                        f"{', '.join(gate_metrics.names_where(lambda m: m.baseline))} (e.g. p95<=baseline+10%)")
     if op in ("==", "="):
         raise GateError(f"gate {text!r}: a baseline gate is a limit; use < <= > or >= (e.g. p95<=baseline+10%)")
     if match["grace"] is not None or "!abort" in text:
         raise GateError(f"gate {text!r}: a baseline gate is judged on the whole run at its end; drop !abort")
-    number = float(match["number"] or 0) * (-1.0 if match["sign"] == "-" else 1.0)
-    relative = unit == "%"
-    if metric in LATENCY_METRICS and not relative:
-        if unit not in _LATENCY_UNITS:
-            raise GateError(f"gate {text!r}: margin unit {unit!r} unknown; use % or ms (e.g. {metric}<=baseline+10%)")
-        number *= _LATENCY_UNITS[unit]
-    elif metric == "error_rate":
-        if unit not in ("%", ""):
-            raise GateError(f"gate {text!r}: error_rate's margin is in percentage points "
-                            f"(e.g. error_rate<=baseline+0.5%)")
-        number, relative = (number / 100.0 if relative else number), False  # points, not a share of the baseline
-    elif metric == "rps" and not relative:
-        raise GateError(f"gate {text!r}: rps's margin is a percentage of the baseline's rate (e.g. rps>=baseline-5%)")
-    elif relative:
-        number /= 100.0
-    scope = " ".join(match["scope"].split()) if match["scope"] else None
-    if scope is not None:
-        method, _, path = scope.partition(" ")
-        scope = f"{method.upper()} {path}"
-    return Gate(text=text.strip(), metric=metric, op=op, threshold=number, scope=scope, baseline=True,
-                margin_relative=relative)
+    try:
+        size, relative = metric.unit.margin(metric.name, float(match["number"] or 0), unit)
+    except ValueError as error:
+        raise GateError(f"gate {text!r}: {error}") from None
+    return Gate(text=text.strip(), metric=metric.name, op=op, threshold=-size if match["sign"] == "-" else size,
+                scope=_scope(match["scope"]), baseline=True, margin_relative=relative)
 
 
 def baseline_text(gate: Gate) -> str:
@@ -273,10 +226,7 @@ def baseline_text(gate: Gate) -> str:
     if not gate.threshold:
         return "baseline"
     sign = "+" if gate.threshold > 0 else "-"
-    size = abs(gate.threshold)
-    if gate.metric in LATENCY_METRICS and not gate.margin_relative:
-        return f"baseline{sign}{size:g} ms"
-    return f"baseline{sign}{100 * size:g}%"
+    return f"baseline{sign}{gate.definition.unit.margin_text(abs(gate.threshold), gate.margin_relative)}"
 
 
 def default_gate_texts(target_rps: float | None) -> tuple[str, ...]:
@@ -284,20 +234,36 @@ def default_gate_texts(target_rps: float | None) -> tuple[str, ...]:
     return DEFAULT_GATES + (OPEN_MODEL_DEFAULT_GATES if target_rps else ())
 
 
+def default_gates(target_rps: float | None) -> tuple[Gate, ...]:
+    """The default gates as typed values (parsed once, at import)."""
+    return _DEFAULTS[:len(default_gate_texts(target_rps))]
+
+
 def parse_gates(texts: Iterable[str], *, defaults: bool = True, target_rps: float | None = None) -> list[Gate]:
     """Parse every expression; with `defaults`, add each default gate not replaced by one on its key."""
     gates = [parse_gate(text) for text in texts]
-    if defaults:
-        given = {gate.key for gate in gates}
-        gates.extend(replace(gate, default=True) for gate in map(parse_gate, default_gate_texts(target_rps))
-                     if gate.key not in given)
-    return gates
+    return with_defaults(gates, target_rps) if defaults else gates
+
+
+def with_defaults(gates: Sequence[Gate], target_rps: float | None) -> list[Gate]:
+    """`gates`, then each default gate not replaced by one of them (same metric and scope)."""
+    given = {gate.key for gate in gates}
+    return [*gates, *(gate for gate in default_gates(target_rps) if gate.key not in given)]
 
 
 def run_gates(options: LoadOptions) -> list[Gate]:
-    """The gates that judge a run with these options: its own, and the defaults unless --no-default-gates."""
-    target = options.target_rps or None
-    return parse_gates(options.gates, defaults=not options.no_default_gates, target_rps=target)
+    """The gates that judge a run with these options: its own (parsed with the options, loadtests.options), and
+    the defaults unless --no-default-gates. Parses nothing."""
+    if options.no_default_gates:
+        return list(options.gates)
+    return with_defaults(options.gates, options.target_rps or None)
+
+
+def option_gates(texts: Iterable[str], target_rps: float | None, baseline: str) -> tuple[Gate, ...]:
+    """A run's own gates (`--gate`, `--gates`), parsed and checked against its options; raises GateError."""
+    gates = tuple(parse_gate(text) for text in texts)
+    validate_gates(gates, target_rps, baseline)
+    return gates
 
 
 def describe_defaults(target_rps: float | None = None) -> str:
@@ -314,9 +280,9 @@ def validate_gates(gates: Sequence[Gate], target_rps: float | None, baseline: st
         if gate.baseline and not baseline:
             raise GateError(f"gate {gate.text!r} compares with a baseline but no --baseline is set; add --baseline "
                             f"latest-pass, a run id of the history, or a summary.json")
-        if gate.metric == "rps" and gate.relative and not target_rps:
+        if gate.relative and gate.definition.unit.needs_target and not target_rps:
             raise GateError(f"gate {gate.text!r} is a percentage of the target rate but no --target-rps is set; "
-                            f"set one or give an absolute rate (e.g. rps>=800)")
+                            f"set one or give an absolute rate (e.g. {gate.metric}>=800)")
 
 
 def evaluate(gates: Sequence[Gate], summary: RunSummary, target_rps: float | None,
@@ -336,94 +302,11 @@ def passed(results: Iterable[GateResult]) -> bool:
 
 
 def _evaluate(gate: Gate, summary: RunSummary, target_rps: float | None) -> GateResult:
-    def result(value: float | None, measured: str, message: str = "") -> GateResult:
-        ok = value is not None and _OPERATORS[gate.op](value, gate.threshold)
-        if not ok and not message:
-            message = f"{gate.text}: measured {measured}"
-        return GateResult(gate, gate.text, gate.threshold_text(), measured, value, ok, "" if ok else message)
-
-    if gate.metric == "cpu":
-        value = summary.cpu["max"]
-        if value is None:
-            return result(None, "not sampled", f"{gate.text}: the generator's CPU was not sampled after the warm-up")
-        measured = f"{value:.0f}% of one core (max)"
-        message = (f"{gate.text}: the load generator was saturated ({measured}): the latency figures measure its "
-                   f"own queue and are not trustworthy; add workers (--workers N) or lower the rate")
-        return result(value, measured, message)
-    if gate.metric == "trust":
-        trust = summary.trust
-        if trust is None or trust["distortion_pct"] is None:
-            return result(None, "not measured", f"{gate.text}: the generator's scheduling lag was not measured")
-        figures = [f"lag p99 {trust['lag_p99_ms']:.1f} ms" if trust["lag_p99_ms"] is not None else "",
-                   f"run-queue {trust['runqueue_wait_per_wakeup_ms']:.2f} ms/wake-up"
-                   if trust["runqueue_wait_per_wakeup_ms"] is not None else ""]
-        measured = (f"{trust['distortion_pct']:.0f}% of the {trust['bound_ms']:.1f} ms bound ("
-                    + ", ".join(filter(None, figures)) + ")")
-        return result(trust["distortion_pct"], measured, f"{gate.text}: {describe(trust)}")
-    if gate.metric == "late":
-        missed, scheduled = missed_slots(summary), scheduled_requests(summary)
-        if not gate.relative:
-            return result(float(missed), f"{missed} of {scheduled} scheduled")
-        fraction = missed / scheduled if scheduled else 0.0
-        return result(fraction, f"{_format_value('late', fraction, True)} ({missed} of {scheduled} scheduled)",
-                      f"{gate.text}: {missed} of {scheduled} scheduled requests were sent late or never "
-                      f"(measured {_format_value('late', fraction, True)}): the run did not apply the load it "
-                      f"claims; add users or workers (--workers N), or lower --target-rps")
-    stats: OperationSummary | None = summary.overall if gate.scope is None else summary.operations.get(gate.scope)
-    where = "" if gate.scope is None else f" for {gate.scope}"
-    if gate.metric == "violations":
-        count = summary.violations if gate.scope is None else stats["violations"] if stats else 0
-        broken = summary.broken_responses if gate.scope is None else stats["broken_responses"] if stats else 0
-        checks = "" if gate.scope is not None or not count else " (" + ", ".join(
-            f"{check} {n}" for check, n in summary.violations_by_check.items()) + ")"
-        # A response failing three checks is three check failures: say both counts, each by its name.
-        measured = (f"{count} check failure{'s' if count != 1 else ''} in {broken} response{'s' if broken != 1 else ''}"
-                    f" that broke the contract{checks}") if count else "0"
-        return result(float(count), measured)
-    if stats is None or stats["requests"] == 0:
-        return result(None, "no requests", f"{gate.text}: no requests measured{where} after the warm-up")
-    if gate.metric in LATENCY_METRICS:
-        latency = stats[LATENCY_METRICS[gate.metric]]  # type: ignore[literal-required]
-        value = float(latency) if latency is not None else math.nan
-        return result(value, _format_value(gate.metric, value, False))
-    if gate.metric == "error_rate":
-        rate = stats["error_rate"] or 0.0
-        measured = f"{_format_value('error_rate', rate, False)} ({stats['failures']}/{stats['requests']})"
-        worst = sorted(stats["failures_by_category"].items(), key=lambda item: -item[1])[:3]
-        kinds = ", ".join(f"{category} {count}" for category, count in worst)
-        return result(rate, measured, f"{gate.text}: measured {measured}{where}" + (f": {kinds}" if kinds else ""))
-    rps = stats["rps"]
-    if rps is None:
-        return result(None, "no measured time", f"{gate.text}: the run ended before the warm-up did")
-    if gate.relative:
-        if not target_rps:
-            return result(None, f"{rps:.1f}/s, no target", f"{gate.text}: no --target-rps to compare with")
-        measured = f"{100 * rps / target_rps:.1f}% of {target_rps:.4g}/s ({rps:.1f}/s)"
-        return result(rps / target_rps, measured, f"{gate.text}: measured {measured}: the run did not achieve its "
-                      f"target rate; see late and the latency, add users (--users) or workers (--workers N)")
-    return result(rps, f"{rps:.1f}/s")
+    value, measured, message = gate.definition.extract(gate, summary, target_rps)
+    ok = value is not None and _OPERATORS[gate.op](value, gate.threshold)
+    if not ok and not message:
+        message = f"{gate.text}: measured {measured}"
+    return GateResult(gate, gate.text, gate.threshold_text(), measured, value, ok, "" if ok else message)
 
 
-def scheduled_requests(summary: RunSummary) -> int:
-    """The requests the schedule asked for over the whole run (loadtests.pacing counts every slot once); a run
-    without a schedule asked for the requests it sent."""
-    return summary.slots["scheduled"] if summary.slots is not None else summary.total_requests
-
-
-def missed_slots(summary: RunSummary) -> int:
-    """Scheduled requests not sent on time: sent late (over 10 ms behind) or never sent."""
-    if summary.slots is None:
-        return summary.late
-    return summary.slots["late"] + summary.slots["never_sent"]
-
-
-def _format_value(metric: str, value: float, relative: bool) -> str:
-    if metric in LATENCY_METRICS:
-        return f"{value:.3f} ms" if value < 10 else f"{value:.1f} ms"
-    if metric in ("error_rate", "late") or relative:
-        return f"{100 * value:.2f}%".replace(".00%", "%")
-    if metric in ("cpu", "trust"):
-        return f"{value:g}%"
-    if metric in ("violations", "late"):
-        return f"{value:.0f}"
-    return f"{value:g}/s"
+_DEFAULTS = tuple(replace(_parse(text), default=True) for text in DEFAULT_GATES + OPEN_MODEL_DEFAULT_GATES)

@@ -39,7 +39,7 @@ from contracts.exit_codes import ExitCode
 from emulator.lifeline import inherited_lifeline
 from loadtests import progress, rebalance, run_end, target_profile, web_ui
 from loadtests.exchange_adapter import CheckFailed, status_category, transport_category
-from loadtests.gates import GateError, parse_gates, run_gates, validate_gates
+from loadtests.gates import GateError, run_gates, validate_gates
 from loadtests.options import add_locust_options
 from loadtests.pacing import GlobalRate
 from loadtests.preload import preload
@@ -68,7 +68,6 @@ def on_init(environment: Any, **kwargs: Any) -> None:
         settings = from_environment(environment)  # the one parse of this process's settings
         options = settings.load
         if not isinstance(runner, WorkerRunner):
-            validate_gates(run_gates(options), options.target_rps or None, options.baseline)
             run_end.apply_persona_weights(environment, options)
     except (ValueError, GateError) as error:
         # Bad input: one line naming the problem, no traceback.
@@ -285,7 +284,7 @@ def _probe_lag(state: ProcessState, run_number: int) -> None:
 
 
 def _watch_abort_gates(environment: Any, state: ProcessState, run_number: int) -> None:
-    gates = [gate for gate in parse_gates(state.options.gates) if gate.abort]
+    gates = [gate for gate in run_gates(state.options) if gate.abort]
     watch = AbortWatch(gates)  # remembers since when each gate fails, for `!abort after 30s`
     while gates and state.run_number == run_number and state.running:
         gevent.sleep(ABORT_CHECK_S)

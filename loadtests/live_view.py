@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TypedDict
 
-from loadtests.gates import GateError, GateResult, evaluate, parse_gates, run_gates
+from loadtests.gates import GateResult, evaluate, run_gates
 from loadtests.process_state import ProcessState
 from loadtests.reports.exchange import redact_example
 from loadtests.run_summary import ExampleExchange, RunSummary, rule_of
@@ -73,10 +73,7 @@ class LiveRow(TypedDict):
 def live_document(state: ProcessState, now: float) -> LiveDocument:
     """The state's live figures; `now` ends the measured time of a running run."""
     problem = state.stop_reason
-    try:
-        gates = run_gates(state.options)
-    except GateError as error:  # refused at start too (loadtests.listeners); the defaults still say something
-        problem, gates = str(error), parse_gates((), target_rps=state.options.target_rps or None)
+    gates = run_gates(state.options)  # parsed with the options: a bad gate never became the state's options
     measurements = state.measurements
     if measurements is None:
         return LiveDocument(state="ready", run_id="", elapsed_s=0.0, requests=0, problem=problem, verdict="",

@@ -17,6 +17,8 @@ from typing import Any
 
 from contract_runner.client import DEFAULT_MAX_RESPONSE_BYTES
 from emulator.config import DEFAULT_DATASTREAM_ID
+from loadtests import gate_metrics
+from loadtests.gates import Gate, option_gates
 from loadtests.personas import PERSONAS, default_weights
 from loadtests.shape_math import SHAPE_NAMES, Stage
 from targets.profiles import Overrides
@@ -94,12 +96,16 @@ OPTIONS: tuple[CustomOption, ...] = (
                  "that takes (--run-time stays a ceiling); 0: run for --run-time", 0,
                  ui_help="end the run after this many requests; 0: run for the run time"),
     CustomOption("--respect-retry-after", "users wait for Retry-After on 429/503 before their next request", False),
-    CustomOption("--gate", "pass/fail gate, repeatable, e.g. 'p95<200ms', 'error_rate<1%', 'rps>=95%' (default: the "
-                 "default gates; one on the same metric replaces its default)",
+    # The metrics and their units come from their registry (loadtests.gate_metrics).
+    CustomOption("--gate", "pass/fail gate [OPERATION:] METRIC OP VALUE [over DURATION] [!abort[=GRACE] [after "
+                 "DURATION]], repeatable, e.g. 'p95<200ms', 'error_rate<1%', 'rps>=95%'; OP is one of < <= > >= ==; "
+                 f"METRIC is one of {'; '.join(gate_metrics.grammar())}; "
+                 "VALUE may be baseline[+|-MARGIN] with --baseline (default: the default gates; one on the same "
+                 "metric replaces its default)",
                  "", web_ui=False, repeat=True),
     # The web UI has no repeatable text field (a list option becomes a multi-select of fixed choices): its gates
     # are one text, added to any --gate. No percent sign in the help: the UI shows it as argparse's '%%'.
-    CustomOption("--gates", "separated by ;  e.g. p99<50ms; error_rate<0.01 (plus the default gates)", ""),
+    CustomOption("--gates", f"METRIC OP VALUE; ... METRIC: {gate_metrics.short_names()}", ""),
     CustomOption("--no-default-gates", "drop the default gates (violations==0, error_rate<1%, late<=1%, cpu<90%, "
                  "trust<=100%, and rps>=95% with --target-rps): only the --gate ones judge the run", False,
                  ui_help="only the gates above judge the run"),
@@ -283,7 +289,7 @@ class LoadOptions:
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     requests: int = 0
     respect_retry_after: bool = False
-    gates: tuple[str, ...] = ()
+    gates: tuple[Gate, ...] = ()  # the run's own gates, parsed once here; loadtests.gates.run_gates adds defaults
     no_default_gates: bool = False
     baseline: str = ""  # loadtests.baseline: what baseline gates compare with
     report_dir: str = "reports"
@@ -346,7 +352,8 @@ class LoadOptions:
             max_response_bytes=int(number("max_response_bytes", 1)),
             requests=int(number("requests")),
             respect_retry_after=bool(values["respect_retry_after"]),
-            gates=(*(str(gate) for gate in values["gate"] or ()), *split_gates(text("gates"))),
+            gates=option_gates((*(str(gate) for gate in values["gate"] or ()), *split_gates(text("gates"))),
+                               number("target_rps") or None, text("baseline")),
             no_default_gates=bool(values["no_default_gates"]),
             baseline=text("baseline"),
             report_dir=text("report_dir"),

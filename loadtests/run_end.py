@@ -127,7 +127,7 @@ def run_settings(environment: Any, state: ProcessState) -> dict[str, Any]:
         "datastream_id": options.datastream_id,
         "seed": options.seed,
         "warmup_s": options.warmup,
-        "gates": list(options.gates),
+        "gates": [gate.text for gate in options.gates],
         "respect_retry_after": options.respect_retry_after,
         "request_timeout_s": options.request_timeout,
         "locust": locust.__version__,

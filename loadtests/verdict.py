@@ -22,13 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from contracts.exit_codes import ExitCode
-from loadtests.gates import LATENCY_METRICS, GateResult
+from loadtests.gates import GateResult
 from loadtests.run_summary import RunSummary
-
-TRUST_METRIC = "trust"  # a failed gate on this metric makes the run NOT TRUSTWORTHY rather than FAIL
-# What a late clock distorts: the timings, the schedule (late sends, the achieved rate) and the generator's own
-# CPU, its usual cause.
-CLOCK_METRICS = frozenset({TRUST_METRIC, "cpu", "late", "rps", *LATENCY_METRICS})
 
 
 class Outcome(enum.Enum):
@@ -80,9 +75,10 @@ def decide(gate_results: Sequence[GateResult], *, started: bool = True, interrup
     failed = [result for result in gate_results if not result.passed]
     # A clock that ran late distorts timings and the schedule, not answers: a failed gate on errors or contract
     # violations is a FAIL whatever the clock did, while failed latency, late-send or rate gates beside a failed
-    # trust gate may be the generator's own doing (it could not keep its schedule).
-    if any(result.gate.metric == TRUST_METRIC for result in failed) and all(
-            result.gate.metric in CLOCK_METRICS for result in failed):
+    # trust gate may be the generator's own doing (it could not keep its schedule). Which is which is a property
+    # of each metric (loadtests.gate_metrics: `trust`, `clock`).
+    if any(result.gate.definition.trust for result in failed) and all(
+            result.gate.definition.clock for result in failed):
         return Outcome.NOT_TRUSTWORTHY
     return Outcome.FAIL if failed else Outcome.PASS
 
@@ -125,7 +121,7 @@ def headline(outcome: Outcome, gate_results: Sequence[GateResult], why: str | No
     if outcome is Outcome.FAIL:
         return f"FAIL: {len(failed)} of {gates} failed ({names})"
     if outcome is Outcome.NOT_TRUSTWORTHY:
-        trust = next(result for result in failed if result.gate.metric == TRUST_METRIC)
+        trust = next(result for result in failed if result.gate.definition.trust)
         return f"NOT TRUSTWORTHY: {trust.message or trust.name + ': measured ' + trust.measured}"
     if outcome is Outcome.INTERRUPTED:
         judged = f"{len(failed)} of {gates} failed on what was measured" if failed else (

@@ -15,19 +15,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from loadtests.gates import LATENCY_METRICS, Gate, GateError, GateResult, evaluate
-from loadtests.latency import LatencyHistogram
+from loadtests import gate_metrics
+from loadtests.gates import Gate, GateError, GateResult, evaluate
 from loadtests.run_summary import RunSummary
 
-WINDOW_METRICS = {"p50": 50.0, "p90": 90.0, "p95": 95.0, "p99": 99.0, "rps": None}
 _COMPARE = {"<": float.__lt__, "<=": float.__le__, ">": float.__gt__, ">=": float.__ge__}
 
 
 def check_windowed(text: str, gate: Gate) -> None:
     """Raise GateError for a windowed gate the timeline cannot judge."""
-    if gate.metric not in WINDOW_METRICS:
+    if gate.definition.window is None:
         raise GateError(f"gate {text!r}: {gate.metric} has no windowed form; use one of "
-                        f"{', '.join(WINDOW_METRICS)} (e.g. p99<200ms over 30s)")
+                        f"{', '.join(gate_metrics.names_where(lambda m: m.window))} (e.g. p99<200ms over 30s)")
     if gate.scope is not None:
         raise GateError(f"gate {text!r}: windows read the whole run's timeline; drop the scope")
     if gate.relative:
@@ -43,19 +42,14 @@ def _window_values(gate: Gate, summary: RunSummary, length: int) -> list[tuple[f
     """(window start in run seconds, value) of every full window."""
     start = max(0.0, (summary.warmup_until or summary.started) - summary.started)
     seconds = [w for w in summary.timeline if w["t"] >= start and w["t"] + 1.0 <= summary.duration_s]
-    q = WINDOW_METRICS[gate.metric]
+    read = gate.definition.window
+    assert read is not None  # refused at parse time (check_windowed)
     values = []
     for first in range(len(seconds) - length + 1):
         window = seconds[first:first + length]
-        if q is None:
-            values.append((window[0]["t"], sum(w["requests"] for w in window) / length))
-            continue
-        merged = LatencyHistogram(2)
-        for w in window:
-            if w.get("hist"):
-                merged.merge(LatencyHistogram.decode(str(w["hist"])))
-        if merged.count:
-            values.append((window[0]["t"], merged.percentile_ms(q)))
+        value = read(window)
+        if value is not None:
+            values.append((window[0]["t"], value))
     return values
 
 
@@ -63,7 +57,8 @@ def judge_windows(gate: Gate, summary: RunSummary) -> GateResult:
     """The gate on every full window: passed when none breaches; the value is the worst window's."""
     assert gate.window_s is not None
     length = max(1, round(gate.window_s))
-    limit = f"{gate.op} {gate.threshold:g}{' ms' if gate.metric in LATENCY_METRICS else '/s'} over {length} s"
+    unit = gate.definition.unit.suffix
+    limit = f"{gate.op} {gate.threshold:g}{unit} over {length} s"
     values = _window_values(gate, summary, length)
     if not values:
         why = f"no full {length} s window after the warm-up (the run measured {summary.measured_s:.0f} s)"
@@ -72,7 +67,6 @@ def judge_windows(gate: Gate, summary: RunSummary) -> GateResult:
     failing = [(t, value) for t, value in values if not compare(value, gate.threshold)]
     pick = max if gate.op in ("<", "<=") else min
     at, worst = pick(values, key=lambda item: item[1])
-    unit = " ms" if gate.metric in LATENCY_METRICS else "/s"
     measured = (f"worst {worst:.3g}{unit} in the window from {at:.0f} s; {len(failing)} of {len(values)} windows "
                 f"breach")
     return GateResult(gate, gate.text, limit, measured, worst, not failing, f"{gate.text}: {measured}" if failing

@@ -14,7 +14,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from loadtests.verdict import CLOCK_METRICS
+from loadtests import gate_metrics
 
 ROOT = Path(__file__).resolve().parents[1]
 COULD_NOT_RUN_EXIT, UNTRUSTWORTHY_EXIT, INTERRUPTED_EXIT = 2, 3, 4  # loadtests.verdict (docs/gates.md#verdicts)
@@ -53,11 +53,11 @@ def expected_exit(summary: dict[str, Any], trustworthy_exit: int) -> int:
     """The exit code a run should end with: `trustworthy_exit`, unless the machine was too busy for the run's
     own clock (a shared runner, other tests beside it) and the trust gate failed: then NOT TRUSTWORTHY, which only
     COULD NOT RUN and INTERRUPTED precede (loadtests.verdict). A test of something else then still holds on the
-    rest; it says so in a warning (loadtests.verdict.CLOCK_METRICS: what a late clock may distort)."""
+    rest; it says so in a warning (loadtests.gate_metrics: `clock`, what a late clock may distort)."""
     failed = {row["metric"] for row in summary["gates"] if not row["passed"]}
     if "trust" not in failed or trustworthy_exit in (COULD_NOT_RUN_EXIT, INTERRUPTED_EXIT):
         return trustworthy_exit
-    if failed - CLOCK_METRICS:
+    if any(not gate_metrics.metric(name).clock for name in failed):
         return trustworthy_exit  # a failure the clock cannot distort (errors, violations): FAIL whatever it did
     warnings.warn(f"the trust gate failed: {summary['trust']['headline']}", stacklevel=2)
     return UNTRUSTWORTHY_EXIT

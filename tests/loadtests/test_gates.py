@@ -4,6 +4,7 @@ import pytest
 
 from loadtests.gates import (
     DEFAULT_GATES,
+    Gate,
     GateError,
     describe_defaults,
     evaluate,
@@ -16,6 +17,7 @@ from loadtests.gates import (
 from loadtests.measurements import Measurements
 from loadtests.options import LoadOptions
 from loadtests.run_summary import RunSummary, SlotSummary
+from loadtests.windows import AbortWatch
 
 INTERACT = "POST /ee/v2/interact"
 COLLECT = "POST /ee/v2/collect"
@@ -96,7 +98,7 @@ def test_parse_gates_adds_the_rate_gate_for_an_open_model_run_only():
 
 
 def test_run_gates_drops_the_defaults_with_no_default_gates():
-    options = LoadOptions(gates=("p99<50ms",), target_rps=100.0, no_default_gates=True)
+    options = LoadOptions(gates=(parse_gate("p99<50ms"),), target_rps=100.0, no_default_gates=True)
     assert [g.text for g in run_gates(options)] == ["p99<50ms"]
     assert [g.text for g in run_gates(LoadOptions(target_rps=100.0))] == [*DEFAULT_GATES, "rps>=95%"]
 
@@ -201,6 +203,22 @@ def test_passed_is_the_conjunction_of_results():
     summary = _summary([1_000] * 10)
     assert passed(evaluate(parse_gates(["p95<2ms"]), summary, None))
     assert not passed(evaluate(parse_gates(["p95<0.5ms"]), summary, None))
+
+
+def test_abort_watch_waits_for_the_grace_period_then_aborts():
+    gates = parse_gates(["p95<2ms !abort=10s", "p99<1ms"], defaults=False)
+    slow = _summary([5_000] * 100)
+    assert AbortWatch(gates).check(slow, elapsed_s=9.99) is None
+    aborting = AbortWatch(gates).check(slow, elapsed_s=10.0)
+    assert isinstance(aborting, Gate)
+    assert aborting.text == "p95<2ms !abort=10s"
+    assert AbortWatch(gates).check(_summary([1_000] * 100), elapsed_s=60.0) is None  # passing: no abort
+
+
+def test_abort_watch_never_fires_without_measured_data():
+    gates = parse_gates(["p95<2ms !abort=0s"], defaults=False)
+    empty = Measurements(STARTED, warmup_until=STARTED + 30).summary(STARTED + 5, timeline=False)
+    assert AbortWatch(gates).check(empty, elapsed_s=5.0) is None
 
 
 def test_evaluate_trust_passes_while_the_lag_stays_within_2_ms_or_10_percent_of_the_p50():

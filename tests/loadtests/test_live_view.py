@@ -3,9 +3,13 @@ each, the generator's CPU; rows in the order the tab shows them."""
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import replace
 
+import pytest
+
 from contracts.checks import REGISTRY as CHECKS
+from loadtests.gates import GateError, parse_gate
 from loadtests.live_view import NOT_YET, compact_example, live_document, live_rows
 from loadtests.measurements import Measurements
 from loadtests.options import LoadOptions
@@ -27,7 +31,8 @@ class _Environment:
 
 def _state(gates: tuple[str, ...] = ("p99<5ms", "error_rate<0.01")) -> tuple[ProcessState, _Environment]:
     environment = _Environment()  # kept alive by the caller: ProcessState holds it weakly
-    return ProcessState(environment, RunSettings(load=replace(LoadOptions(), gates=gates))), environment
+    settings = RunSettings(load=replace(LoadOptions(), gates=tuple(map(parse_gate, gates))))
+    return ProcessState(environment, settings), environment
 
 
 def _example(secret: str) -> ExampleExchange:
@@ -101,7 +106,10 @@ def test_live_document_reports_the_latest_and_highest_cpu_sample() -> None:
 
 
 def test_live_document_names_a_gate_it_cannot_read_and_still_shows_the_defaults() -> None:
-    state, _keep = _state(("p99 under 5ms",))
+    state, _keep = _state(())
+    with pytest.raises(GateError) as refused:  # the web UI's start form: the options are read, the gate refused
+        LoadOptions.from_namespace(argparse.Namespace(gates="p99 under 5ms"))
+    state.stop_reason = f"not started: {refused.value}"  # as loadtests.listeners.on_test_start records it
     document = live_document(state, STARTED)
     assert document["problem"] is not None
     assert "p99 under 5ms" in document["problem"]

@@ -48,7 +48,7 @@ def test_load_options_from_locusts_namespace_parses_every_value() -> None:
     namespace = argparse.Namespace(target_rps=250.0, ramp_up="1m", gate=["p95<20ms"], mix="page_view=1",
                                    persona_weights="forwarder=1,collector=0", num_users=5)
     options = LoadOptions.from_namespace(namespace)
-    assert (options.target_rps, options.ramp_up, options.gates) == (250.0, 60.0, ("p95<20ms",))
+    assert (options.target_rps, options.ramp_up, [gate.text for gate in options.gates]) == (250.0, 60.0, ["p95<20ms"])
     assert (options.mix, options.persona_weights) == ({"page_view": 1.0}, {"forwarder": 1.0, "collector": 0.0})
     defaults = LoadOptions.from_namespace(None)  # a locustfile run without our parser: the table's defaults
     assert (defaults.target_rps, defaults.shape) == (0.0, "constant")

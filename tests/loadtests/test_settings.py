@@ -28,7 +28,8 @@ def test_load_reads_the_config_and_flags_win(tmp_path: Path, monkeypatch: pytest
     assert settings.config_file == "edgeload.toml"
     assert (settings.users, settings.run_time, settings.load.shape) == (40, 60.0, "ramp")
     assert settings.load.target_rps == 300.0
-    assert settings.load.gates == ("p99<80ms", "error_rate<1%")  # flags replace the file's gates
+    # Flags replace the file's gates.
+    assert [gate.text for gate in settings.load.gates] == ["p99<80ms", "error_rate<1%"]
     assert settings.emulator_args == ("--fault=stall:0.01",)
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from loadtests.gates import Gate, GateResult, evaluate, parse_gate
 from loadtests.measurements import Measurements
-from loadtests.verdict import TRUST_METRIC, Outcome, decide, headline, verdict
+from loadtests.verdict import Outcome, decide, headline, verdict
 
 STARTED = 1_700_000_000.0
 
@@ -18,7 +18,7 @@ def _result(metric: str, passed: bool, message: str = "") -> GateResult:
                       message if not passed else "")
 
 
-TRUST_FAILED = _result(TRUST_METRIC, False, "trust<1: the generator woke 40 ms late (p99); use fewer users per core")
+TRUST_FAILED = _result("trust", False, "trust<1: the generator woke 40 ms late (p99); use fewer users per core")
 
 
 def test_outcome_words_and_exit_codes_are_distinct_and_documented():
@@ -52,7 +52,7 @@ def test_outcome_from_slug_refuses_anything_else():
                      None, Outcome.NOT_TRUSTWORTHY, id="trust-over-schedule"),
         pytest.param([_result("violations", False), TRUST_FAILED], True, None, Outcome.FAIL,
                      id="violations-over-trust"),
-        pytest.param([_result(TRUST_METRIC, True), _result("p99", False)], True, None, Outcome.FAIL,
+        pytest.param([_result("trust", True), _result("p99", False)], True, None, Outcome.FAIL,
                      id="trust-passed"),
         pytest.param([TRUST_FAILED], True, "stopped by SIGINT", Outcome.INTERRUPTED, id="interrupted-over-trust"),
         pytest.param([_result("p99", True)], True, "lost worker-1", Outcome.INTERRUPTED, id="interrupted-passing"),

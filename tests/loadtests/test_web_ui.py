@@ -25,6 +25,7 @@ from locust.argument_parser import get_parser
 from locust.env import Environment
 
 from loadtests import listeners  # noqa: F401  (registers our options on Locust's parser)
+from loadtests.gates import parse_gate
 from loadtests.options import LoadOptions
 from loadtests.process_state import ProcessState, set_state
 from loadtests.run_settings import RunSettings
@@ -41,7 +42,8 @@ def web_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     environment = Environment(user_classes=[ServerForwarder], parsed_options=get_parser().parse_args([]))
     environment.create_local_runner()
     environment.create_web_ui(host="127.0.0.1", port=0, delayed_start=True)
-    set_state(environment, ProcessState(environment, RunSettings(load=replace(LoadOptions(), gates=("p99<5ms",)))))
+    settings = RunSettings(load=replace(LoadOptions(), gates=(parse_gate("p99<5ms"),)))
+    set_state(environment, ProcessState(environment, settings))
     announcer = install(environment)
     yield environment
     announcer.kill()  # it waits for a server this test never starts
