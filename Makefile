@@ -78,7 +78,7 @@ $(CHROMIUM_STAMP): | $(STAMP)
 	  || echo "make: no Debian chromium ($(VENV)/chromium-install.log says why): browser tests will skip"
 	@if test -x /usr/bin/chromium; then touch $@; fi
 
-# The container image (docs/distributed.md#building-and-testing-the-image): deploy/Containerfile built with Debian's
+# The container image (docs/distributed.md#deploying): deploy/Containerfile built with Debian's
 # buildah alone (vfs storage under build/image, chroot isolation), on a debootstrapped stand-in base when the official
 # one cannot be pulled. tests/deploy/test_image.py builds and smoke-tests it; both tools are installed here when
 # missing, and if that fails the image test skips and says why.

@@ -1,5 +1,5 @@
 """Build the edgeload image from deploy/Containerfile with buildah alone: no daemon, vfs storage, chroot isolation
-(docs/distributed.md#building-and-testing-the-image). `make image` runs it; tests/deploy/test_image.py smoke-tests
+(docs/distributed.md#deploying). `make image` runs it; tests/deploy/test_image.py smoke-tests
 what it builds.
 
 When the Containerfile's base (docker.io/library/python:3.11-slim-bookworm) cannot be pulled, the image is built on
@@ -104,13 +104,13 @@ def stand_in_name(base: str) -> str:
 
 def build_stand_in(buildah: Buildah, base: str) -> str:
     """Debootstrap the base's Debian release into a scratch container and commit it; reuses one already built."""
-    name = stand_in_name(base)
-    if buildah.has_image(name):
-        return name
     match = BASE_NAME.fullmatch(base)
     if match is None:
         raise BuildError(f"no stand-in for {base}: only python:X.Y-slim-<debian release> bases have one; "
                          "use --base official on a machine that can pull it")
+    name = stand_in_name(base)
+    if buildah.has_image(name):
+        return name
     if shutil.which("debootstrap") is None:
         raise BuildError("debootstrap is not installed: apt-get install -y debootstrap (make image does)")
     container = buildah.run("from", "scratch")
@@ -133,7 +133,7 @@ def build_stand_in(buildah: Buildah, base: str) -> str:
         buildah.run("config", "--env", "LANG=C.UTF-8",
                     "--env", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "--cmd", "python3",
                     "--label", f"org.opencontainers.image.description=stand-in for {base} (Debian {match['suite']} "
-                    "minbase and its python3; docs/distributed.md#building-and-testing-the-image)", container)
+                    "minbase and its python3; docs/distributed.md#deploying)", container)
         buildah.run("commit", "--quiet", container, name)
     finally:
         subprocess.run(buildah.command("rm", container), capture_output=True, check=False)
@@ -195,6 +195,8 @@ def build(buildah: Buildah, tag: str, base_choice: str, say: bool = True) -> str
     pip = wheel_folder()
     buildah.run("build", "--isolation", "chroot", "--pull=never", *replace, "--volume", f"{pip}:{PIP_MOUNT}:ro",
                 "--file", str(CONTAINERFILE), "--tag", tag, str(ROOT), timeout=3600, log=WORK / "build.log")
+    # The image this tag named before is now untagged: vfs keeps each image whole (about 500 MB), so drop it.
+    buildah.run("rmi", "--prune")
     return f"built {tag} on {on}"
 
 
