@@ -174,7 +174,7 @@ def wheel_folder() -> Path:
     return folder
 
 
-def build(buildah: Buildah, tag: str, base_choice: str, say: bool = True) -> str:
+def build(buildah: Buildah, tag: str, base_choice: str) -> str:
     """Build the image as `tag`; returns a one-line account of what was built on which base."""
     WORK.mkdir(parents=True, exist_ok=True)
     base = base_image()
@@ -185,16 +185,17 @@ def build(buildah: Buildah, tag: str, base_choice: str, say: bool = True) -> str
         if why is not None and base_choice == "official":
             raise BuildError(f"cannot pull {base}: {why}")
         if why is not None:
-            if say:
-                print(f"build_image: {base} cannot be pulled ({why}); building on a stand-in", flush=True)
+            print(f"build_image: {base} cannot be pulled ({why}); building on a stand-in", flush=True)
             base_choice = "stand-in"
     if base_choice == "stand-in":
         stand_in = build_stand_in(buildah, base)
         replace = ["--from", stand_in]
         on = f"the stand-in {stand_in}"
     pip = wheel_folder()
-    buildah.run("build", "--isolation", "chroot", "--pull=never", *replace, "--volume", f"{pip}:{PIP_MOUNT}:ro",
-                "--file", str(CONTAINERFILE), "--tag", tag, str(ROOT), timeout=3600, log=WORK / "build.log")
+    # --force-rm: a failed build's working container is a whole vfs copy of the image; build.log keeps the account.
+    buildah.run("build", "--isolation", "chroot", "--pull=never", "--force-rm", *replace,
+                "--volume", f"{pip}:{PIP_MOUNT}:ro", "--file", str(CONTAINERFILE), "--tag", tag, str(ROOT),
+                timeout=3600, log=WORK / "build.log")
     # The image this tag named before is now untagged: vfs keeps each image whole (about 500 MB), so drop it.
     buildah.run("rmi", "--prune")
     return f"built {tag} on {on}"
