@@ -192,10 +192,8 @@ def build(buildah: Buildah, tag: str, base_choice: str) -> str:
         replace = ["--from", stand_in]
         on = f"the stand-in {stand_in}"
     pip = wheel_folder()
-    # --force-rm: a failed build's working container is a whole vfs copy of the image; build.log keeps the account.
-    buildah.run("build", "--isolation", "chroot", "--pull=never", "--force-rm", *replace,
-                "--volume", f"{pip}:{PIP_MOUNT}:ro", "--file", str(CONTAINERFILE), "--tag", tag, str(ROOT),
-                timeout=3600, log=WORK / "build.log")
+    buildah.run("build", "--isolation", "chroot", "--pull=never", *replace, "--volume", f"{pip}:{PIP_MOUNT}:ro",
+                "--file", str(CONTAINERFILE), "--tag", tag, str(ROOT), timeout=3600, log=WORK / "build.log")
     # The image this tag named before is now untagged: vfs keeps each image whole (about 500 MB), so drop it.
     buildah.run("rmi", "--prune")
     return f"built {tag} on {on}"
