@@ -10,8 +10,9 @@ STAMP := $(VENV)/.edgeload-installed
 CLIENTS := tests/clients
 NODE_STAMP := $(CLIENTS)/node_modules/.edgeload-installed
 CHROMIUM_STAMP := $(VENV)/.edgeload-chromium
+BUILDAH_STAMP := $(VENV)/.edgeload-buildah
 
-.PHONY: run test lint typecheck docs unit pythons setup bench setup-browser
+.PHONY: run test lint typecheck docs unit pythons setup bench setup-browser image
 
 run: $(STAMP)
 	$(BIN)/edgeload run
@@ -24,10 +25,11 @@ test: $(STAMP) lint typecheck docs unit pythons
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-# scripts/ holds maintainer tools outside the packages, checked on their own (mypy takes packages or files, not both).
+# scripts/ and deploy/ hold tools outside the packages, checked on their own (mypy takes packages or files, not both).
 typecheck: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/mypy scripts
+	$(BIN)/mypy deploy
 
 # The docs site (docs/index.md), built as CI builds it: --strict fails on a broken link or anchor and on a page
 # left out of mkdocs.yml's nav (never add --quiet: mkdocs 1.6 then drops the warnings --strict counts and passes).
@@ -37,7 +39,7 @@ docs: $(STAMP)
 	@! grep -rlE '<(link|script|img)[^>]*(href|src)="(https?:)?//' --include='*.html' build/site \
 	  || { echo "make docs: the pages above load something from the internet when viewed"; exit 1; }
 
-unit: $(STAMP) $(NODE_STAMP) $(CHROMIUM_STAMP)
+unit: $(STAMP) $(NODE_STAMP) $(CHROMIUM_STAMP) $(BUILDAH_STAMP)
 	$(BIN)/python -m gevent.monkey --module pytest
 
 # The supported Pythons other than the venv's (docs/pythons.md): on each, the wheel in a fresh venv, the
@@ -75,3 +77,16 @@ $(CHROMIUM_STAMP): | $(STAMP)
 	  chromium >$(VENV)/chromium-install.log 2>&1; } \
 	  || echo "make: no Debian chromium ($(VENV)/chromium-install.log says why): browser tests will skip"
 	@if test -x /usr/bin/chromium; then touch $@; fi
+
+# The container image (docs/distributed.md#deploying): deploy/Containerfile built with Debian's
+# buildah alone (vfs storage under build/image, chroot isolation), on a debootstrapped stand-in base when the official
+# one cannot be pulled. tests/deploy/test_image.py builds and smoke-tests it; both tools are installed here when
+# missing, and if that fails the image test skips and says why.
+image: $(STAMP) $(BUILDAH_STAMP)
+	$(BIN)/python deploy/build_image.py
+
+$(BUILDAH_STAMP): | $(STAMP)
+	@{ command -v buildah && command -v debootstrap; } >/dev/null || { apt-get update -qq \
+	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah debootstrap >$(VENV)/buildah-install.log 2>&1; } \
+	  || echo "make: no buildah or debootstrap ($(VENV)/buildah-install.log says why): the image test will skip"
+	@if command -v buildah >/dev/null && command -v debootstrap >/dev/null; then touch $@; fi
