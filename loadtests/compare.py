@@ -21,8 +21,8 @@ from contracts.exit_codes import ExitCode
 from loadtests.baseline import BaselineError, resolve
 from loadtests.latency import LatencyHistogram
 from loadtests.significance import Difference, latency, proportion, rate
+from reporting import markdown as markdown_tables
 from reporting.atomic import write_atomic
-from reporting.markdown import table as markdown_table
 
 PERCENTILES = (("p50", 50.0), ("p95", 95.0), ("p99", 99.0))
 
@@ -100,7 +100,7 @@ def markdown(a: Mapping[str, Any], b: Mapping[str, Any], rows: Sequence[Row]) ->
     significant = [row for row in rows if row.significant]
     head = (f"# edgeload compare: {a.get('run_id')} (A) vs {b.get('run_id')} (B)\n\n"
             f"{len(significant)} of {len(rows)} differences are significant (90 % interval excludes 0).\n\n")
-    return head + "\n".join(markdown_table(HEADER, [row.cells() for row in rows])) + "\n"
+    return head + "\n".join(markdown_tables.table(HEADER, [row.cells() for row in rows])) + "\n"
 
 
 EXAMPLES = """examples:
