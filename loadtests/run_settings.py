@@ -101,21 +101,7 @@ class Fingerprint:
 
 def shape_profile(name: str, options: LoadOptions, level: float, run_time: float | None) -> LoadProfile:
     """The profile of shape `name` around `level` (users or requests/s) for a run of `run_time` seconds."""
-    if options.stages and name in ("constant", "stages"):
-        return shape_math.staged(options.stages, run_time)
-    if name == "stages":
-        raise ValueError("--shape stages needs --stages, e.g. --stages 10s:100,30s:100,10s:0")
-    if name == "ramp":
-        return shape_math.ramp(level, options.ramp_up, run_time, options.ramp_down or 0.0)
-    if name == "soak":
-        return shape_math.soak(level, options.ramp_up, run_time, options.ramp_down)
-    if name == "step":
-        return shape_math.step(level, options.steps, options.step_time, run_time)
-    if name == "spike":
-        return shape_math.spike(level, options.spike_factor, options.spike_at, options.spike_duration, run_time)
-    if name == "constant":
-        return shape_math.constant(level, run_time)
-    raise ValueError(f"--shape: unknown shape {name!r}; choose from {', '.join(shape_math.SHAPE_NAMES)}")
+    return shape_math.build_shape(name, options, level, run_time)
 
 
 def rate_profile(options: LoadOptions, shape_name: str, run_time: float | None) -> LoadProfile | None:

@@ -10,10 +10,9 @@ however far ahead a user claims its slot. Nothing here sleeps or reads a clock: 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-
-SHAPE_NAMES = ("constant", "ramp", "step", "spike", "soak", "stages")
+from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,3 +157,65 @@ def staged(stages: Sequence[Stage], run_time: float | None) -> LoadProfile:
     """Explicit stages, ending with the last one (k6's semantics) or at `run_time` if that comes first."""
     total = sum(stage.duration for stage in stages)
     return LoadProfile(stages, end=total if run_time is None else min(total, run_time))
+
+
+# --- the registry: `--shape NAME` looks its builder up here; a new shape is one entry ----------------------------
+
+class ShapeOptions(Protocol):
+    """The options a shape reads (loadtests.options.LoadOptions has them all)."""
+
+    @property
+    def stages(self) -> tuple[Stage, ...]: ...
+    @property
+    def ramp_up(self) -> float: ...
+    @property
+    def ramp_down(self) -> float | None: ...
+    @property
+    def steps(self) -> int: ...
+    @property
+    def step_time(self) -> float: ...
+    @property
+    def spike_factor(self) -> float: ...
+    @property
+    def spike_at(self) -> float: ...
+    @property
+    def spike_duration(self) -> float: ...
+
+
+# A shape builds its profile around `level` (users, or requests/s with a target rate) for a run of `run_time` s.
+ShapeBuilder = Callable[[ShapeOptions, float, "float | None"], LoadProfile]
+
+
+def _constant(options: ShapeOptions, level: float, run_time: float | None) -> LoadProfile:
+    # --stages with the default shape means the stages (k6's habit: stages alone describe the load).
+    return staged(options.stages, run_time) if options.stages else constant(level, run_time)
+
+
+def _stages(options: ShapeOptions, level: float, run_time: float | None) -> LoadProfile:
+    if not options.stages:
+        raise ValueError("--shape stages needs --stages, e.g. --stages 10s:100,30s:100,10s:0")
+    return staged(options.stages, run_time)
+
+
+SHAPES: dict[str, ShapeBuilder] = {
+    "constant": _constant,
+    "ramp": lambda o, level, run_time: ramp(level, o.ramp_up, run_time, o.ramp_down or 0.0),
+    "step": lambda o, level, run_time: step(level, o.steps, o.step_time, run_time),
+    "spike": lambda o, level, run_time: spike(level, o.spike_factor, o.spike_at, o.spike_duration, run_time),
+    "soak": lambda o, level, run_time: soak(level, o.ramp_up, run_time, o.ramp_down),
+    "stages": _stages,
+}
+SHAPE_NAMES = tuple(SHAPES)
+
+
+def build_shape(name: str, options: ShapeOptions, level: float, run_time: float | None) -> LoadProfile:
+    """The profile of shape `name`; ValueError (one line) for an unknown name or options it cannot use."""
+    builder = SHAPES.get(name)
+    if builder is None:
+        raise ValueError(f"--shape: unknown shape {name!r}; choose from {', '.join(SHAPE_NAMES)}")
+    return builder(options, level, run_time)
+
+
+def peak_level(profile: LoadProfile) -> float:
+    """The highest level a profile reaches."""
+    return max((stage.level for stage in profile.stages), default=0.0)

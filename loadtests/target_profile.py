@@ -23,6 +23,7 @@ from dataclasses import replace
 from typing import Any
 
 from loadtests.options import LoadOptions
+from loadtests.shape_math import build_shape, peak_level
 from targets.auth import AuthError, Credentials, credentials_for
 from targets.guard import refusal
 from targets.profiles import RESOLVED_ENV, Overrides, Profile, ProfileError, require_datastream, resolve
@@ -44,11 +45,10 @@ def peak_rate(options: LoadOptions) -> float:
     """The highest request rate the run's schedule asks for; 0 for a closed model (no global rate)."""
     if options.target_rps <= 0:
         return 0.0
-    if options.stages and options.shape in ("constant", "stages"):
-        return max((stage.level for stage in options.stages), default=0.0)
-    if options.shape == "spike":
-        return options.target_rps * max(1.0, options.spike_factor)
-    return options.target_rps
+    try:
+        return peak_level(build_shape(options.shape, options, options.target_rps, None))
+    except ValueError:  # a shape that cannot be built is refused, in one line, where the settings are parsed
+        return options.target_rps
 
 
 def ceiling_problem(profile: Profile, options: LoadOptions, explicit_rate: bool) -> str | None:

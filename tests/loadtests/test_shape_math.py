@@ -7,6 +7,7 @@ import math
 import pytest
 
 from loadtests import shape_math
+from loadtests.options import LoadOptions
 from loadtests.shape_math import LoadProfile, Stage
 
 
@@ -83,3 +84,20 @@ def test_staged_ends_with_its_last_stage_or_the_run_time() -> None:
 def test_profile_rejects_a_negative_stage() -> None:
     with pytest.raises(ValueError, match="duration and a level of 0 or more"):
         LoadProfile([Stage(-1, 10)])
+
+
+@pytest.mark.parametrize("name", shape_math.SHAPE_NAMES)
+def test_shape_registry_builds_every_named_shape_around_its_level(name: str) -> None:
+    options = LoadOptions(target_rps=40, stages=(Stage(5, 10), Stage(5, 40)) if name == "stages" else ())
+    profile = shape_math.build_shape(name, options, 40.0, 60.0)
+    assert shape_math.peak_level(profile) == (40.0 * options.spike_factor if name == "spike" else 40.0)
+
+
+def test_shape_registry_refuses_an_unknown_shape_in_one_line() -> None:
+    with pytest.raises(ValueError, match=r"^--shape: unknown shape 'wave'; choose from constant, ramp"):
+        shape_math.build_shape("wave", LoadOptions(), 10.0, None)
+
+
+def test_shape_registry_entry_is_all_a_new_shape_needs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(shape_math.SHAPES, "double", lambda o, level, end: shape_math.constant(2 * level, end))
+    assert shape_math.peak_level(shape_math.build_shape("double", LoadOptions(), 10.0, None)) == 20.0
