@@ -1,14 +1,19 @@
 """How often does a baseline gate fail two identical runs, and which slowdown does it catch?
 
 Runs `edgeload run` against the embedded emulator answering with a lognormal delay (median `--median-ms`, sigma
-0.3): `--identical` runs with the same delay, then `--per-level` runs with the median 5 %, 10 % and 20 % longer
-(the emulator's `latency` fault). Every gate of GATES is then judged offline (loadtests.baseline, the same code
-`edgeload run --baseline` uses) on
-- every ordered pair of identical runs: the share that fails is the false-alarm rate;
-- every slowed run against every identical run: the share that fails is the detection rate at that slowdown.
-It also prints the measured p95 ratio of each level to the identical runs, measured in the same invocation.
+0.3): `--identical` runs with the same delay and `--per-level` runs with the median 5 %, 10 % and 20 % longer (the
+emulator's `latency` fault), interleaved so the machine's drift hits both alike. Every run lands in one report
+folder's history, as a CI's runs would. Every gate of GATES is then judged offline (loadtests.baseline, the same
+code `edgeload run --baseline` uses) on
+- every ordered pair of identical runs: the share that fails is the false-alarm rate, with the run-to-run noise
+  estimated from the other identical runs (loadtests.noise, as a CI holding them in its history would), and
+  again with no history (the default spread);
+- every slowed run against every identical run, the noise from the identical runs: the detection rate.
+It also prints the measured p95 ratio of each level to the identical runs and the between-run spread of each
+metric (what loadtests.noise.DEFAULT_SPREAD is set from), measured in the same invocation.
 
     .venv/bin/python -m benchmarks.baseline_gates [--identical 10] [--per-level 3] [--seconds 5] [--rate 200]
+                                                  [--keep DIR | --judge-only DIR]
 """
 
 from __future__ import annotations

@@ -83,8 +83,8 @@ def test_noise_estimate_subtracts_the_sampling_noise_of_each_run() -> None:
 
 def test_noise_estimate_takes_the_default_below_the_minimum_of_runs() -> None:
     estimated = noise.estimate("p95", INTERACT, _runs(noise.MIN_RUNS - 1, 0.10))
-    assert (estimated.spread, estimated.runs, estimated.dof) == (noise.DEFAULT_SPREAD["latency"], 0, math.inf)
-    assert estimated.describe() == "noise: default 6 %"
+    assert (estimated.spread, estimated.runs, estimated.dof) == (noise.DEFAULT_SPREAD["p95"], 0, math.inf)
+    assert estimated.describe() == "noise: default 8 %"
     assert noise.estimate("error_rate", None, []).describe() == "noise: default 0.1 points"
 
 
@@ -143,7 +143,7 @@ def test_baseline_gate_result_line_names_the_noise_model() -> None:
     assert "; noise: 4 earlier runs, " in result.measured
     assert result.measured.index("vs baseline") < result.measured.index("noise:")
     default = evaluate([parse_gate("p95<=baseline+10%")], summary(seed=3), None, runs[0])[0]
-    assert default.measured.endswith(f"(baseline {runs[0]['run_id']}; noise: default 6 %)")
+    assert default.measured.endswith(f"(baseline {runs[0]['run_id']}; noise: default 8 %)")
 
 
 def test_baseline_gate_row_of_summary_json_carries_values_interval_and_noise() -> None:
@@ -154,10 +154,10 @@ def test_baseline_gate_row_of_summary_json_carries_values_interval_and_noise() -
     assert row["baseline"] == pytest.approx(then["overall"]["p95_ms"])
     assert row["current"] == pytest.approx(result.value)
     assert row["difference"] == pytest.approx(row["current"] - row["baseline"])
-    assert row["past_limit_interval"][0] > 0  # +50 % against a +10 % limit: significant even with 6 % noise
+    assert row["past_limit_interval"][0] > 0  # +50 % against a +10 % limit: significant even with 8 % noise
     assert row["significant"] is True
     assert result.passed is False
-    assert row["noise"] == {"source": "default", "runs": 0, "spread": 0.06, "scale": "log"}
+    assert row["noise"] == {"source": "default", "runs": 0, "spread": 0.08, "scale": "log"}
     assert "baseline" not in gate_rows(evaluate([parse_gate("p95<200ms")], summary(), None))[0]
 
 
