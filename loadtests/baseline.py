@@ -124,7 +124,8 @@ def _describe(gate: Gate, diff: Difference, then: float, unit: str) -> str:
 
 def _detail(name: str, diff: Difference, then: float, unit: str, noise: Noise, significant: bool) -> dict[str, Any]:
     """What summary.json keeps of a baseline gate: the two values, the difference, its interval and the noise."""
-    return {"baseline_run": name, "unit": unit.strip() or "fraction", "baseline": then, "current": diff.current,
+    return {"baseline_run": name, "unit": "fraction" if unit == "%" else unit.strip(), "baseline": then,
+            "current": diff.current,
             "difference": diff.current - then, "limit": diff.allowed,
             "past_limit_interval": [diff.low, diff.high], "confidence": CONFIDENCE, "significant": significant,
             "noise": noise.as_json()}

@@ -161,6 +161,16 @@ def test_baseline_gate_row_of_summary_json_carries_values_interval_and_noise() -
     assert "baseline" not in gate_rows(evaluate([parse_gate("p95<200ms")], summary(), None))[0]
 
 
+def test_baseline_gate_row_of_an_error_rate_gate_is_in_fractions() -> None:
+    result = evaluate([parse_gate("error_rate<=baseline+0.5%")], summary(error_every=20), None,
+                      record(error_every=0))[0]
+    row = gate_rows([result])[0]["baseline"]
+    assert row["unit"] == "fraction"
+    assert row["current"] == pytest.approx(0.05)
+    assert row["noise"] == {"source": "default", "runs": 0, "spread": 0.001, "scale": "points"}
+    assert result.measured.endswith("noise: default 0.1 points)")
+
+
 def test_baseline_resolve_hands_the_comparable_runs_to_the_gates(tmp_path: Path) -> None:
     for index in range(4):
         history.append(tmp_path, {**record(seed=index, run_id=f"ci-{index}", requests=500), "passed": True})
