@@ -39,13 +39,16 @@ class BaselineReading(NamedTuple):
 
     difference: Difference
     described: str
+    reference: float  # the baseline's value, in the unit below
+    unit: str  # " ms", "/s" or "%" (a fraction shown as a percentage)
 
 
 Extractor = Callable[["Gate", RunSummary, "float | None"], Reading]  # gate, summary, target rate
 WindowReader = Callable[[Sequence[TimelineWindow]], "float | None"]  # None: nothing measured in that window
-# gate, summary, now, then, baseline record, factor, offset -> the comparison, or why there is none
-BaselineReader = Callable[["Gate", RunSummary, OperationSummary, Mapping[str, Any], Mapping[str, Any], float, float],
-                          "BaselineReading | str"]
+# gate, summary, now, then, baseline record, factor, offset, between-run spread, its degrees of freedom
+# (loadtests.noise) -> the comparison, or why there is none
+BaselineReader = Callable[["Gate", RunSummary, OperationSummary, Mapping[str, Any], Mapping[str, Any], float, float,
+                           float, float], "BaselineReading | str"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,37 +264,43 @@ def _amount(diff: Difference, then: float, unit: str) -> str:
 
 def _baseline_latency(field: str, q: float | None) -> BaselineReader:
     def compare(gate: Gate, summary: RunSummary, now: OperationSummary, then: Mapping[str, Any],
-                baseline: Mapping[str, Any], factor: float, offset: float) -> BaselineReading | str:
+                baseline: Mapping[str, Any], factor: float, offset: float, spread: float,
+                dof: float) -> BaselineReading | str:
         from loadtests.significance import latency  # lazy: numpy, for runs with baseline gates only
 
         encoded = summary.histograms.get(OVERALL if gate.scope is None else gate.scope)
         if not encoded or not then.get("hist"):
             return f"no latency histogram in {'this run' if not encoded else baseline.get('run_id') or 'the baseline'}"
-        diff = latency(LatencyHistogram.decode(encoded), LatencyHistogram.decode(then["hist"]), q, factor, offset)
-        return BaselineReading(diff, _amount(diff, float(then[field]), " ms"))
+        diff = latency(LatencyHistogram.decode(encoded), LatencyHistogram.decode(then["hist"]), q, factor, offset,
+                       spread, dof)
+        return BaselineReading(diff, _amount(diff, float(then[field]), " ms"), float(then[field]), " ms")
     return compare
 
 
 def _baseline_error_rate(gate: Gate, summary: RunSummary, now: OperationSummary, then: Mapping[str, Any],
-                         baseline: Mapping[str, Any], factor: float, offset: float) -> BaselineReading | str:
+                         baseline: Mapping[str, Any], factor: float, offset: float, spread: float,
+                         dof: float) -> BaselineReading | str:
     from loadtests.significance import proportion
 
-    diff = proportion(now["failures"], now["requests"], int(then["failures"]), int(then["requests"]), offset)
+    diff = proportion(now["failures"], now["requests"], int(then["failures"]), int(then["requests"]), offset, spread,
+                      dof)
     reference = float(then["failures"]) / float(then["requests"])
     return BaselineReading(diff, f"{100 * diff.current:.2f}% vs baseline {100 * reference:.2f}%, limit "
                                  f"{100 * diff.allowed:.2f}% (difference past it {100 * diff.low:+.2f}.."
-                                 f"{100 * diff.high:+.2f} points)")
+                                 f"{100 * diff.high:+.2f} points)", reference, "%")
 
 
 def _baseline_rate(gate: Gate, summary: RunSummary, now: OperationSummary, then: Mapping[str, Any],
-                   baseline: Mapping[str, Any], factor: float, offset: float) -> BaselineReading | str:
+                   baseline: Mapping[str, Any], factor: float, offset: float, spread: float,
+                   dof: float) -> BaselineReading | str:
     from loadtests.significance import rate
 
     base_seconds = float(baseline.get("measured_s") or 0)
     if summary.measured_s <= 0 or base_seconds <= 0:
         return "no measured time to take a rate from"
-    diff = rate(now["requests"], summary.measured_s, int(then["requests"]), base_seconds, factor)
-    return BaselineReading(diff, _amount(diff, float(then["requests"]) / base_seconds, "/s"))
+    diff = rate(now["requests"], summary.measured_s, int(then["requests"]), base_seconds, factor, spread, dof)
+    reference = float(then["requests"]) / base_seconds
+    return BaselineReading(diff, _amount(diff, reference, "/s"), reference, "/s")
 
 
 # --- the metrics ---------------------------------------------------------------------------------------------------

@@ -122,6 +122,7 @@ class GateResult:
     value: float | None  # the measured number in the threshold's unit; None when nothing was measured
     passed: bool
     message: str = ""  # why it failed, for the verdict; empty when passed
+    detail: Mapping[str, Any] | None = None  # a baseline gate's figures for summary.json (loadtests.baseline)
 
 
 def parse_gate(text: str) -> Gate:

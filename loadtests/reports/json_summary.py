@@ -17,7 +17,8 @@ SCHEMA_VERSION = 1
 def gate_rows(gate_results: Sequence[GateResult]) -> list[dict[str, Any]]:
     return [
         {"gate": r.name, "metric": r.gate.metric, "scope": r.gate.scope, "threshold": r.threshold,
-         "measured": r.measured, "value": r.value, "passed": r.passed, "message": r.message, "default": r.gate.default}
+         "measured": r.measured, "value": r.value, "passed": r.passed, "message": r.message, "default": r.gate.default,
+         **({"baseline": dict(r.detail)} if r.detail else {})}  # a baseline gate's figures (loadtests.baseline)
         for r in gate_results
     ]
 
