@@ -150,7 +150,10 @@ def test_alloy_retries_a_503_after_retry_after_with_the_same_request_id(alloy_re
     assert (failed["status"], retried["status"]) == (503, 200)
     assert failed["response_headers"]["retry-after"] == str(RETRY_AFTER_S)
     assert query_of(failed)["requestId"] == query_of(retried)["requestId"]
-    assert retried["started_ms"] - failed["finished_ms"] >= RETRY_AFTER_S * 1000 - 50
+    # A retry that ignored Retry-After would start within milliseconds. The slack is for the two clocks: Chromium
+    # stamps its network timings in the network process and Alloy's timer runs in the renderer; on a loaded 2-core
+    # machine they were 64 ms apart (936 ms measured for a 1 s wait).
+    assert retried["started_ms"] - failed["finished_ms"] >= RETRY_AFTER_S * 1000 - 100
     assert "propositions" in _step(report, 2)
 
 
