@@ -1,7 +1,8 @@
 """The default locustfile: `locust` from the checkout root runs it through `[tool.locust]` in pyproject.toml.
 
-It imports exactly the users it runs and one shape (Locust runs every user and shape class in this namespace,
-https://docs.locust.io/en/stable/writing-a-locustfile.html), and the listeners that measure, judge and report. Examples:
+It holds exactly the users it runs, one per persona of the registry (loadtests.personas), and one shape (Locust runs
+every user and shape class in this namespace, https://docs.locust.io/en/stable/writing-a-locustfile.html), and the
+listeners that measure, judge and report. Examples:
 
     locust --host http://127.0.0.1:PORT                    # web UI; our options are fields of the start form
     locust --headless -u 20 -t 30s --host URL --target-rps 200 --gate 'p99<50ms'
@@ -12,6 +13,10 @@ from __future__ import annotations
 
 from loadtests import listeners  # noqa: F401  (registers every event listener)
 from loadtests.shapes import ConfiguredShape
-from loadtests.users import BatchCollector, BrowserVisitor, ServerForwarder
+from loadtests.users import persona_users
 
-__all__ = ["BatchCollector", "BrowserVisitor", "ConfiguredShape", "ServerForwarder"]
+# Each persona's class under its own name, derived from the registry: a new persona runs here without an edit.
+_USERS = {user.__name__: user for user in persona_users()}
+globals().update(_USERS)
+__all__ = ["ConfiguredShape"]
+__all__ += list(_USERS)

@@ -1,9 +1,10 @@
 """The persona registry: each traffic persona's name, what it sends and its default share of the users.
 
 Locust-free on purpose: `edgeload run` checks `--persona-weights` and writes its help before any Locust process
-starts (importing Locust monkey-patches the process). The behaviour of a persona is its `EdgeUser` class in
-loadtests.users, which names its entry here (`persona = "forwarder"`) and takes its default weight from it; a
-test holds the two in step (docs: contributing, "Adding a persona").
+starts (importing Locust monkey-patches the process), so these facts cannot live on the Locust class. The behaviour
+of a persona is its `EdgeUser` class in loadtests.users, which names its entry here (`persona = "forwarder"`):
+naming it registers the class as the persona's user with the entry's weight, and the default locustfile runs the
+user of every entry. Adding a persona is this entry and that class (docs: contributing, "Add a persona").
 """
 
 from __future__ import annotations

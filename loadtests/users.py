@@ -3,7 +3,9 @@
 One abstract base (`EdgeUser`) does what every persona shares: it waits for its turn (per-user pacing or the
 process's global-rate schedule, loadtests.pacing), honours Retry-After when asked, sends one request with an
 orjson body, and judges the response with the contract's one verdict inside `catch_response`, so that Locust's
-failure table reads by check name (loadtests.exchange_adapter). A persona only says what to send next:
+failure table reads by check name (loadtests.exchange_adapter). A persona's class names its entry of the persona
+registry (loadtests.personas), which makes it that persona's user in `USERS` with the entry's weight (the default
+locustfile runs them all), and only says what to send next:
 
 - `ServerForwarder`: a server-side integration forwarding one event per call to v2 interact, with the headers a
   server sends (`x-request-id`, plus the target's own headers);
@@ -41,6 +43,8 @@ from loadtests.process_state import ProcessState, process_state
 
 RETRY_AFTER_CAP_S = 60.0  # a target asking for more than a minute is treated as asking for a minute
 JSON = "application/json"
+# Each persona's user class, filled as the classes are defined (EdgeUser.__init_subclass__).
+USERS: dict[str, type[EdgeUser]] = {}
 
 
 class Prepared(NamedTuple):
@@ -57,6 +61,20 @@ class EdgeUser(FastHttpUser):
     abstract = True
     persona: ClassVar[str] = ""  # its entry in the persona registry (loadtests.personas)
     max_retries = 0  # one request per task: a retry would reach the target uncounted
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A class naming a persona in its own body is that persona's user, with the registry's default weight."""
+        super().__init_subclass__(**kwargs)
+        persona = cls.__dict__.get("persona")
+        if persona is None:  # a subclass of a persona's class (a test's, a locustfile's own) is not the persona's
+            return
+        if persona not in PERSONAS:
+            raise TypeError(f"{cls.__name__}: persona {persona!r} is not in loadtests.personas.PERSONAS "
+                            f"({', '.join(PERSONAS)}); add its entry there")
+        if persona in USERS:
+            raise TypeError(f"{cls.__name__}: persona {persona!r} already has a user class, {USERS[persona].__name__}")
+        cls.weight = PERSONAS[persona].weight
+        USERS[persona] = cls
 
     def __init__(self, environment: Any) -> None:
         state = process_state(environment)
@@ -205,7 +223,6 @@ class ServerForwarder(EdgeUser):
     """A server-side integration: v2 interact, one generated event per call."""
 
     persona = "forwarder"
-    weight = PERSONAS[persona].weight
 
     def prepare(self) -> Prepared:
         headers = {"content-type": JSON, "x-request-id": self.request_id(), **self.state.target_headers}
@@ -219,7 +236,6 @@ class BrowserVisitor(EdgeUser):
     """A browser-like visitor: carries the Edge's `kndctr_*` state and follows its location hint."""
 
     persona = "visitor"
-    weight = PERSONAS[persona].weight
 
     def __init__(self, environment: Any) -> None:
         super().__init__(environment)
@@ -265,7 +281,6 @@ class BatchCollector(EdgeUser):
     """A batch sender: `--batch-size` events of one journey per v2 collect request."""
 
     persona = "collector"
-    weight = PERSONAS[persona].weight
 
     def prepare(self) -> Prepared:
         events = [self.next_event() for _ in range(self.state.options.batch_size)]
@@ -275,3 +290,11 @@ class BatchCollector(EdgeUser):
         return Prepared(COLLECT_V2, path, {"datastreamId": self.state.options.datastream_id},
                         headers, body)
 
+
+def persona_users() -> list[type[EdgeUser]]:
+    """The user class of every persona, in the registry's order: the users the default locustfile runs."""
+    missing = [name for name in PERSONAS if name not in USERS]
+    if missing:
+        raise LookupError(f"persona(s) {', '.join(missing)} of loadtests.personas have no EdgeUser class naming them "
+                          "in loadtests.users")
+    return [USERS[name] for name in PERSONAS]

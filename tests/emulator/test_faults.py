@@ -8,8 +8,9 @@ import statistics
 import orjson
 import pytest
 
+from emulator import fault_kinds
 from emulator.errors import ConfigError
-from emulator.fault_kinds import REGISTRY, FaultKind, Proof, markdown_table
+from emulator.fault_kinds import REGISTRY, FaultKind, Proof, checks, fault, markdown_table
 from emulator.faults import FaultBoard, parse_entry, parse_spec
 from tests.emulator.asgi_client import DEFAULT, call, collect_body, interact_body, make_app
 
@@ -32,6 +33,27 @@ def test_fault_kind_spec_of_its_defaults_parses_back_to_them(name):
 def test_fault_kind_refuses_an_entry_without_the_effect_of_its_stage():
     with pytest.raises(ValueError, match="a delay fault holds a delay"):
         FaultKind("x", "shape", "nothing", Proof(latency=True))
+
+
+def test_fault_decorator_registers_the_effect_under_its_dashed_name_and_returns_it(monkeypatch):
+    monkeypatch.setattr(fault_kinds, "REGISTRY", {})
+
+    async def body_lies(params, hit):
+        return True
+
+    assert fault("shape", "a lie", checks("content_type"), defaults={"x": 1.0})(body_lies) is body_lies
+    kind = fault_kinds.REGISTRY["body-lies"]
+    assert (kind.stage, kind.summary, kind.proves, kind.effect, dict(kind.defaults), kind.requests) == (
+        "shape", "a lie", Proof(checks=("content_type",)), body_lies, {"x": 1.0}, {"interact", "collect"})
+
+
+def test_fault_decorator_refuses_a_name_registered_twice():
+    async def stall(params, hit):
+        return True
+
+    with pytest.raises(ValueError, match="fault 'stall' is registered twice"):
+        fault("transport", "again", checks("content_type"))(stall)
+    assert REGISTRY["stall"].effect is not stall
 
 
 def test_fault_proof_is_exactly_one_of_checks_category_or_latency():

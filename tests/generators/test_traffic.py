@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from generators import events
 from generators.bodies import RequestOptions
 from generators.composer import KINDS
 from generators.journeys import FunnelRates
@@ -164,3 +165,21 @@ def test_event_kinds_registry_makes_each_kind_with_its_event_type_and_default_sh
         event = traffic.event(name)
         assert event["eventType"] == kind.event_type
         assert traffic.interact_body(event)["event"]["data"]["kind"] == [name]
+
+
+def test_event_kinds_registry_holds_the_kinds_events_declares_in_their_order():
+    assert list(KINDS.values()) == events.DECLARED
+    assert [(k.name, k.event_type, k.make) for k in events.DECLARED][:2] == [
+        ("page-view", events.PAGE_VIEW, events.make_page_view),
+        ("link-click", events.LINK_CLICK, events.make_link_click),
+    ]
+
+
+@pytest.mark.parametrize(("name", "event_type"), [
+    pytest.param("page-view", "web.webinteraction.other", id="name"),
+    pytest.param("page-view-again", events.PAGE_VIEW, id="event-type"),
+])
+def test_event_kind_declared_twice_is_refused(name, event_type):
+    with pytest.raises(ValueError, match="is declared twice"):
+        events.kind(name, event_type, 1)(events.make_page_view)
+    assert [k.name for k in events.DECLARED] == list(KINDS)

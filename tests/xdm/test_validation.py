@@ -9,6 +9,7 @@ from pathlib import Path
 import jsonschema_rs
 import pytest
 
+from generators.composer import EVENT_KINDS
 from generators.factory import seeded_faker
 from generators.traffic import Traffic
 from tests.contracts.reference import XDM_SCHEMAS
@@ -22,7 +23,7 @@ from xdm.validation import (
     load_documents,
 )
 
-KINDS = ("page-view", "link-click", "product-view", "add-to-cart", "checkout", "purchase")
+KINDS = EVENT_KINDS  # every registered kind: a new one is validated without an edit here
 SEEDS = (1, 2, 3, 4)
 PER_KIND = 10_000
 
