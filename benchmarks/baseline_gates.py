@@ -3,14 +3,14 @@
 Runs `edgeload run` against the embedded emulator answering with a lognormal delay (median `--median-ms`, sigma
 0.3): `--identical` runs with the same delay and `--per-level` runs with the median 5 %, 10 % and 20 % longer (the
 emulator's `latency` fault), interleaved so the machine's drift hits both alike. Every run lands in one report
-folder's history, as a CI's runs would. Every gate of GATES is then judged offline (loadtests.baseline, the same
+folder's history, as a CI's runs would. Every gate of GATES is then judged offline (loadtests._baseline, the same
 code `edgeload run --baseline` uses) on
 - every ordered pair of identical runs: the share that fails is the false-alarm rate, with the run-to-run noise
-  estimated from the other identical runs (loadtests.noise, as a CI holding them in its history would), and
+  estimated from the other identical runs (loadtests._noise, as a CI holding them in its history would), and
   again with no history (the default spread);
 - every slowed run against every identical run, the noise from the identical runs: the detection rate.
 It also prints the measured p95 ratio of each level to the identical runs and the between-run spread of each
-metric (what loadtests.noise.DEFAULT_SPREAD is set from), measured in the same invocation.
+metric (what loadtests._noise.DEFAULT_SPREAD is set from), measured in the same invocation.
 
     .venv/bin/python -m benchmarks.baseline_gates [--identical 10] [--per-level 3] [--seconds 5] [--rate 200]
                                                   [--keep DIR | --judge-only DIR]
@@ -28,19 +28,19 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from loadtests.baseline import NOISE_RUNS, judge
-from loadtests.gates import parse_gate
-from loadtests.history import HISTORY_FILE, load
-from loadtests.latency import LatencyHistogram
-from loadtests.noise import comparable, estimate
-from loadtests.run_summary import OVERALL, RunSummary
+from loadtests._baseline import NOISE_RUNS, judge
+from loadtests._gates import parse_gate
+from loadtests._history import HISTORY_FILE, load
+from loadtests._latency import LatencyHistogram
+from loadtests._noise import comparable, estimate
+from loadtests._run_summary import OVERALL, RunSummary
 
 GATES = ("p50<=baseline", "p95<=baseline", "p99<=baseline", "p95<=baseline+5%", "p95<=baseline+10%")
 LEVELS = (0.05, 0.10, 0.20)
 
 
 def _run(report_dir: Path, run_id: str, median_ms: float, seed: int, args: argparse.Namespace) -> None:
-    command = [sys.executable, "-m", "loadtests.cli", "run", "--run-time", f"{args.seconds}s", "--warmup", "1s",
+    command = [sys.executable, "-m", "loadtests._cli", "run", "--run-time", f"{args.seconds}s", "--warmup", "1s",
                "--target-rps", str(args.rate), "--users", "20",
                "--persona-weights", "forwarder=1,visitor=0,collector=0",
                "--report-dir", str(report_dir), "--run-id", run_id, "--seed", str(seed),

@@ -1,8 +1,8 @@
 """Baseline (b) of `benchmarks.emulator_throughput`: the emulator's server stack answering a constant body.
 
-Same uvicorn protocol, loop and parser as the emulator (`emulator.serving.serve`); the answer is the emulator's
+Same uvicorn protocol, loop and parser as the emulator (`emulator._serving.serve`); the answer is the emulator's
 own answer to the benchmark's page view, captured once at start, so (a) and (b) write the same bytes and differ
-only by the emulator's per-request work. Prints the emulator's URL line, so `emulator.server.spawn` can start it.
+only by the emulator's per-request work. Prints the emulator's URL line, so `emulator.spawn` can start it.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from emulator.app import EmulatorApp
-from emulator.asgi import Message, Receive, Scope, Send
-from emulator.config import DEFAULT_DATASTREAM_ID, Settings, load_datastreams
-from emulator.serving import bind, serve, url_of
+from emulator._app import EmulatorApp
+from emulator._asgi import Message, Receive, Scope, Send
+from emulator._config import DEFAULT_DATASTREAM_ID, Settings, load_datastreams
+from emulator._serving import bind, serve, url_of
 
 PAGE_VIEW = Path(__file__).with_name("emulator_page_view.json").read_bytes()
 

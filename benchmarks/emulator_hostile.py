@@ -31,8 +31,8 @@ from urllib.parse import urlsplit
 
 import psutil
 
-from emulator.config import DEFAULT_DATASTREAM_ID
-from emulator.server import spawn
+from emulator._config import DEFAULT_DATASTREAM_ID
+from emulator._server import spawn
 
 PAGE_VIEW = Path(__file__).with_name("emulator_page_view.json").read_bytes()
 PATH = f"/ee/v2/interact?datastreamId={DEFAULT_DATASTREAM_ID}"

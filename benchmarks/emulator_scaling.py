@@ -24,7 +24,7 @@ from collections.abc import Sequence
 import psutil
 
 from benchmarks.emulator_throughput import BODY_FILE, EMULATOR_ARGS, LUA, PATH, CannotRun, Figure, check_answers
-from emulator.server import RunningEmulator, spawn
+from emulator._server import RunningEmulator, spawn
 
 TARGET = 1.7
 

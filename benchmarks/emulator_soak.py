@@ -25,7 +25,7 @@ from pathlib import Path
 import psutil
 
 from benchmarks.emulator_throughput import BODY_FILE, EMULATOR_ARGS, LOAD_CORE, PATH, SERVER_CORE, check_answers, pin
-from emulator.server import spawn
+from emulator._server import spawn
 
 LUA = Path(__file__).resolve().parent / "emulator_soak.lua"
 TARGET_CHANGE = 0.10  # the RSS at the end within 10 % of the RSS after warm-up

@@ -31,8 +31,8 @@ from pathlib import Path
 
 import psutil
 
-from emulator.config import DEFAULT_DATASTREAM_ID
-from emulator.server import RunningEmulator, spawn
+from emulator._config import DEFAULT_DATASTREAM_ID
+from emulator._server import RunningEmulator, spawn
 
 HERE = Path(__file__).resolve().parent
 BODY_FILE = HERE / "emulator_page_view.json"

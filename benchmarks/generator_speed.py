@@ -22,7 +22,7 @@ from datetime import UTC
 import orjson
 from faker import Faker
 
-from generators.traffic import Traffic
+from generators._traffic import Traffic
 
 TARGET_RATE = 25_000
 TARGET_RATIO = 20.0

@@ -2,7 +2,7 @@
 
 (a) a bare `FastHttpUser` posting one constant v2 interact body, no check: the most one Locust process sends;
 (b) our `ServerForwarder`: a generated event per request, orjson, the contract's full verdict on every response
-    and every latency into the exact measurements (loadtests.listeners);
+    and every latency into the exact measurements (loadtests._listeners);
 (c) (a) in two Locust worker processes (`--processes 2`).
 Target: b/a >= 0.9. The emulator is pinned to core 0 and (a), (b) to core 1; (c) needs both cores, so it
 runs unpinned beside the emulator. Each figure is also given per CPU-second of Locust (all its processes): on a
@@ -32,9 +32,9 @@ from pathlib import Path
 import orjson
 import psutil
 
-from emulator.config import DEFAULT_DATASTREAM_ID
-from emulator.server import RunningEmulator, spawn
-from generators.traffic import Traffic
+from emulator._config import DEFAULT_DATASTREAM_ID
+from emulator._server import RunningEmulator, spawn
+from generators._traffic import Traffic
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_CORE, LOAD_CORE = 0, 1
@@ -58,8 +58,8 @@ class Bare(FastHttpUser):
                          name="POST /ee/v2/interact")
 '''
 OURS = '''
-from loadtests import listeners  # noqa: F401
-from loadtests.users import ServerForwarder
+from loadtests import _listeners as listeners  # noqa: F401
+from loadtests._users import ServerForwarder
 '''
 
 

@@ -1,7 +1,7 @@
 """What one tick of `edgeload run`'s progress line costs the process that sends the load, against a whole summary.
 
 Run: `.venv/bin/python -m benchmarks.progress_cost [--requests N]`. The progress line is built once a second in
-the Locust process whose users send the requests (loadtests.listeners), on its event loop: whatever it costs is a
+the Locust process whose users send the requests (loadtests._listeners), on its event loop: whatever it costs is a
 stall of every user. Both are measured in the same run on the same measurements (three operations, open model,
 N requests: 30,000 is a 30 s run at 1,000 req/s): `Measurements.live_totals()` (what the line reads) and
 `Measurements.summary(timeline=False)` (what the live gates and the web UI tab read). Figures are medians of
@@ -16,9 +16,9 @@ import statistics
 import time
 from collections.abc import Callable
 
-from contracts.operations import COLLECT_V2, INTERACT_V1, INTERACT_V2
-from loadtests.measurements import Measurements
-from loadtests.progress import progress_text
+from contracts._operations import COLLECT_V2, INTERACT_V1, INTERACT_V2
+from loadtests._measurements import Measurements
+from loadtests._progress import progress_text
 
 OPERATIONS = (INTERACT_V2, COLLECT_V2, INTERACT_V1)
 CALLS = 20

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.emulator_throughput import BODY_FILE, PATH, CannotRun, check_answers
-from emulator.server import spawn
+from emulator._server import spawn
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -87,7 +87,7 @@ def wrk(url: str, seconds: int, connections: int) -> Percentiles:
 def side_by_side(url: str, seconds: int, rate: int, users: int, connections: int) -> tuple[Percentiles, EdgeloadRun]:
     """edgeload for `seconds`, and wrk within the same window once edgeload's users all run."""
     with tempfile.TemporaryDirectory() as folder, open(Path(folder, "stderr"), "w+", encoding="utf-8") as log:
-        command = [sys.executable, "-m", "loadtests.cli", "run", "--target", url, "--target-rps", str(rate),
+        command = [sys.executable, "-m", "loadtests._cli", "run", "--target", url, "--target-rps", str(rate),
                    "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds}s",
                    "--persona-weights", "forwarder=1,visitor=0,collector=0", "--request-timeout", "10",
                    "--report-dir", folder, "--run-id", "trust", "--verbose"]  # Locust's log: spawned

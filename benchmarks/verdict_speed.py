@@ -1,7 +1,7 @@
 """How long the contract verdict takes on one 200 interact response, against schemathesis' own validation.
 
 Run: `.venv/bin/python -m benchmarks.verdict_speed [--seconds S]`. Both judge the same response in the same run, on one
-core: `contracts.verdict.judge` (all 7 checks) and schemathesis' `Case.validate_response` with its three comparable
+core: `contracts.judge` (all 7 checks) and schemathesis' `Case.validate_response` with its three comparable
 built-in checks (status code, content type, response schema). The target is a median of at most 30 µs; an earlier
 measurement on this kind of machine found about 160 µs for schemathesis. Figures are medians of per-batch means; each
 call gets a fresh response object, so both parse the body.
@@ -25,10 +25,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from contracts.exchange import Exchange
-from contracts.operations import INTERACT_V2
-from contracts.schemas import CONTRACT_PATH
-from contracts.verdict import judge
+from contracts._exchange import Exchange
+from contracts._operations import INTERACT_V2
+from contracts._schemas import CONTRACT_PATH
+from contracts._verdict import judge
 
 BUDGET_US = 30.0
 SENT_ID = "708e4f90-5bff-41c5-8f4b-6c15bab76b11"
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     theirs = per_call_us(schemathesis_call(body), args.seconds, batch=50)
     ours_median, theirs_median = statistics.median(ours), statistics.median(theirs)
     print(f"verdict on one {INTERACT_V2} 200 response ({len(body):,}-byte body), one core")
-    print(f"  contracts.verdict.judge, 7 checks:                    median {ours_median:8.2f} µs "
+    print(f"  contracts._verdict.judge, 7 checks:                    median {ours_median:8.2f} µs "
           f"(p90 {statistics.quantiles(ours, n=10)[-1]:.2f}, {len(ours)} batches)")
     print(f"  schemathesis Case.validate_response, 3 checks:        median {theirs_median:8.2f} µs "
           f"(p90 {statistics.quantiles(theirs, n=10)[-1]:.2f}, {len(theirs)} batches)")

@@ -5,7 +5,7 @@ adapter turns schemathesis' `Response` and `Case` into an `Exchange` from what w
 prepared request), so schemathesis judges with the very verdict Locust and the pytest suite use.
 
 When `edgeload contract` hands down a target profile ($EDGELOAD_PROFILE_JSON), an auth provider adds the
-profile's credentials to every case; its token comes from `targets.auth` (one fetch per process, refreshed
+profile's credentials to every case; its token comes from `targets._auth` (one fetch per process, refreshed
 before expiry), so schemathesis' own caching is off. Schemathesis' output sanitization (on by default) masks the
 `Authorization` and `x-api-key` values in its reports and curl lines; `edgeload contract` redacts them again.
 """
@@ -23,20 +23,12 @@ import orjson
 import schemathesis
 from schemathesis import Case, CheckContext, Response
 
-from contract_runner import st_exchanges
-from contract_runner.client import DEFAULT_MAX_RESPONSE_BYTES
-from contracts.checks import REGISTRY, ContractCheck
-from contracts.context import Context
-from contracts.exchange import Exchange
-from contracts.exit_codes import ExitCode
-from contracts.operations import label_for
-from contracts.violations import CAUSE_PREFIX, ContractViolation
-from targets.auth import credentials_for
-from targets.profiles import RESOLVED_ENV, Profile, is_local_url
-from targets.redaction import redact
-from targets.transport import EXCHANGE_LOG_ENV, MAX_RESPONSE_ENV
+from contract_runner import _st_exchanges as st_exchanges
+from contract_runner._client import DEFAULT_MAX_RESPONSE_BYTES
+from contracts import CAUSE_PREFIX, REGISTRY, Context, ContractCheck, ContractViolation, Exchange, ExitCode, label_for
+from targets import EXCHANGE_LOG_ENV, MAX_RESPONSE_ENV, RESOLVED_ENV, Profile, credentials_for, is_local_url, redact
 
-# Every request on the wire counted, when `edgeload contract` asks for it (contract_runner/st_exchanges.py).
+# Every request on the wire counted, when `edgeload contract` asks for it (contract_runner/_st_exchanges.py).
 if os.environ.get(EXCHANGE_LOG_ENV):
     st_exchanges.install(Path(os.environ[EXCHANGE_LOG_ENV]),
                          int(os.environ.get(MAX_RESPONSE_ENV) or DEFAULT_MAX_RESPONSE_BYTES))
@@ -116,7 +108,7 @@ if _CREDENTIALS is not None:
     class ProfileAuth:
         def get(self, case: Case[Any], ctx: Any) -> dict[str, str]:
             assert _CREDENTIALS is not None
-            return dict(_CREDENTIALS)  # the token is read from targets.auth's cache, not fetched
+            return dict(_CREDENTIALS)  # the token is read from targets._auth's cache, not fetched
 
         def set(self, case: Case[Any], data: dict[str, str], ctx: Any) -> None:
             case.headers.update(data)  # case-insensitive: replaces a generated x-gw-ims-org-id too
@@ -125,7 +117,7 @@ if _CREDENTIALS is not None:
 @schemathesis.hook
 def after_load_schema(context: Any, schema: Any) -> None:
     """`st run` alone sends only to this machine: schemathesis.toml pins the emulator's datastream, and schemathesis
-    alone knows no ceiling on the rate nor the profile's credentials. `edgeload contract` has asked targets.guard
+    alone knows no ceiling on the rate nor the profile's credentials. `edgeload contract` has asked targets._guard
     before starting it (and says so with $EDGELOAD_PROFILE_JSON), so only a run without it is checked here."""
     base_url = getattr(schema.config, "base_url", None) or ""
     if os.environ.get(RESOLVED_ENV) or not base_url or is_local_url(base_url):

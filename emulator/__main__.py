@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from emulator.cli import main
+from emulator._cli import main
 
 raise SystemExit(main())

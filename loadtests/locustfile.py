@@ -1,6 +1,6 @@
 """The default locustfile: `locust` from the checkout root runs it through `[tool.locust]` in pyproject.toml.
 
-It holds exactly the users it runs, one per persona of the registry (loadtests.personas), and one shape (Locust runs
+It holds exactly the users it runs, one per persona of the registry (loadtests._personas), and one shape (Locust runs
 every user and shape class in this namespace, https://docs.locust.io/en/stable/writing-a-locustfile.html), and the
 listeners that measure, judge and report. Examples:
 
@@ -11,9 +11,9 @@ listeners that measure, judge and report. Examples:
 
 from __future__ import annotations
 
-from loadtests import listeners  # noqa: F401  (registers every event listener)
-from loadtests.shapes import ConfiguredShape
-from loadtests.users import persona_users
+from loadtests import _listeners as listeners  # noqa: F401  (registers every event listener)
+from loadtests._shapes import ConfiguredShape
+from loadtests._users import persona_users
 
 # Each persona's class under its own name, derived from the registry: a new persona runs here without an edit.
 _USERS = {user.__name__: user for user in persona_users()}

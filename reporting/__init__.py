@@ -9,8 +9,8 @@ atomically, each on its own; `page` is the HTML skeleton with the one stylesheet
 from __future__ import annotations
 
 from reporting import junit, markdown, page
-from reporting.atomic import write_atomic
-from reporting.folder import Folder, ReportFormat, write_folder
+from reporting._atomic import write_atomic
+from reporting._folder import Folder, ReportFormat, write_folder
 
 __all__ = [
     "Folder",

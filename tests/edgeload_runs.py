@@ -14,10 +14,10 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from loadtests import gate_metrics
+from loadtests import _gate_metrics as gate_metrics
 
 ROOT = Path(__file__).resolve().parents[1]
-COULD_NOT_RUN_EXIT, UNTRUSTWORTHY_EXIT, INTERRUPTED_EXIT = 2, 3, 4  # loadtests.verdict (docs/gates.md#verdicts)
+COULD_NOT_RUN_EXIT, UNTRUSTWORTHY_EXIT, INTERRUPTED_EXIT = 2, 3, 4  # loadtests._verdict (docs/gates.md#verdicts)
 
 
 def admin(url: str, method: str, path: str, document: object | None = None) -> dict[str, Any]:
@@ -35,7 +35,7 @@ def stats(url: str) -> dict[str, Any]:
 
 
 def edgeload_run(*args: str, **popen: Any) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "loadtests.cli", "run", *args], cwd=ROOT, text=True,
+    return subprocess.Popen([sys.executable, "-m", "loadtests._cli", "run", *args], cwd=ROOT, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
 
 
@@ -52,8 +52,8 @@ def summary_of(directory: Path) -> dict[str, Any]:
 def expected_exit(summary: dict[str, Any], trustworthy_exit: int) -> int:
     """The exit code a run should end with: `trustworthy_exit`, unless the machine was too busy for the run's
     own clock (a shared runner, other tests beside it) and the trust gate failed: then NOT TRUSTWORTHY, which only
-    COULD NOT RUN and INTERRUPTED precede (loadtests.verdict). A test of something else then still holds on the
-    rest; it says so in a warning (loadtests.gate_metrics: `clock`, what a late clock may distort)."""
+    COULD NOT RUN and INTERRUPTED precede (loadtests._verdict). A test of something else then still holds on the
+    rest; it says so in a warning (loadtests._gate_metrics: `clock`, what a late clock may distort)."""
     failed = {row["metric"] for row in summary["gates"] if not row["passed"]}
     if "trust" not in failed or trustworthy_exit in (COULD_NOT_RUN_EXIT, INTERRUPTED_EXIT):
         return trustworthy_exit
@@ -70,7 +70,7 @@ def verdict_line(code: int) -> str:
     return f"verdict: {words[code]}"
 
 
-PROGRESS_LINE = re.compile(r"\d+(/\d+)? s  \S+ req/s \(")  # loadtests.progress: "3/30 s  99.8 req/s (target 100) ..."
+PROGRESS_LINE = re.compile(r"\d+(/\d+)? s  \S+ req/s \(")  # loadtests._progress: "3/30 s  99.8 req/s (target 100) ..."
 
 
 def wait_for_load(process: subprocess.Popen[str]) -> None:

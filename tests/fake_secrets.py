@@ -7,7 +7,7 @@ import os
 import re
 from pathlib import Path
 
-from emulator.auth import mint
+from emulator._auth import mint
 
 ORG = "8B1F4A6E5CC1D3760A495C11@AdobeOrg"
 _CLIENT_ID = "fake-client-id-7e2b4c1d"

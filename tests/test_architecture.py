@@ -22,22 +22,22 @@ ALLOWED: dict[str, frozenset[str]] = {
     "reporting": frozenset({"orjson"}),
     "contracts": frozenset({"reporting", "jsonschema_rs", "orjson", "yaml", "referencing"}),
     "targets": frozenset({"contracts", "reporting", "orjson"}),
-    "xdm": frozenset({"contracts", "jsonschema_rs"}),  # contracts: the one set of exit codes (contracts.exit_codes)
+    "xdm": frozenset({"contracts", "jsonschema_rs"}),  # contracts: the one set of exit codes (contracts._exit_codes)
     "emulator": frozenset({"uvicorn", "orjson"}),
     "contract_runner": frozenset({"contracts", "targets", "reporting", "generators", "orjson", "yaml", "schemathesis",
                                   "pytest"}),
-    # flask: Locust's web UI is a Flask app; loadtests/web_ui.py adds our tab's route to it.
+    # flask: Locust's web UI is a Flask app; loadtests/_web_ui.py adds our tab's route to it.
     "loadtests": frozenset(PACKAGES) | {"locust", "gevent", "geventhttpclient", "orjson", "hdrh", "psutil",
                                         "matplotlib", "yaml", "jsonschema_rs", "flask",
-                                        "numpy"},  # numpy: the bootstrap of baseline gates (loadtests.significance)
+                                        "numpy"},  # numpy: the bootstrap of baseline gates (loadtests._significance)
 }
 # The contract suite and the `edgeload contract` command start the emulator as their default target; that is
-# process management, not verdict code, so it may import `emulator.server` (docs/architecture.md).
+# process management, not verdict code, so it may import `emulator._server` (docs/architecture.md).
 EXCEPTIONS: dict[str, frozenset[str]] = {
     "contract_runner/suite": frozenset({"emulator"}),
-    "contract_runner/cli.py": frozenset({"emulator"}),
+    "contract_runner/_cli.py": frozenset({"emulator"}),
     # Schemathesis sends through requests; counting every attempt on the wire means wrapping requests' adapter.
-    "contract_runner/st_exchanges.py": frozenset({"requests"}),
+    "contract_runner/_st_exchanges.py": frozenset({"requests"}),
 }
 
 
@@ -88,4 +88,4 @@ def test_architecture_only_loadtests_imports_locust() -> None:
 
 def test_architecture_walker_sees_imports() -> None:
     # Guards the walker itself: a test that walked nothing would pass vacuously.
-    assert "importlib" in set(_imports(ROOT / "loadtests" / "cli.py"))
+    assert "importlib" in set(_imports(ROOT / "loadtests" / "_cli.py"))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from loadtests.cli import SUBCOMMANDS, main
+from loadtests._cli import SUBCOMMANDS, main
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,7 +76,7 @@ def test_cli_output_into_a_closed_pipe_ends_quietly(argv: list[str]) -> None:
     read_end, write_end = os.pipe()
     os.close(read_end)
     try:
-        completed = subprocess.run([sys.executable, "-m", "loadtests.cli", *argv], cwd=ROOT, stdout=write_end,
+        completed = subprocess.run([sys.executable, "-m", "loadtests._cli", *argv], cwd=ROOT, stdout=write_end,
                                    stderr=subprocess.PIPE, text=True, timeout=60, check=False)
     finally:
         os.close(write_end)

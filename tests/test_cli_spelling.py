@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 
 import pytest
 
-from loadtests.cli import SUBCOMMANDS, _resolve, main
+from loadtests._cli import SUBCOMMANDS, _resolve, main
 
 # Each meaning and the spellings it goes by here or in the tools people know (Locust, k6, curl, schemathesis).
 SYNONYMS: dict[str, frozenset[str]] = {

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from loadtests.cli import SUBCOMMANDS, check_arguments
-from loadtests.cli_errors import UsageError
+from loadtests._cli import SUBCOMMANDS, check_arguments
+from loadtests._cli_errors import UsageError
 from tests.test_standalone_paths import BINARY, ROOT, tracked_files
 
 README = ROOT / "README.md"

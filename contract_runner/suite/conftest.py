@@ -1,13 +1,13 @@
 """Options and fixtures of the contract suite.
 
 `--target URL` names the Edge Network to judge; without it the suite starts the embedded emulator for the run
-(the one place besides the CLI where contracts may import `emulator.server`: starting a target is not verdict
+(the one place besides the CLI where contracts may import `emulator._server`: starting a target is not verdict
 code). The target profile (`--profile`, or the one `edgeload contract` resolved and handed down in
 $EDGELOAD_PROFILE_JSON) adds its credentials, headers, location hint and TLS setting to every request. Every
 exchange goes through the `verdict` fixture, which judges it, records it for the report (`--verdict-log`) and
 fails the test with every broken rule at once, each with its cause. A 207 that keeps the contract meets an expected
-200 (contracts.multistatus). A request without a complete answer fails its test under its transport category, and
-every request sent is counted (`--exchange-log`, targets.transport).
+200 (contracts._multistatus). A request without a complete answer fails its test under its transport category, and
+every request sent is counted (`--exchange-log`, targets._transport).
 """
 
 from __future__ import annotations
@@ -19,19 +19,24 @@ from pathlib import Path
 import orjson
 import pytest
 
-from contract_runner import records
-from contract_runner.client import DEFAULT_MAX_RESPONSE_BYTES, Edge, SentRequest, Throttle, TransportFailure, reachable
-from contract_runner.reproduction import curl_command
-from contracts.checks import REGISTRY
-from contracts.exchange import Exchange
-from contracts.multistatus import MULTI_STATUS, accepts, nonfatal_codes
-from contracts.verdict import judge
-from targets.auth import AuthError, credentials_for
-from targets.defaults import AUTHENTICATED_DATASTREAM_ID, DEFAULT_DATASTREAM_ID, DISABLED_DATASTREAM_ID
-from targets.guard import refusal
-from targets.profiles import Overrides, Profile, ProfileError, resolve
-from targets.redaction import redact
-from targets.transport import Tally
+from contract_runner import _records as records
+from contract_runner._client import DEFAULT_MAX_RESPONSE_BYTES, Edge, SentRequest, Throttle, TransportFailure, reachable
+from contract_runner._reproduction import curl_command
+from contracts import MULTI_STATUS, REGISTRY, Exchange, accepts, judge, nonfatal_codes
+from targets import (
+    AUTHENTICATED_DATASTREAM_ID,
+    DEFAULT_DATASTREAM_ID,
+    DISABLED_DATASTREAM_ID,
+    AuthError,
+    Overrides,
+    Profile,
+    ProfileError,
+    Tally,
+    credentials_for,
+    redact,
+    refusal,
+    resolve,
+)
 
 EXPECTED_RESPONSE = "expected_response"  # the functional expectation of a case, reported beside the checks
 _RECORDS: list[records.CaseRecord] = []
@@ -48,7 +53,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--authenticated-datastream-id", default=None, help="an authenticated datastream (401 case)")
     group.addoption("--verdict-log", default=None, help="write one JSON line per judged exchange to this file")
     group.addoption("--exchange-log", default=None, help="write the count of requests sent and answered to this file")
-    group.addoption("--profile", default=None, help="target profile (targets.profiles): URL, auth, headers")
+    group.addoption("--profile", default=None, help="target profile (targets._profiles): URL, auth, headers")
     group.addoption("--insecure", action="store_true", default=False, help="do not verify TLS certificates")
     group.addoption("--max-rps", type=int, default=0, help="at most N requests per second (needed off this machine)")
     group.addoption("--max-response-bytes", type=int, default=DEFAULT_MAX_RESPONSE_BYTES,
@@ -66,7 +71,7 @@ def profile(pytestconfig: pytest.Config) -> Profile:
         pytest.exit(str(error), returncode=2)
     problem = refusal(resolved, sender="the contract suite", ceiling=pytestconfig.getoption("--max-rps"),
                       ceiling_flags="--max-rps N")
-    if problem is not None:  # before any connection (targets.guard)
+    if problem is not None:  # before any connection (targets._guard)
         pytest.exit(problem, returncode=2)
     return resolved
 
@@ -80,7 +85,7 @@ def target_url(profile: Profile) -> Iterator[str]:
             pytest.exit(problem, returncode=2)
         yield url.rstrip("/")
         return
-    from emulator.server import spawn  # only when no target is given: see module docstring
+    from emulator import spawn  # only when no target is given: see module docstring
 
     with spawn() as emulator:
         yield emulator.url

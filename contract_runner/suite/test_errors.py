@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import orjson
 
-from contract_runner.client import Edge
+from contract_runner._client import Edge
 from contract_runner.suite import bodies
 from contract_runner.suite.conftest import Verdict
-from targets.defaults import UNKNOWN_DATASTREAM_ID
+from targets import UNKNOWN_DATASTREAM_ID
 
 INTERACT = "/ee/v2/interact"
 

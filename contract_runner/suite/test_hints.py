@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from contract_runner.client import Edge
+from contract_runner._client import Edge
 from contract_runner.suite import bodies
 from contract_runner.suite.conftest import Verdict
-from contracts.operations import location_hints
+from contracts import location_hints
 
 
 @pytest.mark.parametrize("hint", location_hints())

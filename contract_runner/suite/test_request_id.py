@@ -7,7 +7,7 @@ import uuid
 import orjson
 import pytest
 
-from contract_runner.client import Edge
+from contract_runner._client import Edge
 from contract_runner.suite import bodies
 from contract_runner.suite.conftest import Verdict
 

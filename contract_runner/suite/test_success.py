@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contract_runner.client import Edge
+from contract_runner._client import Edge
 from contract_runner.suite import bodies
 from contract_runner.suite.conftest import Verdict
 

@@ -1,7 +1,7 @@
 """The Web SDK scenarios of docs/clients.md, run unchanged in jsdom and in Chromium (scenarios.mjs executes them).
 
 Each scenario is a fresh visitor (new page, empty cookie jar). Constants name the web datastream the emulator
-ships (emulator/datastreams.toml) and the content configured on it, so the tests compare what alloy returns with
+ships (emulator/_datastreams.toml) and the content configured on it, so the tests compare what alloy returns with
 the config; the emulator runs with no configuration file, as a user's would.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.config import DEFAULT_ORG_ID, WEB_DATASTREAM_ID
+from emulator._config import DEFAULT_ORG_ID, WEB_DATASTREAM_ID
 
 DATASTREAM_ID = WEB_DATASTREAM_ID
 ORG_ID = DEFAULT_ORG_ID

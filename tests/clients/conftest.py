@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from emulator.server import RunningEmulator, spawn
+from emulator._server import RunningEmulator, spawn
 from tests.certificates import self_signed
 from tests.clients.alloy_scenarios import web_sdk_scenarios
 from tests.clients.node_runs import CHROMIUM, ScenarioReport, missing_node_setup, run_scenarios

@@ -1,7 +1,7 @@
 """Running the Node harnesses (alloy_jsdom.mjs, alloy_browser.mjs) and reading back what they recorded.
 
 One Node process runs every scenario of a test module (one alloy start-up is most of a run's cost), and the tests
-assert on its report. A recorded exchange becomes a `contracts.exchange.Exchange`, so the verdict judges exactly
+assert on its report. A recorded exchange becomes a `contracts.Exchange`, so the verdict judges exactly
 what the real client received.
 """
 
@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, NotRequired, TypedDict
 from urllib.parse import parse_qsl, urlsplit
 
-from contracts.exchange import Exchange, lower_headers
-from contracts.operations import label_for
+from contracts._exchange import Exchange, lower_headers
+from contracts._operations import label_for
 
 CLIENTS_DIR = Path(__file__).resolve().parent
 ALLOY_BUNDLE = CLIENTS_DIR / "node_modules" / "@adobe" / "alloy" / "dist" / "alloy.js"

@@ -118,7 +118,7 @@ def record(browser: Mapping[str, ScenarioReport], jsdom: Mapping[str, ScenarioRe
 
 
 def _run_both(temp: Path) -> tuple[dict[str, ScenarioReport], dict[str, ScenarioReport], str]:
-    from emulator.server import spawn
+    from emulator._server import spawn
     from tests.clients.node_runs import run_scenarios
 
     cert, key = temp / "cert.pem", temp / "key.pem"

@@ -16,13 +16,13 @@ import pytest
 import requests
 from aepp.edge import Edge
 
-from contracts.exchange import Exchange, lower_headers
-from contracts.operations import label_for
-from contracts.verdict import judge
-from emulator.config import DEFAULT_DATASTREAM_ID
-from emulator.server import RunningEmulator, spawn
+from contracts._exchange import Exchange, lower_headers
+from contracts._operations import label_for
+from contracts._verdict import judge
+from emulator._config import DEFAULT_DATASTREAM_ID
+from emulator._server import RunningEmulator, spawn
 
-# A decision scope configured on the default datastream (emulator/datastreams.toml).
+# A decision scope configured on the default datastream (emulator/_datastreams.toml).
 SCOPE = "serverapimbox"
 XDM = {
     "eventType": "web.webpagedetails.pageViews",

@@ -10,7 +10,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from contracts.verdict import judge
+from contracts._verdict import judge
 from tests.clients.alloy_scenarios import (
     AJO_HEADLINE,
     AJO_SURFACE,

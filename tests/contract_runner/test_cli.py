@@ -9,15 +9,15 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from contract_runner.cli import main, parser
-from contracts.checks import REGISTRY
-from emulator.server import spawn
+from contract_runner._cli import main, parser
+from contracts._checks import REGISTRY
+from emulator._server import spawn
 from tests.contracts.reference import CHECKOUT
 
 # Bounded schemathesis: its coverage phase alone sends thousands of requests (docs/contract.md).
 QUICK = ["--phases", "examples,fuzzing", "--max-examples", "2"]
 def edgeload_contract(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "loadtests.cli", "contract", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "loadtests._cli", "contract", *args], capture_output=True,
                           text=True, cwd=CHECKOUT, timeout=120, check=False)
 
 
@@ -75,7 +75,7 @@ def test_edgeload_contract_exits_2_when_a_runner_cannot_run(tmp_path):
     assert run.returncode == 2
     *progress, last = run.stderr.splitlines()
     assert last.startswith("edgeload contract: schemathesis could not run (exit code 2): ")
-    assert all(line.startswith(("suite: ", "schemathesis: ")) for line in progress)  # contract_runner.progress
+    assert all(line.startswith(("suite: ", "schemathesis: ")) for line in progress)  # contract_runner._progress
     assert not (tmp_path / "summary.json").exists()
 
 

@@ -12,15 +12,15 @@ from typing import Any
 
 import pytest
 
-from contract_runner.cli import main
-from emulator.server import spawn
+from contract_runner._cli import main
+from emulator._server import spawn
 from tests.contracts.reference import CHECKOUT
 
 QUICK = ["--phases", "examples,fuzzing", "--max-examples", "2"]
 
 
 def edgeload_contract(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "loadtests.cli", "contract", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "loadtests._cli", "contract", *args], capture_output=True,
                           text=True, cwd=CHECKOUT, timeout=120, check=False)
 
 

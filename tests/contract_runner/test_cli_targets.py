@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from contract_runner.cli import main
+from contract_runner._cli import main
 
 
 @pytest.fixture(autouse=True)

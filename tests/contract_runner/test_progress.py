@@ -1,4 +1,4 @@
-"""Where `edgeload contract`'s runners are, read from what they have written so far (contract_runner.progress)."""
+"""Where `edgeload contract`'s runners are, read from what they have written so far (contract_runner._progress)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import orjson
 
-from contract_runner.progress import SchemathesisWatcher, SuiteWatcher, remaining
+from contract_runner._progress import SchemathesisWatcher, SuiteWatcher, remaining
 
 
 def test_remaining_scales_the_time_so_far_by_the_share_left() -> None:

@@ -11,13 +11,13 @@ from html import escape
 
 import orjson
 
-from contract_runner import records
-from contract_runner import report as contract_report
-from contract_runner.report import Report, console_summary, rows, write
-from contract_runner.reproduction import curl_command, setup_note
-from contract_runner.runs import RunResult, schemathesis_records
-from contracts.checks import REGISTRY
-from targets.redaction import redact_tree
+from contract_runner import _records as records
+from contract_runner import _report as contract_report
+from contract_runner._report import Report, console_summary, rows, write
+from contract_runner._reproduction import curl_command, setup_note
+from contract_runner._runs import RunResult, schemathesis_records
+from contracts._checks import REGISTRY
+from targets._redaction import redact_tree
 
 OK = records.CaseRecord(runner="pytest", operation="POST /ee/v2/interact", case="test_a", checks=["content_type",
                         "request_id_echo"], violations=[])

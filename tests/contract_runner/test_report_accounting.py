@@ -7,11 +7,11 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from contract_runner import records
-from contract_runner.report import Report, console_summary, rows, write
-from contract_runner.runs import RunResult, schemathesis_records, transport_records
-from targets.redaction import MASK, forget_secrets, register_secrets
-from targets.transport import Tally
+from contract_runner import _records as records
+from contract_runner._report import Report, console_summary, rows, write
+from contract_runner._runs import RunResult, schemathesis_records, transport_records
+from targets._redaction import MASK, forget_secrets, register_secrets
+from targets._transport import Tally
 
 INTERACT = "POST /ee/v2/interact"
 SCHEMA = records.Violation(check="response_schema", message="response_schema: the body does not match the "

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from contract_runner import records, report
-from contract_runner.runs import RunResult
-from targets.redaction import forget_secrets, redact_tree, register_secrets
+from contract_runner import _records as records
+from contract_runner import _report as report
+from contract_runner._runs import RunResult
+from targets._redaction import forget_secrets, redact_tree, register_secrets
 
 API_KEY = "k9Qx7Lm2Zr8Tv4Wp0002"
 CLIENT_SECRET = "p8e-Zq1Xw2Ce3Vr4Bt5M"

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from contract_runner.reproduction import curl_command, setup_note, variables
-from targets.redaction import forget_secrets, redact, register_secret
+from contract_runner._reproduction import curl_command, setup_note, variables
+from targets._redaction import forget_secrets, redact, register_secret
 
 URL = "http://127.0.0.1:8080/ee/v2/interact?datastreamId=ds-1&requestId=r-1"
 TRICKY = '{"name":"it\'s \\"quoted\\" $HOME `id` \\\\ \n\t ü \U0001f600 !x"}'.encode()

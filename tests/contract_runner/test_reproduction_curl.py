@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from contract_runner import records
-from contract_runner.runs import run_schemathesis, run_suite
-from emulator.server import spawn
-from targets.defaults import DEFAULT_DATASTREAM_ID
+from contract_runner import _records as records
+from contract_runner._runs import run_schemathesis, run_suite
+from emulator._server import spawn
+from targets._defaults import DEFAULT_DATASTREAM_ID
 
 # Two broken rules: one on successes, one on every documented error (their statuses follow from the exact body,
 # headers and query sent).

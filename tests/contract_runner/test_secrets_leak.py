@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from emulator.server import spawn
+from emulator._server import spawn
 from tests.contracts.reference import CHECKOUT
 from tests.fake_secrets import emulator_config, leaks, secret_env, with_userinfo
 
@@ -26,7 +26,7 @@ def test_contract_run_with_fake_secrets_passes_and_leaks_none(tmp_path, auth):
     env = secret_env()
     with spawn(["--config", str(config), "--server-host"]) as emulator:
         run = subprocess.run(
-            [sys.executable, "-m", "loadtests.cli", "contract", "--target", emulator.url, "--auth", auth,
+            [sys.executable, "-m", "loadtests._cli", "contract", "--target", emulator.url, "--auth", auth,
              "--report-dir", str(report_dir), *QUICK],
             cwd=CHECKOUT, env=env, capture_output=True, text=True, timeout=120, check=False)
         with urllib.request.urlopen(emulator.url + "/_emulator/tokens", timeout=5) as response:
@@ -53,7 +53,7 @@ def test_contract_run_against_a_url_with_a_password_shows_it_nowhere(tmp_path):
     report_dir = tmp_path / "reports"
     with spawn(["--server-host"]) as emulator:
         run = subprocess.run(
-            [sys.executable, "-m", "loadtests.cli", "contract", "--target", with_userinfo(emulator.url),
+            [sys.executable, "-m", "loadtests._cli", "contract", "--target", with_userinfo(emulator.url),
              "--report-dir", str(report_dir), *QUICK],
             cwd=CHECKOUT, env=secret_env(), capture_output=True, text=True, timeout=120, check=False)
         with urllib.request.urlopen(emulator.url + "/_emulator/stats", timeout=5) as response:

@@ -5,9 +5,9 @@ import tomllib
 import pytest
 import schemathesis
 
-from contract_runner.st_config import NEGATIVE_EXPECTED, render
-from emulator import config as emulator_config
-from targets import defaults
+from contract_runner._st_config import NEGATIVE_EXPECTED, render
+from emulator import _config as emulator_config
+from targets import _defaults as defaults
 from tests.contracts.reference import CHECKOUT
 
 

@@ -14,12 +14,12 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from contract_runner import st_hooks
-from contract_runner.st_config import render
+from contract_runner._st_config import render
 from contract_runner.suite import bodies
-from contracts.checks import REGISTRY
-from contracts.schemas import CONTRACT_PATH
-from emulator.server import spawn
-from targets.defaults import DEFAULT_DATASTREAM_ID
+from contracts._checks import REGISTRY
+from contracts._schemas import CONTRACT_PATH
+from emulator._server import spawn
+from targets._defaults import DEFAULT_DATASTREAM_ID
 
 CONFIG = schemathesis.Config.from_str(render(DEFAULT_DATASTREAM_ID, max_examples=3))
 SCHEMA = schemathesis.openapi.from_path(CONTRACT_PATH, config=CONFIG)

@@ -7,8 +7,8 @@ from typing import Any
 
 import orjson
 
-from contracts.exchange import Exchange
-from contracts.operations import COLLECT_V1, COLLECT_V2, INTERACT_V1, INTERACT_V2
+from contracts._exchange import Exchange
+from contracts._operations import COLLECT_V1, COLLECT_V2, INTERACT_V1, INTERACT_V2
 
 SENT_ID = "708e4f90-5bff-41c5-8f4b-6c15bab76b11"
 ENTROPY = "f46e48eb52594815"

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from xdm.validation import SHIPPED_SCHEMA_DIR
+from xdm._validation import SHIPPED_SCHEMA_DIR
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 REFERENCE = CHECKOUT / "tests" / "reference"

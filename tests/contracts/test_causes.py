@@ -7,8 +7,8 @@ from dataclasses import replace
 import orjson
 import pytest
 
-from contracts.verdict import judge
-from contracts.violations import DETAIL_LIMIT, ContractViolation, json_path, shorten
+from contracts._verdict import judge
+from contracts._violations import DETAIL_LIMIT, ContractViolation, json_path, shorten
 from tests.contracts.builders import interact_body, interact_ok, problem
 
 

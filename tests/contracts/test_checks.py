@@ -7,11 +7,11 @@ from dataclasses import replace
 import orjson
 import pytest
 
-from contracts.checks import REGISTRY, check, describe, markdown_table
-from contracts.exchange import Exchange
-from contracts.operations import COLLECT_V1, INTERACT_V2
-from contracts.verdict import judge, judge_with
-from contracts.violations import ContractViolation, SchemaMismatch, UnknownOperation
+from contracts._checks import REGISTRY, check, describe, markdown_table
+from contracts._exchange import Exchange
+from contracts._operations import COLLECT_V1, INTERACT_V2
+from contracts._verdict import judge, judge_with
+from contracts._violations import ContractViolation, SchemaMismatch, UnknownOperation
 from tests.contracts.builders import (
     ENTROPY,
     PROBLEM,

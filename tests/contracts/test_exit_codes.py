@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from contracts.exit_codes import ExitCode
-from loadtests.verdict import Outcome
+from contracts._exit_codes import ExitCode
+from loadtests._verdict import Outcome
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("contracts", "emulator", "generators", "loadtests", "benchmarks", "scripts")

@@ -1,7 +1,7 @@
 """Every fault proves what its registry entry says it proves, and so every check is proven to fire.
 
 One emulator subprocess for the module; faults are swapped through its admin endpoint (`PUT /_emulator/faults`).
-The walk is over `emulator.fault_kinds.REGISTRY`: a fault proving contract checks must make exactly those fail on a
+The walk is over `emulator._fault_kinds.REGISTRY`: a fault proving contract checks must make exactly those fail on a
 v2 interact (one broken property may break two rules: a `handle` that is no array breaks the schema and the handle
 shape); a fault proving a failure category must land in it as the load test categorises; a latency fault must delay
 an answer that keeps the contract. A new fault whose proof does not fail fails here.
@@ -16,15 +16,15 @@ import orjson
 import pytest
 from geventhttpclient import HTTPClient
 
-from contract_runner.client import DEFAULT_MAX_RESPONSE_BYTES, Edge
+from contract_runner._client import DEFAULT_MAX_RESPONSE_BYTES, Edge
 from contract_runner.suite import bodies
-from contracts.checks import REGISTRY as CHECKS
-from contracts.exchange import Exchange
-from contracts.verdict import judge
-from emulator.fault_kinds import REGISTRY as FAULTS
-from emulator.server import spawn
-from loadtests.exchange_adapter import judge_exchange, read_body, transport_category
-from targets.defaults import DEFAULT_DATASTREAM_ID
+from contracts._checks import REGISTRY as CHECKS
+from contracts._exchange import Exchange
+from contracts._verdict import judge
+from emulator._fault_kinds import REGISTRY as FAULTS
+from emulator._server import spawn
+from loadtests._exchange_adapter import judge_exchange, read_body, transport_category
+from targets._defaults import DEFAULT_DATASTREAM_ID
 
 SENT_ID = "708e4f90-5bff-41c5-8f4b-6c15bab76b11"
 STALL_TIMEOUT_S = 0.5  # how long the load test's client waits on a stalled answer before it counts a timeout

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from contracts.schemas import compile_schema, contract, pointer, resolve
+from contracts._schemas import compile_schema, contract, pointer, resolve
 from tests.contracts.reference import official_spec
 
 OFFICIAL = official_spec()

@@ -4,10 +4,10 @@ import pickle
 
 import pytest
 
-from contracts.operations import LABELS, hint_of, hinted_path, label_for, location_hints
-from contracts.schemas import contract
-from contracts.violations import HandleShapeViolation
-from emulator import config
+from contracts._operations import LABELS, hint_of, hinted_path, label_for, location_hints
+from contracts._schemas import contract
+from contracts._violations import HandleShapeViolation
+from emulator import _config as config
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
-from contracts.checks import REGISTRY
-from contracts.exchange import Exchange
-from contracts.verdict import ContractViolation, judge
+from contracts._checks import REGISTRY
+from contracts._exchange import Exchange
+from contracts._verdict import ContractViolation, judge
 from tests.contracts.builders import interact_ok
 
 

@@ -12,10 +12,10 @@ from typing import Any
 import orjson
 import pytest
 
-from contracts.exchange import Exchange
-from contracts.operations import COLLECT_V2, INTERACT_V1, INTERACT_V2
-from contracts.schemas import contract
-from contracts.verdict import judge
+from contracts._exchange import Exchange
+from contracts._operations import COLLECT_V2, INTERACT_V1, INTERACT_V2
+from contracts._schemas import contract
+from contracts._verdict import judge
 from tests.contracts.reference import SAMPLES
 
 # sample file -> (component schema, operation, HTTP status); operation None: a request fragment, not judged.

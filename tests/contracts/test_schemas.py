@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from contracts.operations import LABELS
-from contracts.schemas import PROBLEM_JSON, contract, resolve
+from contracts._operations import LABELS
+from contracts._schemas import PROBLEM_JSON, contract, resolve
 from tests.contracts.reference import exeg_codes
 
 ERROR_STATUSES = {400, 401, 403, 408, 413, 415, 422, 429, 500, 502, 503, 504}

@@ -6,9 +6,9 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contracts.exchange import Exchange
-from contracts.operations import LABELS
-from contracts.verdict import ContractViolation, judge, judge_with
+from contracts._exchange import Exchange
+from contracts._operations import LABELS
+from contracts._verdict import ContractViolation, judge, judge_with
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),

@@ -22,8 +22,8 @@ from types import ModuleType
 
 import pytest
 
-from emulator.config import DEFAULT_DATASTREAM_ID
-from emulator.server import RunningEmulator
+from emulator._config import DEFAULT_DATASTREAM_ID
+from emulator._server import RunningEmulator
 from tests.emulator.asgi_client import interact_body
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,9 +13,9 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from emulator.cli import settings_from, workers_from
-from loadtests.distributed import master_from, parse_master_address
-from loadtests.settings import load
+from emulator._cli import settings_from, workers_from
+from loadtests._distributed import master_from, parse_master_address
+from loadtests._settings import load
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFESTS = sorted((ROOT / "deploy" / "kubernetes").glob("*.yaml"))

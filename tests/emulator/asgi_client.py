@@ -1,7 +1,7 @@
 """A tiny in-process ASGI client: drives `EmulatorApp` without sockets, on the default asyncio loop.
 
 The test run is gevent-monkey-patched; asyncio's default selector loop works there (uvloop is never used
-in-process). Tests needing real sockets use `emulator.server.spawn` instead.
+in-process). Tests needing real sockets use `emulator.spawn` instead.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from urllib.parse import urlencode
 
 import orjson
 
-from emulator.app import EmulatorApp
-from emulator.auth import mint
-from emulator.config import DEFAULT_DATASTREAM_ID, Settings, load_datastreams
+from emulator._app import EmulatorApp
+from emulator._auth import mint
+from emulator._config import DEFAULT_DATASTREAM_ID, Settings, load_datastreams
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def collect_body(*primaries: str | None) -> dict[str, Any]:
 DEFAULT = {"datastreamId": DEFAULT_DATASTREAM_ID}
 DISABLED_ID = "9d2b7f40-1c3e-4a8b-b6d5-7e0f2a4c6e02"
 AUTHENTICATED_ID = "c5e1a9b3-7d2f-4e6a-8c0b-3f5d7e9a1b03"
-# A token the emulator signed (emulator/auth.py), valid until 2100: an arbitrary string is refused (EXEG-0500-401).
+# A token the emulator signed (emulator/_auth.py), valid until 2100: an arbitrary string is refused (EXEG-0500-401).
 AUTH = {
     "authorization": "Bearer " + mint("client-id", "8B1F4A6E5CC1D3760A495C11@AdobeOrg", "openid", 0.0, 4102444800.0),
     "x-api-key": "client-id",

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from emulator.app import EmulatorApp
-from emulator.server import RunningEmulator, spawn
+from emulator._app import EmulatorApp
+from emulator._server import RunningEmulator, spawn
 from tests.emulator.asgi_client import FakeClock, make_app
 
 
@@ -25,7 +25,7 @@ def app(clock: FakeClock) -> EmulatorApp:
 
 def admin(url: str, method: str, path: str, document: object | None = None) -> object:
     data = None if document is None else json.dumps(document).encode()
-    # JSON, as the admin routes require of a PUT (emulator/admin_access.py: a cross-origin form cannot send it).
+    # JSON, as the admin routes require of a PUT (emulator/_admin_access.py: a cross-origin form cannot send it).
     request = urllib.request.Request(url + path, data=data, method=method, headers={"content-type": "application/json"})
     with urllib.request.urlopen(request, timeout=5) as response:
         return json.loads(response.read())

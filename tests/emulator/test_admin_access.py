@@ -1,6 +1,6 @@
 """The admin endpoints answer the user's own tools only: a loopback Host (or the --host bound), no cross-origin
 request, a JSON body on PUT/POST, and the admin token when one is set or the emulator is reachable from other
-machines (emulator/admin_access.py, docs/emulator.md)."""
+machines (emulator/_admin_access.py, docs/emulator.md)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ import urllib.request
 
 import pytest
 
-from emulator.admin_access import TOKEN_ENV, TOKEN_HEADER
-from emulator.cli import guard_exposure, main, settings_from
-from emulator.errors import ConfigError
-from emulator.faults import parse_spec
-from emulator.server import spawn
+from emulator._admin_access import TOKEN_ENV, TOKEN_HEADER
+from emulator._cli import guard_exposure, main, settings_from
+from emulator._errors import ConfigError
+from emulator._faults import parse_spec
+from emulator._server import spawn
 from tests.emulator.asgi_client import DEFAULT, call, interact_body, make_app
 
 TOKEN = "t0ken-for-the-admin-routes-7f3a"
@@ -180,7 +180,7 @@ class FakeSocket:
 
 @pytest.mark.parametrize(("address", "warned"), [("0.0.0.0", True), ("127.0.0.1", False)])
 def test_admin_access_main_warns_and_serves_with_a_token_only_when_exposed(monkeypatch, capsys, address, warned):
-    from emulator import serving
+    from emulator import _serving as serving
 
     served = {}
     monkeypatch.delenv(TOKEN_ENV, raising=False)

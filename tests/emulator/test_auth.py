@@ -6,11 +6,11 @@ from urllib.parse import urlencode
 
 import pytest
 
-from emulator.app import EmulatorApp
-from emulator.auth import Client, mint, parse_clients
-from emulator.cli import settings_from
-from emulator.config import Settings, load_datastreams, load_settings
-from emulator.errors import ConfigError
+from emulator._app import EmulatorApp
+from emulator._auth import Client, mint, parse_clients
+from emulator._cli import settings_from
+from emulator._config import Settings, load_datastreams, load_settings
+from emulator._errors import ConfigError
 from tests.emulator.asgi_client import AUTHENTICATED_ID, DEFAULT, FakeClock, call, interact_body
 
 ORG = "8B1F4A6E5CC1D3760A495C11@AdobeOrg"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.cli import main, settings_from
-from emulator.config import DEFAULT_DATASTREAM_ID, load_settings
-from emulator.errors import ConfigError
-from emulator.limits import Limits
+from emulator._cli import main, settings_from
+from emulator._config import DEFAULT_DATASTREAM_ID, load_settings
+from emulator._errors import ConfigError
+from emulator._limits import Limits
 
 
 def write(tmp_path, text):

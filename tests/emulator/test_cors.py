@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.cors import preflight_headers
+from emulator._cors import preflight_headers
 from tests.emulator.asgi_client import call
 from tests.emulator.v1_requests import WEB_ID, body, event, make_web_app, post
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulator.faults import parse_spec
+from emulator._faults import parse_spec
 from tests.emulator.asgi_client import AUTH, AUTHENTICATED_ID, DEFAULT, call, collect_body, interact_body, make_app
 
 

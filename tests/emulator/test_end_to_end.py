@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from emulator.config import DEFAULT_DATASTREAM_ID
+from emulator._config import DEFAULT_DATASTREAM_ID
 from tests.emulator.asgi_client import interact_body
 from tests.emulator.conftest import admin
 

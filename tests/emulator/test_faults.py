@@ -8,10 +8,10 @@ import statistics
 import orjson
 import pytest
 
-from emulator import fault_kinds
-from emulator.errors import ConfigError
-from emulator.fault_kinds import REGISTRY, FaultKind, Proof, checks, fault, markdown_table
-from emulator.faults import FaultBoard, parse_entry, parse_spec
+from emulator import _fault_kinds as fault_kinds
+from emulator._errors import ConfigError
+from emulator._fault_kinds import REGISTRY, FaultKind, Proof, checks, fault, markdown_table
+from emulator._faults import FaultBoard, parse_entry, parse_spec
 from tests.emulator.asgi_client import DEFAULT, call, collect_body, interact_body, make_app
 
 

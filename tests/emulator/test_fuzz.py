@@ -12,7 +12,7 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from emulator.config import DEFAULT_DATASTREAM_ID
+from emulator._config import DEFAULT_DATASTREAM_ID
 from tests.emulator.asgi_client import call, make_app
 from tests.emulator.test_spec_conformance import validator
 

@@ -7,9 +7,9 @@ import dataclasses
 import orjson
 import pytest
 
-from emulator.config import DEFAULT_DATASTREAM_ID, load_datastreams
-from emulator.datastreams import PropositionItem
-from emulator.handles import DatastreamHandles
+from emulator._config import DEFAULT_DATASTREAM_ID, load_datastreams
+from emulator._datastreams import PropositionItem
+from emulator._handles import DatastreamHandles
 
 STREAM = load_datastreams()[DEFAULT_DATASTREAM_ID]
 ECID = "05907638112924484241029082405297151763"

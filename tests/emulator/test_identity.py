@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from emulator.identity import decode_identity_state, ecid_for, encode_identity_state, known_ecid, primary_identity
-from emulator.ids import IdSource
+from emulator._identity import decode_identity_state, ecid_for, encode_identity_state, known_ecid, primary_identity
+from emulator._ids import IdSource
 from tests.contracts.reference import SAMPLES
 
 KEY = "kndctr_X_AdobeOrg_identity"

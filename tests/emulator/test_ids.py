@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from emulator.ids import IdSource
+from emulator._ids import IdSource
 
 UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 

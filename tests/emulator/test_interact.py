@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from emulator.config import DEFAULT_DATASTREAM_ID, DEFAULT_ORG_ID
-from emulator.identity import decode_identity_state, ecid_for
+from emulator._config import DEFAULT_DATASTREAM_ID, DEFAULT_ORG_ID
+from emulator._identity import decode_identity_state, ecid_for
 from tests.emulator.asgi_client import AUTH, AUTHENTICATED_ID, DEFAULT, call, interact_body, make_app
 
 PREFIX = "kndctr_53A16ACB5CC1D3760A495C99_AdobeOrg_"
@@ -39,7 +39,7 @@ def test_interact_state_store_carries_identity_and_cluster_with_max_age_and_same
 def test_interact_identity_state_is_url_safe_base64_of_protobuf_field_1():
     from base64 import urlsafe_b64decode
 
-    from emulator.identity import encode_identity_state
+    from emulator._identity import encode_identity_state
 
     ecid = "24816829704426489597507966523344957799"
     assert urlsafe_b64decode(encode_identity_state(ecid)) == b"\x0a\x26" + ecid.encode()

@@ -8,10 +8,11 @@ import dataclasses
 
 import pytest
 
-from emulator import app, token_endpoint
-from emulator.fault_kinds import REGISTRY
-from emulator.faults import parse_spec
-from emulator.stats import Stats
+from emulator import _app as app
+from emulator import _token_endpoint as token_endpoint
+from emulator._fault_kinds import REGISTRY
+from emulator._faults import parse_spec
+from emulator._stats import Stats
 from tests.emulator.asgi_client import DEFAULT, call, interact_body, make_app
 
 INTERNAL = "https://ns.adobe.com/aep/errors/EXEG-0001-500"

@@ -7,15 +7,15 @@ from pathlib import Path
 import psutil
 import pytest
 
-from emulator.lifeline import LIFELINE_ENV, die_with_parent, inherited_lifeline
+from emulator._lifeline import LIFELINE_ENV, die_with_parent, inherited_lifeline
 from tests.edgeload_runs import ROOT
 
 # A parent that hands a child the read end of its lifeline, then sleeps until killed.
 _LIFELINE_PARENT = """
 import os, subprocess, sys, time
-from emulator.lifeline import Lifeline
+from emulator._lifeline import Lifeline
 lifeline = Lifeline()
-child = subprocess.Popen([sys.executable, "-c", "import os; from emulator.lifeline import inherited_lifeline; "
+child = subprocess.Popen([sys.executable, "-c", "import os; from emulator._lifeline import inherited_lifeline; "
                           "fd = inherited_lifeline(); print('watching', flush=True); os.read(fd, 64); "
                           "print('end of file', flush=True)"],
                          env={**os.environ, **lifeline.env}, pass_fds=(lifeline.fd,))
@@ -27,7 +27,7 @@ time.sleep(60)
 # A parent that starts a tied `sleep`, prints its pid and is then killed: the sleep must die with it.
 _PARENT = """
 import subprocess, sys, time
-from emulator.lifeline import die_with_parent
+from emulator._lifeline import die_with_parent
 child = subprocess.Popen(["sleep", "60"], preexec_fn=die_with_parent())
 print(child.pid, flush=True)
 time.sleep(60)

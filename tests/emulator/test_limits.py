@@ -1,5 +1,6 @@
 """The client limits' arithmetic: the connection cap fitted to the file-descriptor limit, and where a request
-head ends (emulator/limits.py, emulator/serving.py). Over real sockets: tests/reliability/test_emulator_survives.py."""
+head ends (emulator/_limits.py, emulator/_serving.py). Over real sockets:
+tests/reliability/test_emulator_survives.py."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ import resource
 
 import pytest
 
-from emulator import limits
-from emulator.errors import ConfigError
-from emulator.limits import BACKLOG, FD_SPARE, Capacity, capacity_for
-from emulator.serving import _head_ends_within
+from emulator import _limits as limits
+from emulator._errors import ConfigError
+from emulator._limits import BACKLOG, FD_SPARE, Capacity, capacity_for
+from emulator._serving import _head_ends_within
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import re
 import orjson
 import pytest
 
-from emulator.config import DEFAULT_DATASTREAM_ID, DEFAULT_ORG_ID
-from emulator.problems import MAX_BODY_BYTES
+from emulator._config import DEFAULT_DATASTREAM_ID, DEFAULT_ORG_ID
+from emulator._problems import MAX_BODY_BYTES
 from tests.contracts.reference import SAMPLES, exeg_codes
 from tests.emulator.asgi_client import (
     AUTH,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.ratelimit import RateLimiter, request_units
+from emulator._ratelimit import RateLimiter, request_units
 from tests.emulator.asgi_client import DEFAULT, FakeClock, call, interact_body, make_app
 
 ORG = "53A16ACB5CC1D3760A495C99@AdobeOrg"

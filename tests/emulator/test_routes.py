@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.routes import OPERATIONS, ROUTES, Operation, build_routes
+from emulator._routes import OPERATIONS, ROUTES, Operation, build_routes
 from tests.emulator.asgi_client import DEFAULT, call, interact_body
 
 

@@ -1,4 +1,4 @@
-"""`emulator.server.spawn` and the real command: URL line, stop, early death, determinism, an end-to-end 429."""
+"""`emulator.spawn` and the real command: URL line, stop, early death, determinism, an end-to-end 429."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import urllib.request
 
 import pytest
 
-from emulator.config import DEFAULT_DATASTREAM_ID
-from emulator.server import EmulatorStartError, spawn
+from emulator._config import DEFAULT_DATASTREAM_ID
+from emulator._server import EmulatorStartError, spawn
 from tests.emulator.asgi_client import interact_body
 
 pytestmark = pytest.mark.slow
@@ -67,11 +67,11 @@ def test_server_same_seed_answers_the_same_bodies_and_429s_past_the_rate_limit()
 
 
 def test_server_edgeload_dispatcher_runs_the_emulator():
-    from loadtests.cli import SUBCOMMANDS
+    from loadtests._cli import SUBCOMMANDS
 
-    assert SUBCOMMANDS["emulator"].target == "emulator.cli:main"
+    assert SUBCOMMANDS["emulator"].target == "emulator._cli:main"
     done = subprocess.run(
-        [sys.executable, "-m", "loadtests.cli", "emulator", "--help"],
+        [sys.executable, "-m", "loadtests._cli", "emulator", "--help"],
         capture_output=True,
         text=True,
         timeout=30,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from emulator.fault_kinds import REGISTRY
-from emulator.routes import ROUTES
-from emulator.shared import SharedState
+from emulator._fault_kinds import REGISTRY
+from emulator._routes import ROUTES
+from emulator._shared import SharedState
 from tests.emulator.asgi_client import FakeClock
 
 ORG = "53A16ACB5CC1D3760A495C99@AdobeOrg"

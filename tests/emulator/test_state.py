@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from emulator.identity import decode_identity_state, encode_identity_state
-from emulator.state import ConsentError, consent_items, entries, general_consent
+from emulator._identity import decode_identity_state, encode_identity_state
+from emulator._state import ConsentError, consent_items, entries, general_consent
 from tests.contracts.reference import SAMPLES
 
 PREFIX = "kndctr_53A16ACB5CC1D3760A495C99_AdobeOrg_"

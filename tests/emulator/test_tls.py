@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from emulator.errors import ConfigError
-from emulator.server import spawn
-from emulator.tls import TlsFiles, tls_files
+from emulator._errors import ConfigError
+from emulator._server import spawn
+from emulator._tls import TlsFiles, tls_files
 from tests.certificates import self_signed
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.app import EmulatorApp
-from emulator.config import DEFAULT_DATASTREAM_ID
-from emulator.identity import decode_identity_state, encode_identity_state
+from emulator._app import EmulatorApp
+from emulator._config import DEFAULT_DATASTREAM_ID
+from emulator._identity import decode_identity_state, encode_identity_state
 from tests.emulator.asgi_client import call, make_app
 from tests.emulator.v1_requests import (
     KNOWN_ECID,

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from emulator.app import EmulatorApp
-from emulator.identity import decode_identity_state, encode_identity_state
+from emulator._app import EmulatorApp
+from emulator._identity import decode_identity_state, encode_identity_state
 from tests.emulator.v1_requests import KNOWN_ECID, PREFIX, handles, make_web_app, post, stored
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.errors import ConfigError
-from emulator.faults import parse_spec
+from emulator._errors import ConfigError
+from emulator._faults import parse_spec
 from tests.emulator.v1_requests import body, event, make_web_app, post
 
 SPEC = "server-error,status=503,retry_after=1,count=2"

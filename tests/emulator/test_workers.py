@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 import psutil
 import pytest
 
-from emulator.config import DEFAULT_DATASTREAM_ID, load_settings
-from emulator.ratelimit import request_units
-from emulator.server import spawn
+from emulator._config import DEFAULT_DATASTREAM_ID, load_settings
+from emulator._ratelimit import request_units
+from emulator._server import spawn
 from tests.emulator.asgi_client import interact_body
 from tests.emulator.conftest import admin
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.app import EmulatorApp
-from emulator.config import WEB_DATASTREAM_ID, Settings, load_datastreams
+from emulator._app import EmulatorApp
+from emulator._config import WEB_DATASTREAM_ID, Settings, load_datastreams
 from tests.emulator.asgi_client import Answer, FakeClock, call
 
 WEB_ID = WEB_DATASTREAM_ID

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from generators.cli import OUTPUTS, main
-from generators.composer import KINDS
+from generators._cli import OUTPUTS, main
+from generators._composer import KINDS
 
 
 def _lines(capsys) -> list[dict]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generators.cli import main
+from generators._cli import main
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 REGENERATE = os.environ.get("EDGELOAD_REGENERATE_GOLDEN") == "1"

@@ -8,10 +8,10 @@ import uuid
 import pytest
 from faker import Faker
 
-from generators.factory import seeded_faker
-from generators.identities import IDENTITY_KINDS
-from generators.providers import PROVIDERS
-from generators.traffic import Traffic
+from generators._factory import seeded_faker
+from generators._identities import IDENTITY_KINDS
+from generators._providers import PROVIDERS
+from generators._traffic import Traffic
 
 PREFIXES = ("identity_", "visitor_", "site_", "xdm_", "edge_")
 

@@ -10,9 +10,9 @@ import uuid
 from pathlib import Path
 
 import generators
-from generators.cli import main
-from generators.factory import seeded_faker
-from generators.traffic import Traffic
+from generators._cli import main
+from generators._factory import seeded_faker
+from generators._traffic import Traffic
 
 PACKAGE = Path(generators.__file__).resolve().parent
 GLOBAL_RANDOM = ("random", "randrange", "randint", "choice", "choices", "sample", "shuffle", "uniform",

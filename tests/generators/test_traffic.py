@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from generators import events
-from generators.bodies import RequestOptions
-from generators.composer import KINDS
-from generators.journeys import FunnelRates
-from generators.mix import DEFAULT_MIX
-from generators.traffic import Traffic, worker_seed
+from generators import _events as events
+from generators._bodies import RequestOptions
+from generators._composer import KINDS
+from generators._journeys import FunnelRates
+from generators._mix import DEFAULT_MIX
+from generators._traffic import Traffic, worker_seed
 
 RFC3339_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 RFC3339_LOCAL = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d")

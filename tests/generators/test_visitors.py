@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generators.clock import epoch_ms
-from generators.devices import DEVICES
-from generators.events import place_context
-from generators.places import PLACES, accept_language, utc_offset
-from generators.visitors import build_visitor
+from generators._clock import epoch_ms
+from generators._devices import DEVICES
+from generators._events import place_context
+from generators._places import PLACES, accept_language, utc_offset
+from generators._visitors import build_visitor
 
 ZONE_TAB = Path("/usr/share/zoneinfo/zone.tab")  # one row per country and zone; zone1970.tab merges them
 

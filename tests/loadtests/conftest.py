@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from emulator.server import RunningEmulator, spawn
+from emulator._server import RunningEmulator, spawn
 from tests.edgeload_runs import admin, stats
 
 

@@ -1,4 +1,4 @@
-"""Locust's own `main`, with `loadtests.run_settings.parse` counted: `python -m tests.loadtests.parse_counter
+"""Locust's own `main`, with `loadtests._run_settings.parse` counted: `python -m tests.loadtests.parse_counter
 [locust options]` runs our locustfile as `locust` would and prints `parses: N` on stderr as it exits.
 
 A subprocess, as `edgeload run` starts Locust: Locust's main changes its namespace after the init event (its
@@ -18,7 +18,7 @@ monkey.patch_all()  # what `locust` does first, before anything imports the stan
 
 from locust.main import main  # noqa: E402  (after the patch)
 
-from loadtests import run_settings  # noqa: E402
+from loadtests import _run_settings as run_settings  # noqa: E402
 
 LOCUSTFILE = str(Path(__file__).resolve().parents[2] / "loadtests" / "locustfile.py")
 

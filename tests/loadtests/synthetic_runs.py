@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import random
 
-from loadtests.gates import evaluate, parse_gates
-from loadtests.history import record_of
-from loadtests.measurements import Measurements
-from loadtests.run_summary import RunSummary
+from loadtests._gates import evaluate, parse_gates
+from loadtests._history import record_of
+from loadtests._measurements import Measurements
+from loadtests._run_summary import RunSummary
 
 INTERACT = "POST /ee/v2/interact"
 COLLECT = "POST /ee/v2/collect"

@@ -6,10 +6,13 @@ from typing import Any
 
 import pytest
 
-from loadtests import baseline, history, noise, significance
-from loadtests.gates import GateError, evaluate, parse_gate, parse_gates, validate_gates
-from loadtests.latency import LatencyHistogram
-from loadtests.reports import write_reports
+from loadtests import _baseline as baseline
+from loadtests import _history as history
+from loadtests import _noise as noise
+from loadtests import _significance as significance
+from loadtests._gates import GateError, evaluate, parse_gate, parse_gates, validate_gates
+from loadtests._latency import LatencyHistogram
+from loadtests._reports import write_reports
 from tests.edgeload_runs import edgeload_run, finish, summary_of
 from tests.loadtests.synthetic_runs import INTERACT, record, summary
 

@@ -5,10 +5,11 @@ from pathlib import Path
 import pytest
 
 import reporting
-from loadtests import compare, history
-from loadtests.latency import LatencyHistogram
-from loadtests.run_summary import OVERALL
-from loadtests.significance import latency
+from loadtests import _compare as compare
+from loadtests import _history as history
+from loadtests._latency import LatencyHistogram
+from loadtests._run_summary import OVERALL
+from loadtests._significance import latency
 from tests.loadtests.synthetic_runs import INTERACT, record, summary
 
 

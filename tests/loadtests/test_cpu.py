@@ -5,8 +5,8 @@ from collections.abc import Callable
 
 import pytest
 
-from loadtests.cpu import CpuSample, CpuSampler
-from loadtests.measurements import Measurements
+from loadtests._cpu import CpuSample, CpuSampler
+from loadtests._measurements import Measurements
 
 
 class _FakeProcess:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from emulator.server import RunningEmulator
+from emulator._server import RunningEmulator
 from tests.edgeload_runs import admin
 from tests.loadtests.conftest import set_faults
 
@@ -31,7 +31,7 @@ def test_master_and_two_workers_count_every_request_the_emulator_received(
     tmp_path: Path, emulator: RunningEmulator
 ) -> None:
     # 600 ms answers: at the end of the run requests are still in flight for longer than Locust's own quit waits
-    # for its workers' last statistics (0.5 s); the master must wait for them (loadtests.listeners, drain).
+    # for its workers' last statistics (0.5 s); the master must wait for them (loadtests._listeners, drain).
     set_faults(emulator.url, "latency,dist=fixed,ms=600", "request-id-not-echoed:0.1", "connection-reset:0.05")
     port = _free_port()
     locust = [sys.executable, "-m", "locust", "-f", LOCUSTFILE]

@@ -12,9 +12,9 @@ from geventhttpclient.response import HTTPConnectionClosed
 from geventhttpclient.useragent import RetriesExceeded
 from locust.stats import StatsError
 
-from contracts.exchange import Exchange
-from contracts.violations import ContentTypeMismatch
-from loadtests.exchange_adapter import (
+from contracts._exchange import Exchange
+from contracts._violations import ContentTypeMismatch
+from loadtests._exchange_adapter import (
     CheckFailed,
     judge_exchange,
     retry_after_seconds,
@@ -22,7 +22,7 @@ from loadtests.exchange_adapter import (
     transport_category,
     transport_failure,
 )
-from loadtests.run_end import broken_rule, example_of
+from loadtests._run_end import broken_rule, example_of
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The gate metric registry: each metric carries its behaviour, and a new one is one entry (loadtests.gate_metrics)."""
+"""The gate metric registry: each metric carries its behaviour, and a new one is one entry (loadtests._gate_metrics)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from loadtests import gate_metrics
-from loadtests.gate_metrics import GateMetric, Reading
-from loadtests.gate_units import Count
-from loadtests.gates import Gate, GateError, evaluate, parse_gate, parse_gates
-from loadtests.measurements import Measurements
-from loadtests.reports import format_gate_table, json_summary, markdown_summary
-from loadtests.run_summary import RunSummary
-from loadtests.verdict import Outcome, decide
+from loadtests import _gate_metrics as gate_metrics
+from loadtests._gate_metrics import GateMetric, Reading
+from loadtests._gate_units import Count
+from loadtests._gates import Gate, GateError, evaluate, parse_gate, parse_gates
+from loadtests._measurements import Measurements
+from loadtests._reports import format_gate_table, json_summary, markdown_summary
+from loadtests._run_summary import RunSummary
+from loadtests._verdict import Outcome, decide
 
 STARTED = 1_700_000_000.0
 INTERACT = "POST /ee/v2/interact"

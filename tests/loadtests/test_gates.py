@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from loadtests.gates import (
+from loadtests._gates import (
     DEFAULT_GATES,
     Gate,
     GateError,
@@ -14,10 +14,10 @@ from loadtests.gates import (
     run_gates,
     validate_gates,
 )
-from loadtests.measurements import Measurements
-from loadtests.options import LoadOptions
-from loadtests.run_summary import RunSummary, SlotSummary
-from loadtests.windows import AbortWatch
+from loadtests._measurements import Measurements
+from loadtests._options import LoadOptions
+from loadtests._run_summary import RunSummary, SlotSummary
+from loadtests._windows import AbortWatch
 
 INTERACT = "POST /ee/v2/interact"
 COLLECT = "POST /ee/v2/collect"
@@ -285,7 +285,7 @@ def test_evaluate_late_is_a_share_of_the_scheduled_requests():
 
 def test_evaluate_late_counts_the_slots_sent_late_and_never_sent_of_the_schedule():
     summary = _summary([1000] * 10)
-    summary.slots = SlotSummary(scheduled=50, on_time=8, late=2, never_sent=40, skipped=0)  # loadtests.pacing
+    summary.slots = SlotSummary(scheduled=50, on_time=8, late=2, never_sent=40, skipped=0)  # loadtests._pacing
     assert _result("late<=1%", summary).measured == "84% (42 of 50 scheduled)"
     assert _result("late==42", summary).passed
 

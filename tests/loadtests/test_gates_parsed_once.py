@@ -11,15 +11,16 @@ from types import SimpleNamespace
 
 import pytest
 
-from loadtests import gates, run_end
-from loadtests.gates import Gate, run_gates
-from loadtests.live_view import live_document
-from loadtests.measurements import Measurements
-from loadtests.options import LoadOptions
-from loadtests.process_state import ProcessState
-from loadtests.run_settings import RunSettings
-from loadtests.settings import load
-from loadtests.windows import AbortWatch
+from loadtests import _gates as gates
+from loadtests import _run_end as run_end
+from loadtests._gates import Gate, run_gates
+from loadtests._live_view import live_document
+from loadtests._measurements import Measurements
+from loadtests._options import LoadOptions
+from loadtests._process_state import ProcessState
+from loadtests._run_settings import RunSettings
+from loadtests._settings import load
+from loadtests._windows import AbortWatch
 
 STARTED = 1_700_000_000.0
 INTERACT = "POST /ee/v2/interact"
@@ -58,7 +59,7 @@ def test_edgeload_run_parses_each_gate_once(parsed: list[str]) -> None:
 
 def test_locust_process_parses_each_gate_once_from_its_options_to_the_reports(
         parsed: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # What the init listener reads from Locust's parsed options (loadtests.listeners.on_init).
+    # What the init listener reads from Locust's parsed options (loadtests._listeners.on_init).
     namespace = argparse.Namespace(gate=GATES[:2], gates=GATES[2], target_rps=20.0, report_dir=str(tmp_path),
                                    run_id="once")
     options = LoadOptions.from_namespace(namespace)
@@ -73,7 +74,7 @@ def test_locust_process_parses_each_gate_once_from_its_options_to_the_reports(
     for index in range(100):  # the lag probe: 0.2 ms late, within the trust bound
         measurements.trust.observe_wake(index, index + 0.0002)
     state.measurements, state.running, state.run_id = measurements, True, "once"
-    watch = AbortWatch(run_gates(state.options))  # the live abort check (loadtests.listeners)
+    watch = AbortWatch(run_gates(state.options))  # the live abort check (loadtests._listeners)
     assert watch.check(measurements.summary(STARTED + 5.0, timeline=False), 20.0, 20.0) is None
     assert live_document(state, STARTED + 5.0)["verdict"] == "PASS so far"  # the tab while running
     state.running = False

@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from loadtests import history, history_cli
-from loadtests.latency import LatencyHistogram
+from loadtests import _history as history
+from loadtests import _history_cli as history_cli
+from loadtests._latency import LatencyHistogram
 from tests.edgeload_runs import ROOT, edgeload_run, finish
 from tests.loadtests.synthetic_runs import INTERACT, STARTED, record, summary
 
 _APPENDER = """
 import sys
-from loadtests import history
+from loadtests import _history as history
 from tests.loadtests.synthetic_runs import record
 for index in range(int(sys.argv[2])):
     history.append(sys.argv[1], record(run_id=f"{sys.argv[3]}-{index}", requests=200))

@@ -13,12 +13,12 @@ from pathlib import Path
 import psutil
 import pytest
 
-from emulator.server import RunningEmulator, spawn
+from emulator._server import RunningEmulator, spawn
 from tests.edgeload_runs import ROOT, expected_exit, finish, summary_of, wait_for_load
 from tests.loadtests.netns_hosts import Host, hosts, unavailable
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(unavailable() is not None, reason=str(unavailable()))]
-# Not the emulator's own datastream: the suite refuses to send that one to any non-local address (targets.guard).
+# Not the emulator's own datastream: the suite refuses to send that one to any non-local address (targets._guard).
 DATASTREAM = "6d5c1f9e-1a2b-4c3d-8e9f-0a1b2c3d4e5f"
 CONFIG = f"""[[datastreams]]
 id = "{DATASTREAM}"
@@ -58,7 +58,7 @@ def _emulator_total(network: dict[str, Host], emulator: RunningEmulator) -> int:
 
 
 def _edgeload(host: Host, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(host.command([sys.executable, "-m", "loadtests.cli", *args]), cwd=ROOT, text=True,
+    return subprocess.Popen(host.command([sys.executable, "-m", "loadtests._cli", *args]), cwd=ROOT, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 

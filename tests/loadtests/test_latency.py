@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from loadtests.latency import HIGHEST_US, LatencyHistogram
+from loadtests._latency import HIGHEST_US, LatencyHistogram
 
 
 def _lognormal_us(n: int, seed: int = 20240501) -> list[int]:

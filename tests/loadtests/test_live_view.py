@@ -8,17 +8,17 @@ from dataclasses import replace
 
 import pytest
 
-from contracts.checks import REGISTRY as CHECKS
-from loadtests.gates import GateError, parse_gate
-from loadtests.live_view import NOT_YET, compact_example, live_document, live_rows
-from loadtests.measurements import Measurements
-from loadtests.options import LoadOptions
-from loadtests.process_state import ProcessState
-from loadtests.reports import format_exchange
-from loadtests.reports.exchange import redact_example
-from loadtests.run_settings import RunSettings
-from loadtests.run_summary import ExampleExchange
-from targets.redaction import forget_secrets, redact, register_secret
+from contracts._checks import REGISTRY as CHECKS
+from loadtests._gates import GateError, parse_gate
+from loadtests._live_view import NOT_YET, compact_example, live_document, live_rows
+from loadtests._measurements import Measurements
+from loadtests._options import LoadOptions
+from loadtests._process_state import ProcessState
+from loadtests._reports import format_exchange
+from loadtests._reports.exchange import redact_example
+from loadtests._run_settings import RunSettings
+from loadtests._run_summary import ExampleExchange
+from targets._redaction import forget_secrets, redact, register_secret
 
 INTERACT = "POST /ee/v2/interact"
 STARTED = 1_700_000_000.0
@@ -109,7 +109,7 @@ def test_live_document_names_a_gate_it_cannot_read_and_still_shows_the_defaults(
     state, _keep = _state(())
     with pytest.raises(GateError) as refused:  # the web UI's start form: the options are read, the gate refused
         LoadOptions.from_namespace(argparse.Namespace(gates="p99 under 5ms"))
-    state.stop_reason = f"not started: {refused.value}"  # as loadtests.listeners.on_test_start records it
+    state.stop_reason = f"not started: {refused.value}"  # as loadtests._listeners.on_test_start records it
     document = live_document(state, STARTED)
     assert document["problem"] is not None
     assert "p99 under 5ms" in document["problem"]

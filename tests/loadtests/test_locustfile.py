@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from emulator.server import RunningEmulator
+from emulator._server import RunningEmulator
 from tests.edgeload_runs import expected_exit, verdict_line
 from tests.loadtests.conftest import received
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from emulator.server import RunningEmulator
-from loadtests.distributed import DistributedError, MasterOptions, master_from, parse_master_address
+from emulator._server import RunningEmulator
+from loadtests._distributed import DistributedError, MasterOptions, master_from, parse_master_address
 from tests.edgeload_runs import ROOT, edgeload_run, expected_exit, finish, stats, summary_of
 
 
@@ -23,7 +23,7 @@ def _free_port() -> int:
 
 
 def edgeload_worker(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "loadtests.cli", "worker", *args], cwd=ROOT, text=True,
+    return subprocess.Popen([sys.executable, "-m", "loadtests._cli", "worker", *args], cwd=ROOT, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 

@@ -5,8 +5,8 @@ import random
 
 import pytest
 
-from loadtests.measurements import Measurements
-from loadtests.run_summary import ExampleExchange, is_contract_violation
+from loadtests._measurements import Measurements
+from loadtests._run_summary import ExampleExchange, is_contract_violation
 
 INTERACT = "POST /ee/v2/interact"
 COLLECT = "POST /ee/v2/collect"
@@ -225,7 +225,7 @@ def test_measurements_schedule_latency_and_slots_travel_from_workers_to_the_mast
 
 @pytest.mark.parametrize("open_model", [False, True], ids=["closed", "open"])
 def test_measurements_live_totals_agree_with_the_summary(open_model: bool) -> None:
-    # The progress line's cheap figures (loadtests.progress) are the summary's, warm-up included in the counts.
+    # The progress line's cheap figures (loadtests._progress) are the summary's, warm-up included in the counts.
     rng = random.Random(7)
     measurements = Measurements(STARTED, warmup_until=STARTED + 1.0)
     for i in range(2000):

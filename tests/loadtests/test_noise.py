@@ -7,10 +7,13 @@ from typing import Any
 
 import pytest
 
-from loadtests import baseline, history, noise, significance
-from loadtests.gates import evaluate, parse_gate
-from loadtests.latency import LatencyHistogram
-from loadtests.reports.json_summary import gate_rows
+from loadtests import _baseline as baseline
+from loadtests import _history as history
+from loadtests import _noise as noise
+from loadtests import _significance as significance
+from loadtests._gates import evaluate, parse_gate
+from loadtests._latency import LatencyHistogram
+from loadtests._reports.json_summary import gate_rows
 from tests.loadtests.synthetic_runs import INTERACT, record, summary
 
 

@@ -7,9 +7,9 @@ import argparse
 import pytest
 from locust.argument_parser import ui_extra_args_dict
 
-from loadtests import listeners  # noqa: F401  (registers our options on Locust's parser)
-from loadtests.options import OPTIONS, LoadOptions, option_argv, parse_duration, parse_stages, parse_weights
-from loadtests.shape_math import Stage
+from loadtests import _listeners as listeners  # noqa: F401  (registers our options on Locust's parser)
+from loadtests._options import OPTIONS, LoadOptions, option_argv, parse_duration, parse_stages, parse_weights
+from loadtests._shape_math import Stage
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ import argparse
 import pytest
 from locust.argument_parser import ui_extra_args_dict
 
-from loadtests import listeners  # noqa: F401  (registers our options on Locust's parser)
-from loadtests.options import LoadOptions, add_run_options, split_gates
+from loadtests import _listeners as listeners  # noqa: F401  (registers our options on Locust's parser)
+from loadtests._options import LoadOptions, add_run_options, split_gates
 
 # The fields a run needs: target profile or URL (Locust's own host and profile fields), datastream id, target rate,
 # load shape and stages, event mix, seed, gates.

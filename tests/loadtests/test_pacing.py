@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from loadtests import shape_math
-from loadtests.pacing import GlobalRate, UserPacing, spread_phase
+from loadtests import _shape_math as shape_math
+from loadtests._pacing import GlobalRate, UserPacing, spread_phase
 
 
 class FakeClock:

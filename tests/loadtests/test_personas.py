@@ -7,9 +7,10 @@ import inspect
 import pytest
 from locust.util.load_locustfile import is_user_class
 
-from loadtests import locustfile, users
-from loadtests.options import LoadOptions, parse_weights
-from loadtests.personas import PERSONAS, default_weights
+from loadtests import _users as users
+from loadtests import locustfile
+from loadtests._options import LoadOptions, parse_weights
+from loadtests._personas import PERSONAS, default_weights
 
 
 def test_personas_each_entry_has_one_user_class_with_its_weight():
@@ -32,7 +33,7 @@ def test_personas_the_default_locustfile_runs_every_persona_and_nothing_else():
 
 
 def test_personas_a_class_naming_a_persona_not_in_the_registry_is_refused():
-    refused = r"persona 'app' is not in loadtests\.personas\.PERSONAS \(forwarder, visitor, collector\); add its entry"
+    refused = r"persona 'app' is not in loadtests\._personas\.PERSONAS \(forwarder, visitor, collector\); add its entry"
     with pytest.raises(TypeError, match=refused):
         type("MobileApp", (users.EdgeUser,), {"persona": "app"})
     assert "app" not in users.USERS
@@ -52,7 +53,7 @@ def test_personas_a_subclass_of_a_personas_class_is_not_registered_and_keeps_its
 
 def test_personas_an_entry_without_a_user_class_is_named(monkeypatch):
     monkeypatch.delitem(users.USERS, "visitor")
-    with pytest.raises(LookupError, match=r"persona\(s\) visitor of loadtests\.personas have no EdgeUser class"):
+    with pytest.raises(LookupError, match=r"persona\(s\) visitor of loadtests\._personas have no EdgeUser class"):
         users.persona_users()
 
 

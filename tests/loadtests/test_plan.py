@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from loadtests.plan import main, plan_from
+from loadtests._plan import main, plan_from
 
 
 def test_plan_of_20000_rps_page_views_is_capped_by_the_org_limit_and_needs_three_workers():

@@ -1,4 +1,4 @@
-"""The live progress line of a headless run (loadtests.progress) and the line that opens the run."""
+"""The live progress line of a headless run (loadtests._progress) and the line that opens the run."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from loadtests.progress import ConsoleLine, RecentRate, progress_text, start_line
+from loadtests._progress import ConsoleLine, RecentRate, progress_text, start_line
 
 
 def test_progress_text_shows_clock_rate_target_errors_and_p95() -> None:

@@ -1,4 +1,4 @@
-"""The master's watch over its workers (loadtests.rebalance), on a fake runner: a lost worker's share is handed to
+"""The master's watch over its workers (loadtests._rebalance), on a fake runner: a lost worker's share is handed to
 the others from a slot ahead, and the verdict's incident names both."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from locust.runners import STATE_MISSING, STATE_RUNNING, STATE_STOPPED
 
-from loadtests import rebalance, shape_math
+from loadtests import _rebalance as rebalance
+from loadtests import _shape_math as shape_math
 
 
 class _Clients(SimpleNamespace):

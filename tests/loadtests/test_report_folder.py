@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from loadtests.report_folder import ReportFolderTaken, claim
+from loadtests._report_folder import ReportFolderTaken, claim
 
 
 def test_claim_creates_the_folder_and_its_parents(tmp_path: Path) -> None:

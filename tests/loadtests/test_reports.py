@@ -9,14 +9,14 @@ from html.parser import HTMLParser
 
 import pytest
 
-from contracts.checks import REGISTRY as CHECKS
-from loadtests.gates import evaluate, parse_gates
-from loadtests.measurements import Measurements
-from loadtests.reports import format_exchange, format_summary, write_reports
-from loadtests.reports import writer as report_writer
-from loadtests.run_summary import RunSummary
+from contracts._checks import REGISTRY as CHECKS
+from loadtests._gates import evaluate, parse_gates
+from loadtests._measurements import Measurements
+from loadtests._reports import format_exchange, format_summary, write_reports
+from loadtests._reports import writer as report_writer
+from loadtests._run_summary import RunSummary
 from reporting import ReportFormat
-from targets.transport import RULES as TRANSPORT_RULES
+from targets._transport import RULES as TRANSPORT_RULES
 
 INTERACT = "POST /ee/v2/interact"
 COLLECT = "POST /ee/v2/collect"

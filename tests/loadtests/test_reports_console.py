@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from contracts.checks import REGISTRY as CHECKS
-from loadtests.gates import evaluate, parse_gates
-from loadtests.measurements import Measurements
-from loadtests.reports import format_gate_table, format_summary
-from loadtests.reports.contract_counts import contract_counts
-from loadtests.verdict import verdict
+from contracts._checks import REGISTRY as CHECKS
+from loadtests._gates import evaluate, parse_gates
+from loadtests._measurements import Measurements
+from loadtests._reports import format_gate_table, format_summary
+from loadtests._reports.contract_counts import contract_counts
+from loadtests._verdict import verdict
 
 INTERACT = "POST /ee/v2/interact"
 STARTED = 1_700_000_000.0

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from loadtests.reports.exchange import BODY_LIMIT, format_exchange
-from targets.redaction import MASK, is_secret_name, redact, redact_settings
+from loadtests._reports.exchange import BODY_LIMIT, format_exchange
+from targets._redaction import MASK, is_secret_name, redact, redact_settings
 
 SECRET = "FAKE-s3cr3t-0a1b2c3d4e5f"
 JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJlLXZhbHVl"

@@ -1,7 +1,7 @@
 """Secrets known to the process never reach a load-test report, whatever their shape: one test per format.
 
 The values here look like nothing a pattern knows (an opaque API key, a client secret without a field name), so
-only the registered-value redaction of targets.redaction can catch them.
+only the registered-value redaction of targets._redaction can catch them.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from loadtests.measurements import Measurements
-from loadtests.reports import format_exchange, write_reports
-from targets.redaction import forget_secrets, redact_tree, register_secrets
+from loadtests._measurements import Measurements
+from loadtests._reports import format_exchange, write_reports
+from targets._redaction import forget_secrets, redact_tree, register_secrets
 
 STARTED = 1_700_000_000.0
 API_KEY = "k9Qx7Lm2Zr8Tv4Wp0001"

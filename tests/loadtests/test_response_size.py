@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from contract_runner.client import DEFAULT_MAX_RESPONSE_BYTES
-from loadtests.exchange_adapter import READ_CHUNK, read_body, transport_category
-from loadtests.options import LoadOptions
-from targets.transport import ResponseTooLarge
+from contract_runner._client import DEFAULT_MAX_RESPONSE_BYTES
+from loadtests._exchange_adapter import READ_CHUNK, read_body, transport_category
+from loadtests._options import LoadOptions
+from targets._transport import ResponseTooLarge
 from tests.edgeload_runs import expected_exit
 from tests.large_body_server import serving
 
@@ -86,7 +86,7 @@ RSS_BOUND_MB = 250  # measured about 130 MB (the same run against the emulator: 
 
 @pytest.mark.slow
 def test_load_test_against_50_mb_answers_counts_them_too_large_and_stays_small(big_target, tmp_path):
-    command = [sys.executable, "-m", "loadtests.cli", "run", "--target", big_target, "--users", "10", "--run-time",
+    command = [sys.executable, "-m", "loadtests._cli", "run", "--target", big_target, "--users", "10", "--run-time",
                "2s", "--target-rps", "0", "--gate", "cpu<1000%", "--report-dir", str(tmp_path), "--run-id", "big"]
     measured = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=ROOT, capture_output=True, text=True,
                               timeout=120, check=True)

@@ -9,8 +9,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from emulator.server import RunningEmulator
-from loadtests import run
+from emulator._server import RunningEmulator
+from loadtests import _run as run
 from tests.edgeload_runs import (
     PROGRESS_LINE,
     edgeload_run,

@@ -7,11 +7,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from loadtests.measurements import Measurements
-from loadtests.options import LoadOptions
-from loadtests.process_state import ProcessState
-from loadtests.run_end import _interrupted, rate_target
-from loadtests.run_settings import RunSettings
+from loadtests._measurements import Measurements
+from loadtests._options import LoadOptions
+from loadtests._process_state import ProcessState
+from loadtests._run_end import _interrupted, rate_target
+from loadtests._run_settings import RunSettings
 
 STARTED = 1_700_000_000.0
 

@@ -1,4 +1,4 @@
-"""The run's settings, parsed once per process into typed values (loadtests.run_settings)."""
+"""The run's settings, parsed once per process into typed values (loadtests._run_settings)."""
 
 from __future__ import annotations
 
@@ -17,16 +17,17 @@ import pytest
 from locust.argument_parser import get_parser
 from locust.env import Environment
 
-from emulator.server import RunningEmulator
-from loadtests import listeners, run_settings  # noqa: F401  (listeners: our options on Locust's parser, our events)
-from loadtests.options import LoadOptions
-from loadtests.process_state import process_state
-from loadtests.run import locust_command
-from loadtests.run_settings import Fingerprint, RunSettings, parse, rate_profile, shape_profile
-from loadtests.settings import SettingsError, load
-from loadtests.shape_math import Stage
-from loadtests.shapes import ConfiguredShape
-from loadtests.users import ServerForwarder
+from emulator._server import RunningEmulator
+from loadtests import _listeners as listeners  # noqa: F401  (listeners: our options on Locust's parser, our events)
+from loadtests import _run_settings as run_settings
+from loadtests._options import LoadOptions
+from loadtests._process_state import process_state
+from loadtests._run import locust_command
+from loadtests._run_settings import Fingerprint, RunSettings, parse, rate_profile, shape_profile
+from loadtests._settings import SettingsError, load
+from loadtests._shape_math import Stage
+from loadtests._shapes import ConfiguredShape
+from loadtests._users import ServerForwarder
 
 ROOT = Path(__file__).resolve().parents[2]
 

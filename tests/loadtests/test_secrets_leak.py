@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from emulator.server import spawn
-from targets.defaults import AUTHENTICATED_DATASTREAM_ID
+from emulator._server import spawn
+from targets._defaults import AUTHENTICATED_DATASTREAM_ID
 from tests.edgeload_runs import expected_exit, summary_of
 from tests.fake_secrets import emulator_config, leaks, secret_env
 
@@ -33,7 +33,7 @@ def test_load_test_with_oauth_shares_refreshed_tokens_and_leaks_no_secret(tmp_pa
     env = secret_env()
     with spawn(["--config", str(config), "--token-ttl", "1", "--rate-limit", "0"]) as emulator:
         run = subprocess.run(
-            [sys.executable, "-m", "loadtests.cli", "run", "--target", emulator.url, "--auth", "oauth",
+            [sys.executable, "-m", "loadtests._cli", "run", "--target", emulator.url, "--auth", "oauth",
              "--datastream-id", AUTHENTICATED_DATASTREAM_ID, "--persona-weights", "forwarder=3,visitor=0,collector=1",
              "--users", "5", "--run-time", "3s", "--target-rps", "40", "--report-dir", str(tmp_path / "reports"),
              "--run-id", "leak"],

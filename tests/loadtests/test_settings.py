@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from loadtests.run import locust_command, locust_web_command
-from loadtests.settings import SettingsError, load
+from loadtests._run import locust_command, locust_web_command
+from loadtests._settings import SettingsError, load
 
 
 def test_load_without_anything_gives_an_unsaturated_steady_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -116,7 +116,7 @@ def test_locust_web_command_keeps_locusts_info_lines_for_verbose_only(
     argv: list[str], quiet_locust: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Locust logs "Starting web interface at http://127.0.0.1:0" (the port it was asked for, not the one it got);
-    # edgeload prints the real address itself (loadtests.web_ui).
+    # edgeload prints the real address itself (loadtests._web_ui).
     monkeypatch.chdir(tmp_path)
     command = locust_web_command(load(["--web", *argv]), "http://127.0.0.1:1", tmp_path)
     assert ("--loglevel" in command) == quiet_locust

@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from loadtests import shape_math
-from loadtests.options import LoadOptions
-from loadtests.shape_math import LoadProfile, Stage
+from loadtests import _shape_math as shape_math
+from loadtests._options import LoadOptions
+from loadtests._shape_math import LoadProfile, Stage
 
 
 def test_profile_level_at_follows_linear_stages_then_holds() -> None:

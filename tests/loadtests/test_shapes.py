@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from loadtests import run_settings
-from loadtests.options import LoadOptions
-from loadtests.process_state import process_state
-from loadtests.shapes import ConfiguredShape, EdgeShape, RampShape, StepShape
+from loadtests import _run_settings as run_settings
+from loadtests._options import LoadOptions
+from loadtests._process_state import process_state
+from loadtests._shapes import ConfiguredShape, EdgeShape, RampShape, StepShape
 
 
 class FakeEnvironment:

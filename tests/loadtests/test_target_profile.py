@@ -1,4 +1,4 @@
-"""loadtests.target_profile and `edgeload run`'s use of it: ceiling, plan, TLS, profile in Locust.
+"""loadtests._target_profile and `edgeload run`'s use of it: ceiling, plan, TLS, profile in Locust.
 
 None of these tests sends a request: reachability is replaced where a non-local target would be contacted.
 """
@@ -10,11 +10,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from loadtests import run, target_profile
-from loadtests.options import LoadOptions
-from loadtests.shape_math import Stage
-from loadtests.target_profile import TargetError, ceiling_problem, held_rate, peak_rate
-from targets.profiles import Profile
+from loadtests import _run as run
+from loadtests import _target_profile as target_profile
+from loadtests._options import LoadOptions
+from loadtests._shape_math import Stage
+from loadtests._target_profile import TargetError, ceiling_problem, held_rate, peak_rate
+from targets._profiles import Profile
 
 SERVER = Profile("adobe-server", "https://server.adobedc.net", "ds-1", auth="oauth", org_id="O@AdobeOrg")
 EDGE = Profile("adobe-edge", "https://edge.adobedc.net", "ds-2")

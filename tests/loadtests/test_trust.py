@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from loadtests.trust import TrustRecord, describe, judge, parse_schedstat, read_schedstat
+from loadtests._trust import TrustRecord, describe, judge, parse_schedstat, read_schedstat
 
 
 def _record(lags_ms: list[float]) -> TrustRecord:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from emulator.server import spawn
-from loadtests.web_ui import LIVE_PATH, URL_LINE
+from emulator._server import spawn
+from loadtests._web_ui import LIVE_PATH, URL_LINE
 from tests.edgeload_runs import expected_exit
 from tests.fake_secrets import leaks, secret_env, with_secret_query, with_userinfo
 
@@ -38,7 +38,7 @@ def found_in(files: list[Path], base: Path, **outputs: bytes | str) -> dict[str,
 def test_load_test_against_a_url_with_a_password_sends_basic_auth_and_shows_it_nowhere(tmp_path):
     with spawn(["--rate-limit", "0"]) as emulator:
         run = subprocess.run(
-            [sys.executable, "-m", "loadtests.cli", "run", "--target", with_userinfo(emulator.url), "--users", "2",
+            [sys.executable, "-m", "loadtests._cli", "run", "--target", with_userinfo(emulator.url), "--users", "2",
              "--run-time", "2s", "--target-rps", "20", "--persona-weights", "forwarder=1,visitor=0,collector=0",
              "--report-dir", str(tmp_path / "reports"), "--run-id", "url"],
             cwd=ROOT, env=secret_env(), capture_output=True, timeout=120, check=False)
@@ -56,7 +56,7 @@ def test_load_test_against_a_url_with_a_password_sends_basic_auth_and_shows_it_n
 
 def test_load_test_against_a_url_with_a_secret_query_is_refused_in_one_line_without_it(tmp_path):
     run = subprocess.run(
-        [sys.executable, "-m", "loadtests.cli", "run", "--target", with_secret_query("http://127.0.0.1:9"),
+        [sys.executable, "-m", "loadtests._cli", "run", "--target", with_secret_query("http://127.0.0.1:9"),
          "--report-dir", str(tmp_path)], cwd=ROOT, env=secret_env(), capture_output=True, text=True, timeout=60,
         check=False)
     assert run.returncode == 2

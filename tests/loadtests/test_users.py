@@ -9,13 +9,13 @@ import orjson
 import pytest
 from locust.env import Environment
 
-from emulator.server import RunningEmulator
-from generators.cli import main as generate
-from loadtests import shape_math
-from loadtests.options import LoadOptions
-from loadtests.pacing import GlobalRate
-from loadtests.process_state import process_state
-from loadtests.users import BatchCollector, BrowserVisitor, EdgeUser, ServerForwarder
+from emulator._server import RunningEmulator
+from generators._cli import main as generate
+from loadtests import _shape_math as shape_math
+from loadtests._options import LoadOptions
+from loadtests._pacing import GlobalRate
+from loadtests._process_state import process_state
+from loadtests._users import BatchCollector, BrowserVisitor, EdgeUser, ServerForwarder
 from tests.loadtests.conftest import received, set_faults
 
 
@@ -62,7 +62,7 @@ def test_browser_visitor_carries_state_and_follows_the_cluster_hint(emulator: Ru
     assert user.hint == "or2"  # the emulator's default edge region (kndctr_{org}_cluster)
     assert sorted(key.rsplit("_", 1)[1] for key in user.entries) == ["cluster", "identity"]
     prepared = user.prepare()
-    assert prepared.path == "/ee/or2/v1/interact"  # the Web SDK's API (loadtests.web_sdk)
+    assert prepared.path == "/ee/or2/v1/interact"  # the Web SDK's API (loadtests._web_sdk)
     assert prepared.body["meta"]["state"]["entries"] == [{"key": k, "value": v} for k, v in user.entries.items()]
     user.send()
     assert recorder.requests[1]["url"].startswith(f"{emulator.url}/ee/or2/v1/interact?")

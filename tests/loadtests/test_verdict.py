@@ -1,12 +1,12 @@
-"""The five verdicts, their exit codes and their precedence (loadtests.verdict)."""
+"""The five verdicts, their exit codes and their precedence (loadtests._verdict)."""
 
 from __future__ import annotations
 
 import pytest
 
-from loadtests.gates import Gate, GateResult, evaluate, parse_gate
-from loadtests.measurements import Measurements
-from loadtests.verdict import Outcome, decide, headline, verdict
+from loadtests._gates import Gate, GateResult, evaluate, parse_gate
+from loadtests._measurements import Measurements
+from loadtests._verdict import Outcome, decide, headline, verdict
 
 STARTED = 1_700_000_000.0
 

@@ -9,12 +9,12 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from contracts.exchange import Exchange
-from contracts.verdict import judge
-from emulator.config import DEFAULT_DATASTREAM_ID
-from generators.bodies import WEB_SDK_SCHEMAS, RequestOptions, apex_domain, v1_interact_body
-from generators.traffic import Traffic
-from loadtests import web_sdk
+from contracts._exchange import Exchange
+from contracts._verdict import judge
+from emulator._config import DEFAULT_DATASTREAM_ID
+from generators._bodies import WEB_SDK_SCHEMAS, RequestOptions, apex_domain, v1_interact_body
+from generators._traffic import Traffic
+from loadtests import _web_sdk as web_sdk
 from tests.clients.observed_requests import body_paths, content_type_key, path_template
 from tests.emulator.asgi_client import call, make_app
 

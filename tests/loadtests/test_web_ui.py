@@ -24,14 +24,14 @@ import pytest
 from locust.argument_parser import get_parser
 from locust.env import Environment
 
-from loadtests import listeners  # noqa: F401  (registers our options on Locust's parser)
-from loadtests.gates import parse_gate
-from loadtests.options import LoadOptions
-from loadtests.process_state import ProcessState, set_state
-from loadtests.run_settings import RunSettings
-from loadtests.users import ServerForwarder
-from loadtests.web_ui import LIVE_PATH, TAB_KEY, URL_LINE, embedded_emulator, install
-from targets.profiles import Overrides
+from loadtests import _listeners as listeners  # noqa: F401  (registers our options on Locust's parser)
+from loadtests._gates import parse_gate
+from loadtests._options import LoadOptions
+from loadtests._process_state import ProcessState, set_state
+from loadtests._run_settings import RunSettings
+from loadtests._users import ServerForwarder
+from loadtests._web_ui import LIVE_PATH, TAB_KEY, URL_LINE, embedded_emulator, install
+from targets._profiles import Overrides
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -144,7 +144,7 @@ def test_edgeload_run_web_prints_one_address_to_open_even_when_verbose(tmp_path:
     log = tmp_path / "stderr.log"
     with log.open("wb") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-m", "loadtests.cli", "run", "--web", "--verbose", "--report-dir", str(tmp_path)],
+            [sys.executable, "-m", "loadtests._cli", "run", "--web", "--verbose", "--report-dir", str(tmp_path)],
             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, stderr=stderr,
             stdin=subprocess.DEVNULL)
     try:

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from loadtests.gates import GateError, evaluate, parse_gate
-from loadtests.measurements import Measurements
-from loadtests.run_summary import RunSummary
-from loadtests.windows import AbortWatch
+from loadtests._gates import GateError, evaluate, parse_gate
+from loadtests._measurements import Measurements
+from loadtests._run_summary import RunSummary
+from loadtests._windows import AbortWatch
 from tests.edgeload_runs import edgeload_run, expected_exit, finish, summary_of
 
 INTERACT = "POST /ee/v2/interact"

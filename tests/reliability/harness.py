@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from emulator.config import DEFAULT_DATASTREAM_ID
-from emulator.server import RunningEmulator, spawn
-from loadtests.reports import REPORTS
+from emulator._config import DEFAULT_DATASTREAM_ID
+from emulator._server import RunningEmulator, spawn
+from loadtests._reports import REPORTS
 from tests.edgeload_runs import ROOT, admin, edgeload_run, finish, summary_of
 
 INTERACT_PATH = f"/ee/v2/interact?datastreamId={DEFAULT_DATASTREAM_ID}"

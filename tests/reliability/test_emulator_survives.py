@@ -26,9 +26,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.emulator_hostile import hostile, normal_request
-from emulator.limits import FD_SPARE, Limits
-from emulator.server import RunningEmulator
-from emulator.serving import SWEEP_S
+from emulator._limits import FD_SPARE, Limits
+from emulator._server import RunningEmulator
+from emulator._serving import SWEEP_S
 from tests.contracts.reference import exeg_codes
 from tests.edgeload_runs import ROOT
 from tests.reliability.harness import INTERACT_PATH, PAGE_VIEW, emulator, port_of, post_page_view

@@ -20,12 +20,12 @@ from typing import Any
 import pytest
 from locust.env import Environment
 
-from contracts.checks import REGISTRY as CHECKS
-from emulator.fault_kinds import REGISTRY
-from emulator.faults import parse_spec
-from loadtests.options import LoadOptions
-from loadtests.process_state import process_state
-from loadtests.users import ServerForwarder
+from contracts._checks import REGISTRY as CHECKS
+from emulator._fault_kinds import REGISTRY
+from emulator._faults import parse_spec
+from loadtests._options import LoadOptions
+from loadtests._process_state import process_state
+from loadtests._users import ServerForwarder
 from tests.edgeload_runs import admin, stats
 from tests.reliability.harness import emulator, missing_reports, run_against
 
@@ -45,7 +45,7 @@ class Injected:
         return proof.checks or ((proof.category,) if proof.category is not None else ())
 
 
-# In the emulator's spec order: of the faults that fire on a request, the first acts (emulator/faults.py), so
+# In the emulator's spec order: of the faults that fire on a request, the first acts (emulator/_faults.py), so
 # fault k acts with probability r_k times the product of (1 - r_j) over the earlier faults that apply.
 # `upstream-error` and `handle-not-array` act on interact only: the contract documents 207 and `handle` for
 # interact, not for collect, so the emulator never fires them there (their entries' `requests`); the explicit

@@ -27,7 +27,7 @@ QUANTILES = (0.50, 0.95, 0.99)
 
 
 def quantile_ms(spec: str, q: float) -> float:
-    """The q-quantile of an emulator latency spec (emulator/faults.py: fixed ms, normal, lognormal)."""
+    """The q-quantile of an emulator latency spec (emulator/_faults.py: fixed ms, normal, lognormal)."""
     params = dict(pair.split("=") for pair in spec.split(",")[1:])
     if params["dist"] == "fixed":
         return float(params["ms"])

@@ -16,12 +16,12 @@ from pathlib import Path
 import psutil
 import pytest
 
-from contract_runner import records
-from contract_runner import report as contract_report
-from contract_runner.runs import RunResult
-from loadtests.gates import evaluate, parse_gates
-from loadtests.measurements import Measurements
-from loadtests.reports import write_reports
+from contract_runner import _records as records
+from contract_runner import _report as contract_report
+from contract_runner._runs import RunResult
+from loadtests._gates import evaluate, parse_gates
+from loadtests._measurements import Measurements
+from loadtests._reports import write_reports
 from tests.edgeload_runs import ROOT, edgeload_run, finish, stats, summary_of, wait_for_load
 from tests.reliability.harness import emulator, missing_reports
 
@@ -119,8 +119,8 @@ def test_reports_killed_mid_write_are_each_whole_old_or_new(
 
 # Files written in place on purpose, with the reason.
 IN_PLACE = {
-    "reporting/atomic.py": "the atomic write itself",
-    "contract_runner/runs.py": "schemathesis.toml: schemathesis' input, rendered before it runs, not a report",
+    "reporting/_atomic.py": "the atomic write itself",
+    "contract_runner/_runs.py": "schemathesis.toml: schemathesis' input, rendered before it runs, not a report",
 }
 _WRITE_METHODS = {"write_text", "write_bytes"}
 

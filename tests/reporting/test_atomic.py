@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from reporting import atomic
-from reporting.atomic import write_atomic
+from reporting import _atomic as atomic
+from reporting._atomic import write_atomic
 
 
 class _Crash(BaseException):

@@ -1,4 +1,4 @@
-"""targets.auth: headers per profile, one token per process shared by every caller, refresh before expiry."""
+"""targets._auth: headers per profile, one token per process shared by every caller, refresh before expiry."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from targets.auth import AuthError, ClientCredentialsToken, credentials_for, fetch_token
-from targets.profiles import Profile
-from targets.redaction import MASK, forget_secrets, redact
+from targets._auth import AuthError, ClientCredentialsToken, credentials_for, fetch_token
+from targets._profiles import Profile
+from targets._redaction import MASK, forget_secrets, redact
 
 ORG = "8B1F4A6E5CC1D3760A495C11@AdobeOrg"
 OAUTH = Profile("p", "https://server.example", "d", auth="oauth", org_id=ORG, sandbox="prod", scopes="openid")

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from contract_runner.client import Edge, reachable
+from contract_runner._client import Edge, reachable
 from contract_runner.suite.bodies import interact as interact_body
-from emulator.server import RunningEmulator, spawn
-from targets.auth import AuthError, ClientCredentialsToken, credentials_for, fetch_token
-from targets.defaults import AUTHENTICATED_DATASTREAM_ID
-from targets.profiles import Profile
-from targets.redaction import forget_secrets
+from emulator._server import RunningEmulator, spawn
+from targets._auth import AuthError, ClientCredentialsToken, credentials_for, fetch_token
+from targets._defaults import AUTHENTICATED_DATASTREAM_ID
+from targets._profiles import Profile
+from targets._redaction import forget_secrets
 
 ORG = "8B1F4A6E5CC1D3760A495C11@AdobeOrg"
 ENV = {"EDGELOAD_CLIENT_ID": "e2e-client-4f1a", "EDGELOAD_CLIENT_SECRET": "e2e-secret-9b2c7d"}

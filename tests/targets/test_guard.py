@@ -1,4 +1,4 @@
-"""targets.guard: what every command sending traffic refuses to send to a non-local target, and proof that
+"""targets._guard: what every command sending traffic refuses to send to a non-local target, and proof that
 `edgeload run`, `edgeload contract`, plain `locust` and the contract suite refuse before opening any connection.
 
 No test here sends a request: name resolution and connections are made to fail the test if anything tries."""
@@ -14,15 +14,15 @@ from typing import Any
 
 import pytest
 
-from contract_runner import cli as contract_cli
-from contract_runner import runs
-from contract_runner.client import Throttle
-from loadtests import run as run_cli
-from loadtests import target_profile
-from loadtests.options import LoadOptions
-from targets.defaults import AUTHENTICATED_DATASTREAM_ID, DEFAULT_DATASTREAM_ID
-from targets.guard import credentials_needed, refusal
-from targets.profiles import Overrides, Profile
+from contract_runner import _cli as contract_cli
+from contract_runner import _runs as runs
+from contract_runner._client import Throttle
+from loadtests import _run as run_cli
+from loadtests import _target_profile as target_profile
+from loadtests._options import LoadOptions
+from targets._defaults import AUTHENTICATED_DATASTREAM_ID, DEFAULT_DATASTREAM_ID
+from targets._guard import credentials_needed, refusal
+from targets._profiles import Overrides, Profile
 from tests.contracts.reference import CHECKOUT
 
 SERVER = Profile("adobe-server", "https://server.adobedc.net", "ds-1", auth="oauth", org_id="O@AdobeOrg")
@@ -216,7 +216,7 @@ def test_run_schemathesis_passes_the_ceiling_as_its_rate_limit(monkeypatch, tmp_
 def test_contract_with_a_ceiling_runs_both_runners_paced_and_passes(tmp_path):
     """`--max-rps` reaches both runners (schemathesis' --rate-limit, the suite's throttle) and they still pass."""
     run = subprocess.run(
-        [sys.executable, "-m", "loadtests.cli", "contract", "--max-rps", "200", "--phases", "examples",
+        [sys.executable, "-m", "loadtests._cli", "contract", "--max-rps", "200", "--phases", "examples",
          "--max-examples", "1", "--report-dir", str(tmp_path)], cwd=CHECKOUT, capture_output=True, text=True,
         timeout=180, check=False)
     assert run.returncode == 0, run.stdout + run.stderr

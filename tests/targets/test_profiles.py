@@ -1,4 +1,4 @@
-"""targets.profiles: built-in profiles, the config file, precedence file < environment < flags."""
+"""targets._profiles: built-in profiles, the config file, precedence file < environment < flags."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from targets.defaults import DEFAULT_DATASTREAM_ID
-from targets.profiles import (
+from targets._defaults import DEFAULT_DATASTREAM_ID
+from targets._profiles import (
     ADOBE_IMS_URL,
     RESOLVED_ENV,
     Overrides,
@@ -18,7 +18,7 @@ from targets.profiles import (
     require_datastream,
     resolve,
 )
-from targets.redaction import redact
+from targets._redaction import redact
 
 CONFIG = """
 [run]

@@ -1,4 +1,4 @@
-"""targets.redaction: secrets masked by shape and by value, in text and in file contents."""
+"""targets._redaction: secrets masked by shape and by value, in text and in file contents."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from targets import redaction
-from targets.redaction import MASK, forget_secrets, redact, redact_bytes, register_secret
+from targets import _redaction as redaction
+from targets._redaction import MASK, forget_secrets, redact, redact_bytes, register_secret
 
 OPAQUE = "k9Qx7Lm2Zr8Tv4Wp"  # an API key that looks like nothing in particular
 
@@ -60,7 +60,7 @@ def test_redact_bytes_returns_the_same_bytes_when_nothing_is_secret():
 
 
 def test_loadtests_reports_redaction_reexports_the_contracts_one():
-    from targets import redaction as reports_redaction
+    from targets import _redaction as reports_redaction
 
     assert reports_redaction.redact is redaction.redact
     assert reports_redaction.register_secret is redaction.register_secret

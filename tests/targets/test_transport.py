@@ -8,8 +8,8 @@ import pytest
 import requests
 from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
-from contracts.multistatus import accepts, nonfatal_codes
-from targets.transport import Tally, category_of
+from contracts._multistatus import accepts, nonfatal_codes
+from targets._transport import Tally, category_of
 
 
 @pytest.mark.parametrize(("error", "category"), [

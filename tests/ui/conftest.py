@@ -97,12 +97,12 @@ def edgeload(*args: str, stdout: int | IO[bytes] | None = subprocess.PIPE, stder
              cwd: Path | None = None) -> subprocess.Popen[bytes]:
     """`edgeload ARGS` as a subprocess of this checkout (the test run is gevent-patched: never in-process)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "loadtests.cli", *args], cwd=cwd or ROOT, env=env,
+    return subprocess.Popen([sys.executable, "-m", "loadtests._cli", *args], cwd=cwd or ROOT, env=env,
                             stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL)
 
 
 def read_ui_url(process: subprocess.Popen[bytes], log: Path) -> str:
-    """The web UI's address from the line Locust's process prints once it listens (loadtests.web_ui)."""
+    """The web UI's address from the line Locust's process prints once it listens (loadtests._web_ui)."""
     assert process.stdout is not None
     for line in process.stdout:
         match = URL_LINE.search(line)

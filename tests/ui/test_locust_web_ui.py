@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from emulator.config import DEFAULT_DATASTREAM_ID
+from emulator._config import DEFAULT_DATASTREAM_ID
 from tests.ui.conftest import Watched, drain, edgeload, read_ui_url, screenshot, urls
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

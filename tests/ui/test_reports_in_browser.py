@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from contracts.checks import REGISTRY as CHECKS
+from contracts._checks import REGISTRY as CHECKS
 from tests.ui.conftest import Watched, drain, edgeload, screenshot, urls
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generators.cli import main as generate
+from generators._cli import main as generate
 from tests.contracts.reference import XDM_SCHEMAS
-from xdm.cli import main as validate
+from xdm._cli import main as validate
 
 
 def _generated(tmp_path: Path, capsys, *argv: str) -> Path:

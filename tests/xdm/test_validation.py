@@ -9,11 +9,11 @@ from pathlib import Path
 import jsonschema_rs
 import pytest
 
-from generators.composer import EVENT_KINDS
-from generators.factory import seeded_faker
-from generators.traffic import Traffic
+from generators._composer import EVENT_KINDS
+from generators._factory import seeded_faker
+from generators._traffic import Traffic
 from tests.contracts.reference import XDM_SCHEMAS
-from xdm.validation import (
+from xdm._validation import (
     EXPERIENCE_EVENT,
     XdmSchemaError,
     XdmValidator,
