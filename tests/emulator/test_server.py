@@ -69,7 +69,7 @@ def test_server_same_seed_answers_the_same_bodies_and_429s_past_the_rate_limit()
 def test_server_edgeload_dispatcher_runs_the_emulator():
     from loadtests._cli import SUBCOMMANDS
 
-    assert SUBCOMMANDS["emulator"].target == "emulator._cli:main"
+    assert SUBCOMMANDS["emulator"].target == "emulator:main"
     done = subprocess.run(
         [sys.executable, "-m", "loadtests._cli", "emulator", "--help"],
         capture_output=True,
