@@ -10,8 +10,10 @@ from contracts._exchange import Exchange
 from contracts._operations import LABELS
 from contracts._verdict import ContractViolation, judge, judge_with
 
+# orjson serialises integers of at most 64 bits (https://github.com/ijl/orjson#int): bodies stay within them.
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value=2**64 - 1) | st.floats(allow_nan=False)
+    | st.text(max_size=8),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(
         st.sampled_from(["requestId", "handle", "type", "payload", "eventIndex", "status", "report", "errors", "x"]),
         children, max_size=5),
