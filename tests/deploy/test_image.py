@@ -6,7 +6,6 @@ isolation; on the debootstrapped stand-in base when the official one cannot be p
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import select
@@ -18,13 +17,13 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from emulator._config import DEFAULT_DATASTREAM_ID
 from emulator._server import RunningEmulator
 from tests.emulator.asgi_client import interact_body
+from tests.script_modules import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "deploy" / "build_image.py"
@@ -34,17 +33,7 @@ IMAGE_USER = 10001  # the Containerfile's USER
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(2400)]
 
 
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_image", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-BUILD = _script()
+BUILD = load_script(SCRIPT)
 BUILDAH = BUILD.Buildah()
 
 

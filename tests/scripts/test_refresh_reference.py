@@ -7,32 +7,21 @@ so the test reads nothing outside the repository.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from tests.contracts.reference import CHECKOUT, SAMPLES, XDM_SCHEMAS, exeg_codes
+from tests.script_modules import load_script
 
 SCRIPT = CHECKOUT / "scripts" / "refresh_reference.py"
 
 
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("refresh_reference", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-REFRESH = _script()
+REFRESH = load_script(SCRIPT)
 OPENAPI = """\
 openapi: 3.0.0
 info: {title: Edge Network API, version: 1.0.0, description: Prose about the API.}
