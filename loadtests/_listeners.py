@@ -43,7 +43,7 @@ from loadtests import _run_end as run_end
 from loadtests import _target_profile as target_profile
 from loadtests import _web_ui as web_ui
 from loadtests._exchange_adapter import CheckFailed, status_category, transport_category
-from loadtests._gates import GateError, run_gates, validate_gates
+from loadtests._gates import GateError, run_gates
 from loadtests._options import add_locust_options
 from loadtests._pacing import GlobalRate
 from loadtests._preload import preload
@@ -118,11 +118,10 @@ def on_test_start(environment: Any, **kwargs: Any) -> None:
     state = process_state(environment)
     runner = environment.runner
     # The web UI's form or a master's spawn message may have changed the options, the host or the profile: then
-    # (only then) they are parsed again, and a value that cannot be used stops the run.
+    # (only then) they are parsed again (gates checked with them), and a value that cannot be used stops the run.
     try:
         state.refresh_settings()
         if state.applied != state.parsed_from:
-            validate_gates(run_gates(state.options), state.options.target_rps or None, state.options.baseline)
             target_profile.apply(environment, state, prime=not isinstance(runner, MasterRunner))
             state.parsed_from = state.applied = Fingerprint.of(environment)
     except (ValueError, GateError) as error:  # TargetError is a ValueError

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from loadtests._baseline import resolve as resolve_baseline
-from loadtests._gates import GateError, describe_defaults, run_gates, validate_gates
+from loadtests._gates import GateError, describe_defaults
 from loadtests._options import OPTIONS, add_run_options
 from loadtests._run_settings import RunSettings, parse
 from targets import DEFAULT_CONFIG, read_config
@@ -151,7 +151,6 @@ def load(argv: Sequence[str]) -> RunCommand:
         run = parse(argparse.Namespace(**options, num_users=users, spawn_rate=values.get("spawn_rate") or users,
                                        run_time=str(values["run_time"])))
         load_options, run_time = run.load, run.run_time or 0.0
-        validate_gates(run_gates(load_options), load_options.target_rps or None, load_options.baseline)
         if load_options.baseline:  # a missing baseline is one line now, not a failed gate after the run
             resolve_baseline(load_options.baseline, load_options.report_dir or "reports")
     except (ValueError, GateError) as error:
