@@ -29,7 +29,7 @@ def location_hints() -> tuple[str, ...]:
     The contract document is their one statement (https://developer.adobe.com/data-collection-apis/docs/
     getting-started/location-hints/).
     """
-    # Lazy: every command imports the labels, and loading the document pulls in YAML and jsonschema_rs.
+    # Lazy: reading and parsing the document (YAML) waits for the first hint that needs checking.
     from contracts._schemas import load_document
 
     return tuple(load_document()["components"]["parameters"]["locationHint"]["schema"]["enum"])
